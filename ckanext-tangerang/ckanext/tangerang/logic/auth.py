@@ -1,0 +1,49 @@
+"""Auth functions: a run report follows the permissions of its dataset."""
+
+from __future__ import annotations
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.tangerang.model import RunReport
+
+
+def _dataset_permission(context: Context, action: str, package_id: str | None) -> AuthResult:
+    if not package_id:
+        return {"success": False, "msg": tk._("package_id wajib diisi (package_id is required)")}
+    # A fresh context: the caller's may carry objects of another dataset.
+    inner: Context = {"user": context.get("user", ""), "model": model}
+    if "auth_user_obj" in context:
+        inner["auth_user_obj"] = context["auth_user_obj"]
+    try:
+        tk.check_access(action, inner, {"id": package_id})
+    except tk.NotAuthorized:
+        return {"success": False, "msg": tk._("Tidak berwenang atas dataset ini (not authorized)")}
+    return {"success": True}
+
+
+def tangerang_run_report_create(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins, and users who may update the dataset (the pipeline bot as org editor)."""
+    return _dataset_permission(context, "package_update", data_dict.get("package_id"))
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_run_report_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may read the dataset may read its runs."""
+    return _dataset_permission(context, "package_show", data_dict.get("package_id"))
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_run_report_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may read the dataset of the run may read the run."""
+    report = model.Session.get(RunReport, data_dict.get("id") or "")
+    if report is None:
+        raise tk.ObjectNotFound(tk._("Laporan proses tidak ditemukan (run report not found)"))
+    return _dataset_permission(context, "package_show", report.package_id)
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_dimension_summary(context: Context, data_dict: DataDict) -> AuthResult:
+    """Public: it only counts public datasets."""
+    return {"success": True}

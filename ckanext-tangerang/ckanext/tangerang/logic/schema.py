@@ -1,0 +1,65 @@
+"""navl schemas of the tangerang actions."""
+
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Schema, Validator, ValidatorFactory
+
+from ckanext.tangerang import vocab
+
+
+@tk.validator_args
+def run_report_create(
+    not_empty: Validator,
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+    one_of: ValidatorFactory,
+    natural_number_validator: Validator,
+    url_validator: Validator,
+    convert_package_name_or_id_to_id: Validator,
+    tangerang_iso_datetime: Validator,
+    tangerang_sha256: Validator,
+    tangerang_validation_summary: Validator,
+) -> Schema:
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "run_id": [not_empty, unicode_safe],
+        "status": [not_empty, unicode_safe, one_of(vocab.RUN_STATUSES)],
+        "started_at": [ignore_missing, tangerang_iso_datetime],
+        "finished_at": [ignore_missing, tangerang_iso_datetime],
+        "rows": [ignore_missing, natural_number_validator],
+        "sha256": [ignore_missing, tangerang_sha256],
+        "validation": [ignore_missing, tangerang_validation_summary],
+        "message": [ignore_missing, unicode_safe],
+        "report_url": [ignore_missing, unicode_safe, url_validator],
+    }
+
+
+@tk.validator_args
+def run_report_list(
+    not_empty: Validator,
+    default: ValidatorFactory,
+    unicode_safe: Validator,
+    natural_number_validator: Validator,
+    limit_to_configured_maximum: ValidatorFactory,
+    convert_package_name_or_id_to_id: Validator,
+) -> Schema:
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "limit": [
+            default(20),
+            natural_number_validator,
+            limit_to_configured_maximum("ckanext.tangerang.run_report_list_max", 100),
+        ],
+        "offset": [default(0), natural_number_validator],
+    }
+
+
+@tk.validator_args
+def run_report_show(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe]}
+
+
+@tk.validator_args
+def dimension_summary(ignore_missing: Validator, one_of: ValidatorFactory) -> Schema:
+    return {"dimensi": [ignore_missing, one_of(vocab.dataset_values("dimensi"))]}

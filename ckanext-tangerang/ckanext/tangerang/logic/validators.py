@@ -1,0 +1,187 @@
+"""Validators registered with CKAN (and usable from the scheming YAML) by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import ckan.authz as authz
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey, Validator
+
+from ckanext.tangerang.freshness import parse_timestamp
+
+_ = tk._
+missing = tk.missing
+
+# Kepmendagri code: provinsi, kab/kota, kecamatan (2 digits each), desa/kelurahan (4 digits).
+WILAYAH_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def tangerang_wilayah_code(value: Any) -> Any:
+    if value is missing or value in (None, ""):
+        return value
+    if not isinstance(value, str) or not WILAYAH_CODE.match(value):
+        raise tk.Invalid(
+            _(
+                "Kode wilayah Kemendagri tidak valid: gunakan 36.71, 36.71.01 atau 36.71.01.1001 "
+                "(Invalid Kemendagri area code)"
+            )
+        )
+    return value
+
+
+def tangerang_iso_date_text(value: Any) -> Any:
+    """Accept ``YYYY-MM-DD`` (or a date) and store it as that text."""
+    if value is missing or value in (None, ""):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise tk.Invalid(_("Tanggal harus berformat YYYY-MM-DD (date must be YYYY-MM-DD)")) from None
+
+
+def tangerang_not_before(other_field: str) -> Validator:
+    """The date must not be earlier than the date in ``other_field``."""
+
+    def validator(
+        key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+    ) -> None:
+        end = data.get(key)
+        start = data.get(key[:-1] + (other_field,))
+        if not end or not start or end is missing or start is missing or errors.get(key):
+            return
+        if str(end) < str(start):
+            errors[key].append(
+                _("Tanggal selesai lebih awal dari tanggal mulai (end date before start date)")
+            )
+
+    return validator
+
+
+def tangerang_iso_datetime(value: Any) -> Any:
+    """Parse an ISO 8601 timestamp into a naive UTC ``datetime``."""
+    if value is missing or value in (None, ""):
+        return value
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        raise tk.Invalid(
+            _("Waktu harus berformat ISO 8601, mis. 2025-01-31T07:00:00+07:00 (ISO timestamp)")
+        )
+    return parsed
+
+
+def tangerang_iso_datetime_text(value: Any) -> Any:
+    """Like ``tangerang_iso_datetime`` but stored as ISO text (package extras hold strings)."""
+    parsed = tangerang_iso_datetime(value)
+    if isinstance(parsed, dt.datetime):
+        return parsed.isoformat() + "Z"
+    return parsed
+
+
+def tangerang_sha256(value: Any) -> Any:
+    if value is missing or value in (None, ""):
+        return value
+    value = str(value).strip().lower()
+    if not SHA256.match(value):
+        raise tk.Invalid(_("SHA-256 harus 64 karakter heksadesimal (64 hex characters)"))
+    return value
+
+
+def tangerang_natural_number_text(value: Any) -> Any:
+    if value is missing or value in (None, ""):
+        return value
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise tk.Invalid(_("Harus bilangan bulat (must be an integer)")) from None
+    if number < 0:
+        raise tk.Invalid(_("Tidak boleh negatif (must not be negative)"))
+    return str(number)
+
+
+def tangerang_quality_score(value: Any) -> Any:
+    if value is missing or value in (None, ""):
+        return value
+    try:
+        score = float(value)
+    except (TypeError, ValueError):
+        raise tk.Invalid(_("Skor mutu harus angka 0-100 (score must be a number)")) from None
+    if not 0 <= score <= 100:
+        raise tk.Invalid(_("Skor mutu harus di antara 0 dan 100 (score must be 0-100)"))
+    return _number_text(score)
+
+
+def tangerang_number_output(value: Any) -> Any:
+    """Extras are stored as text; give API clients a number back."""
+    if isinstance(value, int | float) or value in (None, ""):
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return int(number) if number.is_integer() else number
+
+
+def _number_text(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(round(number, 2))
+
+
+def _pipeline_may_write(context: Context) -> bool:
+    if context.get("ignore_auth"):
+        return True
+    user = context.get("user") or ""
+    if authz.is_sysadmin(user):
+        return True
+    return user == tk.config.get("ckanext.tangerang.bot_user")
+
+
+def tangerang_pipeline_field(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Keep a pipeline-owned field as stored unless the pipeline (or a sysadmin) writes it.
+
+    The web form does not send these fields, so a missing value means "unchanged".
+    """
+    package = context.get("package")
+    stored = package.extras.get(key[-1]) if package is not None else None
+    value = data.get(key, missing)
+    if value is missing or value is None:
+        if stored is not None:
+            data[key] = stored
+        return
+    if _pipeline_may_write(context):
+        return
+    if stored is None or str(value) != str(stored):
+        errors[key].append(
+            _("Kolom ini hanya diisi oleh pipeline data (field is written by the data pipeline)")
+        )
+
+
+def tangerang_validation_summary(value: Any) -> Any:
+    """The gate result of a run: ``success``, ``blocking``, ``warnings``, ``statistics``."""
+    if value is missing or value is None:
+        return value
+    if not isinstance(value, dict):
+        raise tk.Invalid(_("validation harus berupa objek (must be an object)"))
+    expected = {"success": bool, "blocking": list, "warnings": list, "statistics": dict}
+    unknown = sorted(set(value) - set(expected))
+    if unknown:
+        raise tk.Invalid(_("Kunci tidak dikenal (unknown keys): %s") % ", ".join(unknown))
+    for name, kind in expected.items():
+        if name in value and not isinstance(value[name], kind):
+            raise tk.Invalid(_("%s harus bertipe %s (wrong type)") % (name, kind.__name__))
+    if "success" not in value:
+        raise tk.Invalid(_("validation.success wajib diisi (required)"))
+    return {
+        "success": value["success"],
+        "blocking": value.get("blocking", []),
+        "warnings": value.get("warnings", []),
+        "statistics": value.get("statistics", {}),
+    }

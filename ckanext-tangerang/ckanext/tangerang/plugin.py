@@ -1,0 +1,56 @@
+"""The `tangerang` plugin: wiring only; the work lives in the modules it names."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.common import CKANConfig
+from ckan.lib.plugins import DefaultTranslation
+
+from ckanext.tangerang import search
+
+
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.helpers
+@tk.blanket.blueprints
+@tk.blanket.validators
+@tk.blanket.config_declarations
+@tk.blanket.cli
+class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
+    p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config: CKANConfig) -> None:
+        tk.add_template_directory(config, "templates")
+
+    # IFacets
+    def dataset_facets(
+        self, facets_dict: OrderedDict[str, Any], package_type: str
+    ) -> OrderedDict[str, Any]:
+        return search.dataset_facets(facets_dict)
+
+    def organization_facets(
+        self, facets_dict: OrderedDict[str, Any], organization_type: str, package_type: str | None
+    ) -> OrderedDict[str, Any]:
+        return search.dataset_facets(facets_dict)
+
+    def group_facets(
+        self, facets_dict: OrderedDict[str, Any], group_type: str, package_type: str | None
+    ) -> OrderedDict[str, Any]:
+        return search.dataset_facets(facets_dict)
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return search.before_dataset_index(pkg_dict)
+
+    def after_dataset_search(
+        self, search_results: dict[str, Any], search_params: dict[str, Any]
+    ) -> dict[str, Any]:
+        return search.label_facet_items(search_results)

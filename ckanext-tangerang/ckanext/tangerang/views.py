@@ -1,0 +1,29 @@
+"""Pages of the catalog beyond CKAN's own: the run history of a dataset."""
+
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint
+
+tangerang = Blueprint("tangerang", __name__)
+
+
+@tangerang.route("/dataset/<id>/riwayat-proses")
+def dataset_runs(id: str) -> str:
+    """Pipeline runs of one dataset (public datasets: everyone; private: readers)."""
+    context = {}
+    try:
+        pkg_dict = tk.get_action("package_show")(context, {"id": id})
+        runs = tk.get_action("tangerang_run_report_list")(
+            {}, {"package_id": pkg_dict["id"], "limit": tk.request.args.get("limit", 50)}
+        )
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Unauthorized to read dataset"))
+    except tk.ValidationError:
+        return tk.abort(400, tk._("Invalid limit"))
+    return tk.render(
+        "tangerang/dataset_runs.html",
+        {"pkg_dict": pkg_dict, "pkg": pkg_dict, "runs": runs, "dataset_type": pkg_dict["type"]},
+    )

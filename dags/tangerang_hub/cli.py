@@ -1,0 +1,201 @@
+"""`hub`: check contracts, list datasets, run a dataset, scan files for personal data.
+
+Exit codes of `hub run`: 0 published or unchanged, 2 rejected (nothing published), 1 error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from tangerang_hub.contracts import (
+    ContractError,
+    UnknownDatasetError,
+    contract_files,
+    contracts_dir,
+    get_contract,
+    load_contract,
+    load_contracts,
+)
+
+EXIT_OK, EXIT_ERROR, EXIT_REJECTED = 0, 1, 2
+CKAN_CONN_ID = "ckan_default"
+
+ClientFactory = Callable[[], Any]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hub", description="Kota Tangerang open-data hub: dataset contracts and pipeline runs."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    contracts = sub.add_parser("contracts", help="dataset contracts")
+    contracts_sub = contracts.add_subparsers(dest="contracts_command", required=True)
+    check = contracts_sub.add_parser("check", help="check contracts against the schema")
+    check.add_argument(
+        "paths", nargs="*", type=Path, help="contract files or folders (default: all contracts)"
+    )
+
+    sub.add_parser("list", help="list datasets")
+
+    run = sub.add_parser("run", help="run one dataset through the pipeline")
+    run.add_argument("dataset_id")
+    run.add_argument("--source-file", type=Path, help="read this file instead of the source")
+    run.add_argument("--dry-run", action="store_true", help="validate only; publish nothing")
+    run.add_argument("--json", action="store_true", help="print the run report as JSON")
+    run.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(os.environ.get("HUB_WORKDIR", "var/hub")),
+        help="staging and quarantine folder (default: $HUB_WORKDIR or var/hub)",
+    )
+    run.add_argument("--run-id", help="run identifier (default: manual__<UTC time>)")
+
+    scan = sub.add_parser("scan", help="scan files for personal data (tangerang_quality)")
+    scan.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    client_factory: ClientFactory | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    args = build_parser().parse_args(argv)
+    if args.command == "contracts":
+        return check_contracts(args.paths, out, err)
+    if args.command == "list":
+        return list_datasets(out, err)
+    if args.command == "run":
+        return run_dataset(args, client_factory or ckan_client, out, err)
+    if args.command == "scan":
+        from tangerang_quality.scan import main as scan_main
+
+        return scan_main(args.args)
+    return EXIT_ERROR  # pragma: no cover - argparse requires a command
+
+
+def check_contracts(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
+    files: list[Path] = []
+    for path in paths or [contracts_dir()]:
+        files.extend(contract_files(path) if path.is_dir() else [path])
+    if not files:
+        print(
+            f"no contract files found in {', '.join(map(str, paths or [contracts_dir()]))}",
+            file=err,
+        )
+        return EXIT_ERROR
+    failures, ids = 0, {}
+    for path in files:
+        try:
+            contract = load_contract(path)
+        except ContractError as exc:
+            failures += 1
+            print(f"FAIL {exc}", file=err)
+            continue
+        if contract.id in ids:
+            failures += 1
+            print(f"FAIL {path}: id: {contract.id!r} is also used by {ids[contract.id]}", file=err)
+            continue
+        ids[contract.id] = path
+        print(f"ok   {path}", file=out)
+    print(f"{len(files) - failures}/{len(files)} contracts ok", file=err if failures else out)
+    return EXIT_ERROR if failures else EXIT_OK
+
+
+def list_datasets(out: TextIO, err: TextIO) -> int:
+    try:
+        contracts = load_contracts()
+    except ContractError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_ERROR
+    rows = [("ID", "PRODUCER", "DIMENSIONS", "FREQUENCY", "SOURCE")]
+    rows += [
+        (c.id, c.producer, ",".join(c.dimensions), c.frequency, c.source.type) for c in contracts
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip(), file=out)
+    return EXIT_OK
+
+
+def run_dataset(
+    args: argparse.Namespace, client_factory: ClientFactory, out: TextIO, err: TextIO
+) -> int:
+    from tangerang_hub.pipeline import run
+
+    try:
+        contract = get_contract(args.dataset_id)
+    except (ContractError, UnknownDatasetError) as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_ERROR
+    client = None
+    if not args.dry_run:
+        try:
+            client = client_factory()
+        except Exception as exc:  # noqa: BLE001 - any configuration problem is reported plainly
+            print(f"error: cannot connect to CKAN ({CKAN_CONN_ID}): {exc}", file=err)
+            return EXIT_ERROR
+    run_id = args.run_id or "manual__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    def progress(message: str) -> None:
+        print(message, file=err, flush=True)
+
+    report = run(
+        contract,
+        client=client,
+        source_file=args.source_file,
+        dry_run=args.dry_run,
+        workdir=args.workdir,
+        run_id=run_id,
+        progress=progress,
+    )
+    if args.json:
+        json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        _print_summary(report, out)
+    if report.status in ("published", "unchanged"):
+        return EXIT_OK
+    return EXIT_REJECTED if report.status == "rejected" else EXIT_ERROR
+
+
+def _print_summary(report: Any, out: TextIO) -> None:
+    print(f"{report.dataset}: {report.status} — {report.message}", file=out)
+    if report.rows is not None:
+        print(f"  rows: {report.rows}  sha256: {report.sha256}", file=out)
+    if report.package_id:
+        print(
+            f"  package: {report.package_id}  resources: {', '.join(report.resource_ids)}", file=out
+        )
+    for problem in report.problems[:50]:
+        print(f"  ERROR {problem}", file=out)
+    if len(report.problems) > 50:
+        print(f"  ... {len(report.problems) - 50} more (see report.json)", file=out)
+    for problem in report.warnings[:20]:
+        print(f"  WARN  {problem}", file=out)
+    if report.quarantine_path:
+        print(f"  quarantine: {report.quarantine_path}", file=out)
+
+
+def ckan_client() -> Any:
+    """CKAN client from the `ckan_default` connection (token = connection password)."""
+    from tangerang_hub.ckan_client import CkanClient
+    from tangerang_hub.connections import get_connection
+
+    conn = get_connection(CKAN_CONN_ID)
+    return CkanClient(conn.base_url, conn.password)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,340 @@
+"""Dataset contracts: load a YAML file, check it, and return frozen dataclasses.
+
+Every other module takes a `Contract`, never raw YAML. A broken contract raises
+`ContractError` naming the file, the path inside it (`fields[3].type`) and the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCHEMAS_DIR = Path(os.environ.get("HUB_SCHEMAS_DIR", REPO_ROOT / "schemas"))
+SCHEMA_PATH = SCHEMAS_DIR / "contract.schema.json"
+
+FIELD_TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "year")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,99}$")
+CRON_PRESETS = {"@once", "@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly"}
+CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,\-?LW#]+$")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    title: str
+    description: str = ""
+    format: str | None = None
+    required: bool = False
+    unique: bool = False
+    enum: tuple[str, ...] | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    reference: str | None = None
+    role: str | None = None
+    pii_allowed_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    type: str
+    conn_id: str | None
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Contract:
+    id: str
+    title: str
+    description: str
+    producer: str
+    dimensions: tuple[str, ...]
+    frequency: str
+    level: str
+    sdi: Mapping[str, Any]
+    license: str
+    access: str
+    schedule: str
+    source: Source
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    formats: tuple[str, ...]
+    datastore: bool
+    quality: Mapping[str, Any]
+    sample: bool
+    tags: tuple[str, ...]
+    path: Path
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.id}: no field {name!r}")
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+class ContractError(ValueError):
+    """A contract that cannot be used. `issues` holds every (path, reason) found."""
+
+    def __init__(self, file: Path | str, issues: list[tuple[str, str]]):
+        self.file = str(file)
+        self.issues = issues
+        self.path, self.reason = issues[0]
+        lines = [f"{self.file}: {path or '(root)'}: {reason}" for path, reason in issues]
+        super().__init__("\n".join(lines))
+
+
+class UnknownDatasetError(LookupError):
+    pass
+
+
+def contracts_dir() -> Path:
+    """`HUB_CONTRACTS_DIR` when set, else `<repo>/schemas/datasets`."""
+    env = os.environ.get("HUB_CONTRACTS_DIR")
+    return Path(env) if env else SCHEMAS_DIR / "datasets"
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text: `2024-01-01` in a description stays a string."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def format_path(parts: Iterable[str | int]) -> str:
+    """`["fields", 3, "type"]` -> `fields[3].type`."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _line_of(root: yaml.Node | None, parts: list[str | int]) -> int | None:
+    """1-based line of the YAML node at `parts`, to point a steward at the right spot."""
+    node = root
+    for part in parts:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            node = node.value[part] if part < len(node.value) else None
+        else:
+            node = None
+        if node is None:
+            return None
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def load_contract(path: Path | str) -> Contract:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContractError(path, [("", f"cannot read the file: {exc}")]) from exc
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ContractError(path, [(where, f"invalid YAML: {exc}")]) from exc
+    if not isinstance(data, dict):
+        raise ContractError(path, [("", "the file must contain a YAML mapping (key: value)")])
+
+    issues: list[tuple[str, str]] = []
+    for err in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path))):
+        parts = list(err.absolute_path)
+        line = _line_of(root, parts)
+        suffix = f" (line {line})" if line else ""
+        issues.append((format_path(parts), err.message + suffix))
+    if issues:
+        raise ContractError(path, issues)
+
+    issues = _semantic_issues(data, path)
+    if issues:
+        raise ContractError(path, issues)
+    return _build(data, path)
+
+
+def _semantic_issues(data: dict[str, Any], path: Path) -> list[tuple[str, str]]:
+    """Checks JSON Schema cannot express."""
+    issues: list[tuple[str, str]] = []
+    if data["id"] != path.stem:
+        issues.append(("id", f"id {data['id']!r} must equal the file name {path.stem!r}"))
+    if not SLUG.match(data["producer"]):
+        issues.append(
+            (
+                "producer",
+                f"{data['producer']!r} is not a slug (lower case letters, digits and '-', "
+                "the CKAN organization name)",
+            )
+        )
+    schedule = data["schedule"].strip()
+    if schedule not in CRON_PRESETS:
+        parts = schedule.split()
+        if len(parts) != 5 or not all(CRON_FIELD.match(p) for p in parts):
+            issues.append(
+                (
+                    "schedule",
+                    f"{schedule!r} is not a cron expression with 5 fields "
+                    "(minute hour day month weekday) nor a preset such as @daily",
+                )
+            )
+
+    names: dict[str, int] = {}
+    for i, fld in enumerate(data["fields"]):
+        where = f"fields[{i}]"
+        name = fld["name"]
+        if name in names:
+            issues.append(
+                (f"{where}.name", f"duplicate field {name!r} (also fields[{names[name]}])")
+            )
+        names.setdefault(name, i)
+        if "reference" in fld and fld["type"] != "string":
+            issues.append(
+                (
+                    f"{where}.reference",
+                    "reference is only allowed on string fields (codes are text)",
+                )
+            )
+        if "role" in fld and fld["type"] != "number":
+            issues.append((f"{where}.role", f"role {fld['role']} needs type number"))
+        cons = fld.get("constraints", {})
+        if "pattern" in cons:
+            try:
+                re.compile(cons["pattern"])
+            except re.error as exc:
+                issues.append(
+                    (f"{where}.constraints.pattern", f"invalid regular expression: {exc}")
+                )
+        lo, hi = cons.get("minimum"), cons.get("maximum")
+        if lo is not None and hi is not None and lo > hi:
+            issues.append((f"{where}.constraints", f"minimum {lo} is greater than maximum {hi}"))
+        if ("minimum" in cons or "maximum" in cons) and fld["type"] not in (
+            "integer",
+            "number",
+            "year",
+        ):
+            issues.append((f"{where}.constraints", "minimum/maximum need a numeric type"))
+        if fld["type"] == "date" and "format" in fld and "%" not in fld["format"]:
+            issues.append(
+                (f"{where}.format", "a date format uses strftime codes, for example %d/%m/%Y")
+            )
+
+    for i, key in enumerate(data["primary_key"]):
+        if key not in names:
+            issues.append((f"primary_key[{i}]", f"{key!r} is not a field of this contract"))
+    return issues
+
+
+def _build(data: dict[str, Any], path: Path) -> Contract:
+    fields = tuple(_build_field(f) for f in data["fields"])
+    src = data["source"]
+    publish = data.get("publish", {})
+    return Contract(
+        id=data["id"],
+        title=data["title"].strip(),
+        description=data["description"].strip(),
+        producer=data["producer"],
+        dimensions=tuple(data["dimensions"]),
+        frequency=data["frequency"],
+        level=data["level"],
+        sdi=MappingProxyType(dict(data.get("sdi", {}))),
+        license=data.get("license", "CC-BY-4.0"),
+        access=data.get("access", "terbuka"),
+        schedule=data["schedule"].strip(),
+        source=Source(
+            type=src["type"],
+            conn_id=src.get("conn_id"),
+            params=MappingProxyType(dict(src.get("params", {}))),
+        ),
+        fields=fields,
+        primary_key=tuple(data["primary_key"]),
+        formats=tuple(publish.get("formats", ("csv", "parquet"))),
+        datastore=bool(publish.get("datastore", True)),
+        quality=MappingProxyType(dict(data.get("quality", {}))),
+        sample=bool(data.get("sample", False)),
+        tags=tuple(data.get("tags", ())),
+        path=path.resolve(),
+    )
+
+
+def _build_field(data: dict[str, Any]) -> Field:
+    cons = data.get("constraints", {})
+    enum = cons.get("enum")
+    return Field(
+        name=data["name"],
+        type=data["type"],
+        title=data["title"],
+        description=data.get("description", "").strip(),
+        format=data.get("format"),
+        required=bool(cons.get("required", False)),
+        unique=bool(cons.get("unique", False)),
+        enum=tuple(str(v) for v in enum) if enum is not None else None,
+        pattern=cons.get("pattern"),
+        minimum=_float_or_none(cons.get("minimum")),
+        maximum=_float_or_none(cons.get("maximum")),
+        reference=data.get("reference"),
+        role=data.get("role"),
+        pii_allowed_reason=data.get("pii_allowed_reason"),
+    )
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def contract_files(directory: Path | None = None) -> list[Path]:
+    directory = directory or contracts_dir()
+    return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+
+
+def load_contracts(directory: Path | str | None = None) -> list[Contract]:
+    """Every contract in `directory`, sorted by id. Ids must be unique across files."""
+    files = contract_files(Path(directory) if directory else None)
+    contracts = [load_contract(p) for p in files]
+    seen: dict[str, Path] = {}
+    for c in contracts:
+        if c.id in seen:
+            raise ContractError(c.path, [("id", f"id {c.id!r} is also used by {seen[c.id]}")])
+        seen[c.id] = c.path
+    return sorted(contracts, key=lambda c: c.id)
+
+
+def get_contract(dataset_id: str, directory: Path | str | None = None) -> Contract:
+    directory = Path(directory) if directory else contracts_dir()
+    for ext in (".yaml", ".yml"):
+        candidate = directory / f"{dataset_id}{ext}"
+        if candidate.is_file():
+            return load_contract(candidate)
+    known = ", ".join(p.stem for p in contract_files(directory)) or "(none)"
+    raise UnknownDatasetError(
+        f"dataset {dataset_id!r} not found in {directory}; known datasets: {known}"
+    )

@@ -1,0 +1,381 @@
+"""The stages in order: extract -> normalize -> stage -> validate -> publish -> report.
+
+`run()` is what `hub run` calls. The `*_step` functions are the same stages cut so that an
+Airflow DAG can run each as its own task, passing only small JSON-able dicts (paths, sha256)
+between them. A rejected batch is quarantined in `workdir/quarantine/<dataset>/<run_id>/` with
+the raw input and `report.json`; nothing is published.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from tangerang_hub.contracts import Contract
+from tangerang_hub.normalize import NormalizeError, normalize
+from tangerang_hub.problems import Problem
+from tangerang_hub.run_report import RunReport, json_safe
+from tangerang_hub.stage import StagedBatch, read_staged, stage
+
+Progress = Callable[[str], None]
+
+
+class PipelineError(RuntimeError):
+    """A run that could not complete for a reason other than bad data (exit 1)."""
+
+
+class BatchRejected(Exception):
+    """Bad data: the batch is quarantined and nothing is published (exit 2)."""
+
+    def __init__(self, message: str, problems: list[Problem], quarantine_path: Path | None):
+        self.problems = problems
+        self.quarantine_path = quarantine_path
+        super().__init__(message)
+
+
+@dataclass
+class LocalRawBatch:
+    """Same shape as `tangerang_hub.sources.base.RawBatch`, used for `--source-file`."""
+
+    records: list[dict[str, Any]] | None
+    content: bytes | None
+    filename: str
+    media_type: str
+    etag: str | None = None
+    not_modified: bool = False
+
+
+@dataclass
+class GateSummary:
+    """JSON-able stand-in for the quality gate's result (same attribute names)."""
+
+    success: bool
+    blocking: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    statistics: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "success": self.success,
+            "blocking": [p.to_dict() for p in self.blocking],
+            "warnings": [p.to_dict() for p in self.warnings],
+            "statistics": json_safe(self.statistics),
+        }
+
+    @classmethod
+    def from_gate(cls, gate: Any) -> GateSummary:
+        return cls(
+            success=bool(gate.success),
+            blocking=list(getattr(gate, "blocking", []) or []),
+            warnings=list(getattr(gate, "warnings", []) or []),
+            statistics=dict(getattr(gate, "statistics", {}) or {}),
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GateSummary:
+        return cls(
+            success=bool(data["success"]),
+            blocking=[Problem.from_dict(p) for p in data.get("blocking", [])],
+            warnings=[Problem.from_dict(p) for p in data.get("warnings", [])],
+            statistics=dict(data.get("statistics", {})),
+        )
+
+
+# --------------------------------------------------------------------------- plain stages
+
+
+def extract(
+    contract: Contract,
+    *,
+    source_file: Path | None = None,
+    state: dict[str, Any] | None = None,
+) -> Any:
+    """A RawBatch from the contract's source hook, or from a local file.
+
+    `state` is the previous batch's `RawBatch.state` (ETag, watermark) for conditional fetches.
+    """
+    if source_file is not None:
+        return read_source_file(Path(source_file))
+    from tangerang_hub.sources import get_hook
+
+    return get_hook(contract.source).fetch(state=state)
+
+
+def read_source_file(path: Path) -> LocalRawBatch:
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise PipelineError(f"cannot read source file {path}: {exc.strerror or exc}") from exc
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return LocalRawBatch(records=None, content=content, filename=path.name, media_type=media_type)
+
+
+def validate(table: Any, contract: Contract) -> Any:
+    """The quality gate (tangerang_hub.validate): result with success/blocking/warnings."""
+    try:
+        from tangerang_hub.validate import validate as run_gate
+    except ImportError as exc:
+        raise PipelineError(f"the validation gate is not available: {exc}") from exc
+    return run_gate(table, contract)
+
+
+def publish(staged: StagedBatch, contract: Contract, client: Any, gate: Any) -> Any:
+    from tangerang_hub.publish import publish as publish_to_ckan
+
+    return publish_to_ckan(staged, contract, client, gate)
+
+
+def send_report(client: Any, report: RunReport) -> Any:
+    from tangerang_hub.report import send_report as send
+
+    return send(client, report)
+
+
+# --------------------------------------------------------------------------- raw files
+
+
+def raw_dir(workdir: Path, contract: Contract, run_id: str) -> Path:
+    return Path(workdir) / "raw" / contract.id / _safe(run_id)
+
+
+def quarantine_dir(workdir: Path, contract: Contract, run_id: str) -> Path:
+    return Path(workdir) / "quarantine" / contract.id / _safe(run_id)
+
+
+def _safe(run_id: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_.+" else "_" for c in run_id)
+
+
+def save_raw(batch: Any, folder: Path) -> dict[str, Any]:
+    """Write the raw batch under `folder`; return a JSON-able reference to it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = Path(batch.filename or "data").name or "data"
+    if batch.records is not None:
+        path = folder / f"{name}.records.json"
+        path.write_text(
+            json.dumps(batch.records, ensure_ascii=False, default=_json_default, indent=1),
+            encoding="utf-8",
+        )
+        kind = "records"
+    else:
+        path = folder / name
+        path.write_bytes(batch.content or b"")
+        kind = "content"
+    return {
+        "path": str(path),
+        "kind": kind,
+        "filename": batch.filename,
+        "media_type": batch.media_type,
+        "etag": getattr(batch, "etag", None),
+        "not_modified": bool(getattr(batch, "not_modified", False)),
+    }
+
+
+def load_raw(ref: dict[str, Any]) -> LocalRawBatch:
+    path = Path(ref["path"])
+    records = None
+    content = None
+    if ref["kind"] == "records":
+        records = json.loads(path.read_text(encoding="utf-8"))
+    else:
+        content = path.read_bytes()
+    return LocalRawBatch(
+        records=records,
+        content=content,
+        filename=ref["filename"],
+        media_type=ref["media_type"],
+        etag=ref.get("etag"),
+        not_modified=bool(ref.get("not_modified")),
+    )
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def quarantine(
+    raw: dict[str, Any] | None,
+    contract: Contract,
+    run_id: str,
+    workdir: Path,
+    problems: list[Problem],
+    reason: str,
+) -> Path:
+    """Copy the raw input into quarantine with a provisional report.json."""
+    folder = quarantine_dir(workdir, contract, run_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    if raw is not None and Path(raw["path"]).exists():
+        shutil.copy2(raw["path"], folder / Path(raw["path"]).name)
+    write_json(
+        folder / "report.json",
+        {
+            "dataset": contract.id,
+            "run_id": run_id,
+            "status": "rejected",
+            "message": reason,
+            "problems": [p.to_dict() for p in problems],
+        },
+    )
+    return folder
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(path)
+
+
+# --------------------------------------------------------------------------- task steps
+
+
+def extract_step(
+    contract: Contract,
+    *,
+    workdir: Path,
+    run_id: str,
+    source_file: Path | None = None,
+    state: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Fetch and save the raw batch; returns a JSON-able reference (see `save_raw`)."""
+    batch = extract(contract, source_file=source_file, state=state)
+    return save_raw(batch, raw_dir(workdir, contract, run_id))
+
+
+def normalize_step(
+    contract: Contract, raw: dict[str, Any], *, workdir: Path, run_id: str
+) -> dict[str, Any]:
+    """Normalize and stage; returns `StagedBatch.to_dict()`. Raises BatchRejected."""
+    batch = load_raw(raw)
+    try:
+        table = normalize(batch, contract)
+    except NormalizeError as exc:
+        reason = f"{len(exc.problems)} problem(s) while reading {batch.filename}"
+        folder = quarantine(raw, contract, run_id, workdir, exc.problems, reason)
+        raise BatchRejected(reason, exc.problems, folder) from exc
+    return stage(table, contract, Path(workdir) / "staging").to_dict()
+
+
+def validate_step(
+    contract: Contract,
+    staged: dict[str, Any],
+    *,
+    workdir: Path,
+    run_id: str,
+    raw: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Run the quality gate on the staged table; returns `GateSummary.to_dict()`."""
+    table = read_staged(StagedBatch.from_dict(staged))
+    gate = GateSummary.from_gate(validate(table, contract))
+    if not gate.success:
+        reason = f"{len(gate.blocking)} blocking problem(s) found by validation"
+        folder = quarantine(raw, contract, run_id, workdir, gate.blocking, reason)
+        raise BatchRejected(reason, gate.blocking, folder)
+    return gate.to_dict()
+
+
+def publish_step(
+    contract: Contract, staged: dict[str, Any], gate: dict[str, Any], client: Any
+) -> dict[str, Any]:
+    result = publish(StagedBatch.from_dict(staged), contract, client, GateSummary.from_dict(gate))
+    return {
+        "status": result.status,
+        "package_id": result.package_id,
+        "resource_ids": list(result.resource_ids),
+    }
+
+
+# --------------------------------------------------------------------------- whole run
+
+
+def run(
+    contract: Contract,
+    *,
+    client: Any = None,
+    source_file: Path | None = None,
+    dry_run: bool = False,
+    workdir: Path,
+    run_id: str,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Run every stage; never raises for bad data or a failing stage: see the report."""
+    say = progress or (lambda _msg: None)
+    workdir = Path(workdir)
+    report = RunReport(contract.id, run_id, "failed", _now(), dry_run=dry_run)
+    raw: dict[str, Any] | None = None
+    try:
+        if not dry_run and client is None:
+            raise PipelineError("no CKAN client: configure ckan_default or use --dry-run")
+        say(f"[{contract.id}] mengambil data (extract) dari {_source_label(contract, source_file)}")
+        raw = extract_step(contract, workdir=workdir, run_id=run_id, source_file=source_file)
+        if raw["not_modified"]:
+            report.status = "unchanged"
+            report.message = "source not modified since the last run; nothing to do"
+            return _finish(report, client, dry_run, say)
+
+        say(f"[{contract.id}] normalisasi {raw['filename']}")
+        staged_ref = normalize_step(contract, raw, workdir=workdir, run_id=run_id)
+        staged = StagedBatch.from_dict(staged_ref)
+        report.rows, report.sha256 = staged.rows, staged.sha256
+        say(f"[{contract.id}] {staged.rows} baris, sha256 {staged.sha256[:12]}")
+
+        say(f"[{contract.id}] validasi (quality gate)")
+        gate_ref = validate_step(contract, staged_ref, workdir=workdir, run_id=run_id, raw=raw)
+        gate = GateSummary.from_dict(gate_ref)
+        report.warnings, report.statistics = gate.warnings, gate.statistics
+
+        if dry_run:
+            report.status = "unchanged"
+            report.message = "dry run: data valid, nothing published"
+            return _finish(report, client, dry_run, say)
+
+        say(f"[{contract.id}] publikasi ke CKAN")
+        result = publish_step(contract, staged_ref, gate_ref, client)
+        report.status = result["status"]
+        report.package_id = result["package_id"]
+        report.resource_ids = result["resource_ids"]
+        report.message = (
+            "published" if report.status == "published" else "data unchanged; nothing uploaded"
+        )
+    except BatchRejected as exc:
+        report.status = "rejected"
+        report.problems = exc.problems
+        report.quarantine_path = exc.quarantine_path
+        report.message = f"{exc}; nothing published"
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a failed report
+        report.status = "failed"
+        report.message = f"{type(exc).__name__}: {exc}"
+    return _finish(report, client, dry_run, say)
+
+
+def _finish(report: RunReport, client: Any, dry_run: bool, say: Progress) -> RunReport:
+    report.finished_at = _now()
+    if report.quarantine_path is not None:
+        write_json(report.quarantine_path / "report.json", report.to_dict())
+    if client is not None and not dry_run:
+        try:
+            sent = send_report(client, report)
+            if isinstance(sent, str):
+                report.report_url = sent
+        except Exception as exc:  # noqa: BLE001 - a lost report must not hide the run's outcome
+            say(f"[{report.dataset}] could not send the run report: {exc}")
+            report.message += f" (run report not sent: {exc})"
+    say(f"[{report.dataset}] {report.status}: {report.message}")
+    return report
+
+
+def _source_label(contract: Contract, source_file: Path | None) -> str:
+    if source_file is not None:
+        return str(source_file)
+    return f"{contract.source.type} {contract.source.conn_id or ''}".strip()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,337 @@
+"""Publish a validated, staged batch to CKAN.
+
+Guarantees:
+- **Idempotent.** The dataset's name is the contract id and every resource
+  keeps its id across runs, so a re-run never creates duplicates.
+- **Unchanged data costs nothing.** When the published ``sha256`` equals the
+  staged one, nothing is uploaded.
+- **Atomic.** All files and lineage fields change in one ``package_revise``
+  guarded by ``match`` on the previously published sha256; a concurrent or
+  failed run leaves the previous version intact. A new dataset is created
+  private and only becomes public in that same revision.
+- **Typed DataStore.** The table is created from the contract's fields (types,
+  labels, descriptions) before xloader COPYs the CSV into it.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tangerang_hub.ckan_client import CkanClient, CkanError
+from tangerang_hub.contracts import Contract
+from tangerang_hub.stage import StagedBatch
+
+SAMPLE_TAG = "contoh-data"
+SAMPLE_NOTE = (
+    "\n\n---\n**Data contoh.** Dataset ini berisi data contoh untuk demonstrasi hub, "
+    "bukan data resmi. *Sample data for demonstration, not official figures.*"
+)
+
+# Contract field type -> DataStore (PostgreSQL) column type.
+DATASTORE_TYPES = {
+    "string": "text",
+    "integer": "int8",
+    "number": "numeric",
+    "boolean": "bool",
+    "date": "date",
+    "datetime": "timestamp",
+    "year": "int4",
+}
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """One resource the hub maintains on every dataset."""
+
+    role: str
+    name: str
+    format: str
+    description: str
+
+
+RESOURCES = (
+    ResourceSpec(
+        "data-csv", "Data (CSV)", "CSV", "Data lengkap dalam CSV UTF-8. Full data, UTF-8 CSV."
+    ),
+    ResourceSpec(
+        "data-parquet",
+        "Data (Parquet)",
+        "Parquet",
+        "Data bertipe dalam Apache Parquet. Typed data.",
+    ),
+    ResourceSpec(
+        "dictionary",
+        "Kamus Data (Table Schema)",
+        "JSON",
+        "Kamus data: nama, tipe, judul, deskripsi dan batasan setiap kolom (Frictionless Table "
+        "Schema). Data dictionary.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    status: str  # "published" | "unchanged"
+    package_id: str
+    resource_ids: list[str] = field(default_factory=list)
+    datastore_rows: int | None = None
+
+
+class PublishError(RuntimeError):
+    pass
+
+
+# --- metadata derived from the contract -------------------------------------
+
+
+def _sdi(contract: Contract, *keys: str) -> str:
+    for key in keys:
+        value = contract.sdi.get(key)
+        if value not in (None, ""):
+            return str(value)
+    return ""
+
+
+def _wilayah_code(contract: Contract) -> str:
+    value = _sdi(contract, "cakupan_wilayah_kode", "cakupan_wilayah")
+    return value if value[:2].isdigit() else "36.71"
+
+
+def dataset_metadata(contract: Contract) -> dict[str, Any]:
+    """The CKAN dataset fields a contract defines (not the lineage fields)."""
+    tags = [{"name": tag} for tag in contract.tags]
+    notes = contract.description.strip()
+    if contract.sample:
+        tags.append({"name": SAMPLE_TAG})
+        notes += SAMPLE_NOTE
+    walidata = contract.sdi.get("walidata")
+    walidata_nama = walidata.get("nama", "") if isinstance(walidata, Mapping) else walidata
+    walidata_email = walidata.get("email", "") if isinstance(walidata, Mapping) else ""
+    return {
+        "name": contract.id,
+        "title": contract.title,
+        "notes": notes,
+        "owner_org": contract.producer,
+        "license_id": {"CC-BY-4.0": "cc-by"}.get(contract.license, contract.license),
+        "tags": tags,
+        "dimensi": list(contract.dimensions),
+        "topik": _sdi(contract, "topik"),
+        "walidata_nama": walidata_nama or "",
+        "walidata_email": walidata_email or _sdi(contract, "walidata_email"),
+        "frekuensi": contract.frequency,
+        "tingkat_penyajian": contract.level,
+        "cakupan_waktu_mulai": _sdi(contract, "cakupan_waktu_mulai"),
+        "cakupan_waktu_selesai": _sdi(contract, "cakupan_waktu_selesai"),
+        "cakupan_wilayah": _wilayah_code(contract),
+        "satuan": _sdi(contract, "satuan"),
+        "sumber": _sdi(contract, "sumber"),
+        "metodologi": _sdi(contract, "metodologi"),
+        "klasifikasi_akses": contract.access,
+        "contract_id": contract.id,
+        "source_system": f"{contract.source.type}:{contract.source.conn_id or ''}"
+        f"{contract.source.params.get('path', '')}",
+    }
+
+
+def table_schema(contract: Contract) -> dict[str, Any]:
+    """The data dictionary as a Frictionless Table Schema."""
+    fields = []
+    for f in contract.fields:
+        item: dict[str, Any] = {"name": f.name, "type": f.type, "title": f.title}
+        if f.description:
+            item["description"] = f.description
+        if f.format:
+            item["format"] = f.format
+        constraints = {
+            key: value
+            for key, value in (
+                ("required", f.required or None),
+                ("unique", f.unique or None),
+                ("enum", list(f.enum) if f.enum else None),
+                ("pattern", f.pattern),
+                ("minimum", f.minimum),
+                ("maximum", f.maximum),
+            )
+            if value is not None
+        }
+        if constraints:
+            item["constraints"] = constraints
+        if f.reference:
+            item["x-reference"] = f"wilayah:{f.reference} (Kepmendagri 300.2.2-2138/2025)"
+        fields.append(item)
+    return {"fields": fields, "primaryKey": list(contract.primary_key)}
+
+
+def datastore_fields(contract: Contract) -> list[dict[str, Any]]:
+    """DataStore columns with the contract's types and labels (xloader keeps them)."""
+    fields = []
+    for f in contract.fields:
+        pg_type = DATASTORE_TYPES[f.type]
+        fields.append(
+            {
+                "id": f.name,
+                "type": pg_type,
+                "info": {
+                    "label": f.title,
+                    "notes": f.description,
+                    "type_override": pg_type,
+                },
+            }
+        )
+    return fields
+
+
+# --- publishing ---------------------------------------------------------------
+
+
+def _by_role(package: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    names = {spec.name: spec.role for spec in RESOURCES}
+    for resource in package.get("resources", []):
+        role = names.get(resource.get("name", ""))
+        if role and role not in found:
+            found[role] = resource
+    return found
+
+
+def publish(
+    staged: StagedBatch,
+    contract: Contract,
+    client: CkanClient,
+    gate: Any,
+    *,
+    run_id: str | None = None,
+    datastore_timeout: float = 300.0,
+) -> PublishResult:
+    """Publish ``staged`` as dataset ``contract.id``; see the module docstring."""
+    package = client.show_or_none("package_show", id=contract.id)
+    existing = _by_role(package) if package else {}
+    if (
+        package
+        and package.get("sha256") == staged.sha256
+        and len(existing) == len(RESOURCES)
+        and package.get("state") == "active"
+    ):
+        return PublishResult(
+            "unchanged", package["id"], [existing[s.role]["id"] for s in RESOURCES]
+        )
+
+    if package is None:
+        package = client.call(
+            "package_create", {**dataset_metadata(contract), "private": True, "resources": []}
+        )
+
+    missing = [spec for spec in RESOURCES if spec.role not in existing]
+    if missing:
+        # Create placeholders first so every file below replaces a resource by
+        # id; a new dataset is still private at this point.
+        package = client.call(
+            "package_revise",
+            {
+                "match": {"id": package["id"]},
+                "update__resources__extend": [
+                    {"name": spec.name, "format": spec.format, "url": ""} for spec in missing
+                ],
+            },
+        )["package"]
+        existing = _by_role(package)
+
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    status = "warning" if getattr(gate, "warnings", None) else "passed"
+    match: dict[str, Any] = {"id": package["id"]}
+    if package.get("sha256"):
+        match["sha256"] = package["sha256"]
+    payload: dict[str, Any] = {
+        "match": match,
+        "update": {
+            **dataset_metadata(contract),
+            "private": contract.access != "terbuka",
+            "sha256": staged.sha256,
+            "row_count": staged.rows,
+            "last_run_id": run_id or staged.sha256[:12],
+            "last_run_at": now,
+            "validation_status": status,
+        },
+    }
+    with tempfile.TemporaryDirectory(prefix="hub-publish-") as tmp:
+        dictionary = Path(tmp) / f"{contract.id}-tableschema.json"
+        dictionary.write_text(json.dumps(table_schema(contract), ensure_ascii=False, indent=2))
+        paths = {
+            "data-csv": staged.csv_path,
+            "data-parquet": staged.parquet_path,
+            "dictionary": dictionary,
+        }
+        files: dict[str, Path] = {}
+        for spec in RESOURCES:
+            key = f"update__resources__{existing[spec.role]['id']}"
+            payload[key] = {
+                "name": spec.name,
+                "format": spec.format,
+                "description": spec.description,
+                "sha256": staged.sha256,
+                "row_count": staged.rows if spec.role != "dictionary" else None,
+                "schema_version": "1",
+                "validated_at": now,
+                "validation_status": status,
+            }
+            files[f"{key}__upload"] = paths[spec.role]
+        revised = client.call("package_revise", payload, files=files)["package"]
+
+    resources = _by_role(revised)
+    missing = [spec.role for spec in RESOURCES if spec.role not in resources]
+    if missing:
+        raise PublishError(f"package_revise returned no resource for {missing}")
+    rows = None
+    if contract.datastore:
+        rows = load_datastore(client, contract, resources["data-csv"]["id"], datastore_timeout)
+        if rows != staged.rows:
+            raise PublishError(
+                f"DataStore holds {rows} rows for {contract.id}, expected {staged.rows}"
+            )
+    return PublishResult(
+        "published", revised["id"], [resources[s.role]["id"] for s in RESOURCES], rows
+    )
+
+
+def load_datastore(client: CkanClient, contract: Contract, resource_id: str, timeout: float) -> int:
+    """Type the table from the contract, let xloader COPY the CSV, wait for it."""
+    client.call(
+        "datastore_create",
+        resource_id=resource_id,
+        fields=datastore_fields(contract),
+        primary_key=list(contract.primary_key),
+        force=True,
+    )
+    client.call("xloader_submit", resource_id=resource_id, ignore_hash=True)
+    deadline = time.monotonic() + timeout
+    delay = 0.5
+    while True:
+        status = client.call("xloader_status", resource_id=resource_id)
+        state = status.get("status")
+        if state == "complete":
+            break
+        if state == "error":
+            raise PublishError(f"xloader failed for {contract.id}: {status.get('error')}")
+        if time.monotonic() > deadline:
+            raise PublishError(f"xloader did not finish for {contract.id} within {timeout:.0f}s")
+        time.sleep(delay)
+        delay = min(delay * 2, 5.0)
+    info = client.call("datastore_search", resource_id=resource_id, limit=0)
+    return int(info.get("total", 0))
+
+
+__all__ = [
+    "PublishResult",
+    "PublishError",
+    "publish",
+    "dataset_metadata",
+    "table_schema",
+    "CkanError",
+]

@@ -1,0 +1,88 @@
+"""The report of one pipeline run: what happened, with every problem located."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tangerang_hub.problems import Problem
+
+STATUSES = ("published", "unchanged", "rejected", "failed")
+
+
+@dataclass
+class RunReport:
+    dataset: str
+    run_id: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    rows: int | None = None
+    sha256: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    statistics: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+    package_id: str | None = None
+    resource_ids: list[str] = field(default_factory=list)
+    quarantine_path: Path | None = None
+    report_url: str | None = None
+    dry_run: bool = False
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, not {self.status!r}")
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return round((self.finished_at - self.started_at).total_seconds(), 3)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "run_id": self.run_id,
+            "status": self.status,
+            "dry_run": self.dry_run,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "duration_seconds": self.duration_seconds,
+            "rows": self.rows,
+            "sha256": self.sha256,
+            "problems": [p.to_dict() for p in self.problems],
+            "warnings": [p.to_dict() for p in self.warnings],
+            "statistics": json_safe(self.statistics),
+            "message": self.message,
+            "package_id": self.package_id,
+            "resource_ids": list(self.resource_ids),
+            "quarantine_path": str(self.quarantine_path) if self.quarantine_path else None,
+            "report_url": self.report_url,
+        }
+
+
+def json_safe(value: Any) -> Any:
+    """Plain JSON types for statistics coming from pandas/numpy/GX."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else None
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, Problem):
+        return value.to_dict()
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        return json_safe(item())
+    return str(value)

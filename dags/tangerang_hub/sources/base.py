@@ -1,0 +1,107 @@
+"""What every connector returns (`RawBatch`), the error it raises, and the Hook base class."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from tangerang_hub.connections import ConnectionInfo, get_connection
+
+
+class SourceError(RuntimeError):
+    """The source could not be read; the message names the source and the reason."""
+
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+@dataclass(frozen=True)
+class RawBatch:
+    """One extract: either `records` (dicts) or `content` (file bytes), never partial data."""
+
+    records: list[dict[str, Any]] | None
+    content: bytes | None
+    filename: str
+    media_type: str
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    source_url: str | None = None
+    # Connector-specific facts for the run report: sha256 of an archived file, the new
+    # watermark of an incremental SQL extract, pages fetched.
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """What to pass back as ``fetch(state=...)`` next time."""
+        kept = {"etag": self.etag, "last_modified": self.last_modified}
+        if "watermark" in self.meta:
+            kept["watermark"] = self.meta["watermark"]
+        return {k: v for k, v in kept.items() if v is not None}
+
+
+def unchanged(url: str, filename: str, media_type: str, state: Mapping[str, Any]) -> RawBatch:
+    return RawBatch(
+        records=None,
+        content=None,
+        filename=filename,
+        media_type=media_type,
+        etag=state.get("etag"),
+        last_modified=state.get("last_modified"),
+        not_modified=True,
+        source_url=url,
+    )
+
+
+class SourceHook:
+    """Airflow-style hook: owns the connection, keeps no state between calls.
+
+    Subclasses implement `fetch`. Credentials only come from the Connection `conn_id`;
+    `params` are the contract's ``source.params``.
+    """
+
+    conn_name_attr: ClassVar[str] = "conn_id"
+    default_conn_name: ClassVar[str] = "agency_sample"
+    conn_type: ClassVar[str] = "http"
+    hook_name: ClassVar[str] = "Agency source"
+    source_type: ClassVar[str] = ""
+
+    def __init__(self, conn_id: str | None = None, params: Mapping[str, Any] | None = None):
+        self.conn_id = conn_id or self.default_conn_name
+        self.params: Mapping[str, Any] = dict(params or {})
+
+    @property
+    def connection(self) -> ConnectionInfo:
+        try:
+            return get_connection(self.conn_id)
+        except LookupError as exc:
+            raise SourceError(f"{self.hook_name}: {exc}") from exc
+
+    def get_conn(self) -> Any:
+        return self.connection
+
+    def test_connection(self) -> tuple[bool, str]:
+        """(ok, message), as Airflow's connection test expects."""
+        try:
+            self.get_conn()
+        except Exception as exc:  # report any failure, as Airflow's test does
+            return False, str(exc)
+        return True, f"{self.hook_name}: connection {self.conn_id!r} is usable"
+
+    def fetch(
+        self, *, state: Mapping[str, Any] | None = None, since: Any = None
+    ) -> RawBatch:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def param(self, name: str, default: Any = None, *, required: bool = False) -> Any:
+        if name in self.params:
+            return self.params[name]
+        if required:
+            raise SourceError(f"{self.hook_name}: source.params.{name} is required")
+        return default
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(conn_id={self.conn_id!r})"

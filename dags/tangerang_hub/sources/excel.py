@@ -1,0 +1,214 @@
+"""The OPD inbox: an Excel (or CSV) file dropped in a watched folder or published at a URL.
+
+``params``:
+  folder + pattern    watched folder and glob (``*.xlsx``); the newest file is read
+  path | url          or a file over HTTP from the connection
+  sheet               sheet name or 0-based index (first sheet)
+  header_row, header_rows, columns, names, total_pattern, footnote_pattern
+                      table detection overrides, see `excel_table.read_table`
+  max_bytes (20 MB), max_sheets (20), max_uncompressed (100 MB)
+  archive_dir         where originals are kept as ``<sha256>-<name>``
+                      (default ``$HUB_INBOX_ARCHIVE`` or ``<repo>/var/inbox-archive``)
+The file is parsed by openpyxl in read-only mode with defusedxml guarding the XML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import posixpath
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tangerang_hub.sources.auth import credentials
+from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
+from tangerang_hub.sources.excel_table import TableError, read_table
+from tangerang_hub.sources.http import client_for
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+MB = 1024 * 1024
+
+
+def check_workbook_limits(
+    content: bytes, name: str, max_sheets: int, max_uncompressed: int
+) -> None:
+    """Refuse zip bombs and workbooks with too many sheets before openpyxl sees them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise SourceError(f"{name} is not a valid .xlsx file (not a zip archive)") from None
+    total = sum(info.file_size for info in infos)
+    if total > max_uncompressed:
+        raise SourceError(f"{name} unpacks to {total} bytes, over the limit of {max_uncompressed}")
+    sheets = [
+        i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
+    ]
+    if len(sheets) > max_sheets:
+        raise SourceError(f"{name} has {len(sheets)} sheets, over the limit of {max_sheets}")
+
+
+def read_rows(content: bytes, name: str, sheet: str | int | None) -> list[tuple[Any, ...]]:
+    import openpyxl
+    from openpyxl import xml as openpyxl_xml
+
+    if not openpyxl_xml.DEFUSEDXML:
+        raise SourceError("defusedxml is not installed: refusing to parse Excel files without it")
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(content), read_only=True, data_only=True, keep_links=False
+        )
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise SourceError(f"{name} cannot be opened as a workbook: {exc}") from None
+    try:
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif isinstance(sheet, int):
+            worksheet = workbook.worksheets[sheet]
+        else:
+            worksheet = workbook[sheet]
+    except (IndexError, KeyError):
+        workbook.close()
+        raise SourceError(f"{name} has no sheet {sheet!r}; sheets: {workbook.sheetnames}") from None
+    try:
+        return list(worksheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
+
+
+def archive(content: bytes, name: str, directory: Path) -> tuple[str, Path]:
+    """Keep the original as ``<sha256>-<name>``; returns (sha256, path)."""
+    digest = hashlib.sha256(content).hexdigest()
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{digest}-{Path(name).name}"
+    if not target.exists():
+        partial = target.with_suffix(target.suffix + ".part")
+        partial.write_bytes(content)
+        partial.replace(target)
+    return digest, target
+
+
+class ExcelHook(SourceHook):
+    conn_type = "http"
+    hook_name = "OPD Excel inbox"
+    source_type = "excel"
+    default_conn_name = "opd_inbox"
+
+    def fetch(self, *, state: Mapping[str, Any] | None = None, since: Any = None) -> RawBatch:
+        state = state or {}
+        max_bytes = int(self.param("max_bytes", 20 * MB))
+        if self.param("folder"):
+            content, name, source_url, etag, last_modified = self._from_folder(max_bytes)
+            if etag and state.get("etag") == etag:
+                return self._unchanged(name, source_url, etag)
+        else:
+            fetched = self._from_http(max_bytes, state)
+            if fetched is None:
+                target = str(self.param("url") or self.param("path") or "")
+                name = self.param("filename") or posixpath.basename(urlsplit(target).path)
+                return self._unchanged(name, None, state.get("etag"), state.get("last_modified"))
+            content, name, source_url, etag, last_modified = fetched
+        digest, archived = archive(content, name, self._archive_dir())
+        meta: dict[str, Any] = {"sha256": digest, "archived_path": str(archived)}
+        if Path(name).suffix.lower() == ".csv":
+            return RawBatch(
+                records=None,
+                content=content,
+                filename=name,
+                media_type="text/csv",
+                etag=etag,
+                last_modified=last_modified,
+                source_url=source_url,
+                meta=meta,
+            )
+        if Path(name).suffix.lower() not in EXCEL_SUFFIXES:
+            raise SourceError(f"{name}: only .xlsx, .xlsm and .csv files are read from the inbox")
+        check_workbook_limits(
+            content,
+            name,
+            int(self.param("max_sheets", 20)),
+            int(self.param("max_uncompressed", 100 * MB)),
+        )
+        rows = read_rows(content, name, self.param("sheet"))
+        try:
+            table = read_table(
+                rows,
+                header_row=self.param("header_row"),
+                header_rows=self.param("header_rows"),
+                columns=self.param("columns"),
+                names=self.param("names"),
+                total_pattern=self.param("total_pattern"),
+                footnote_pattern=self.param("footnote_pattern"),
+            )
+        except TableError as exc:
+            raise SourceError(f"{name}: {exc}") from None
+        meta |= {
+            "header": table.header,
+            "header_row": table.header_row,
+            "row_numbers": table.row_numbers,
+        }
+        return RawBatch(
+            records=table.records,
+            content=None,
+            filename=name,
+            media_type=XLSX,
+            etag=etag,
+            last_modified=last_modified,
+            source_url=source_url,
+            meta=meta,
+        )
+
+    def _unchanged(
+        self, name: str, url: str | None, etag: str | None, last_modified: str | None = None
+    ) -> RawBatch:
+        return RawBatch(
+            records=None,
+            content=None,
+            filename=name,
+            media_type=XLSX,
+            etag=etag,
+            last_modified=last_modified,
+            not_modified=True,
+            source_url=url,
+        )
+
+    def _archive_dir(self) -> Path:
+        configured = self.param("archive_dir") or os.environ.get("HUB_INBOX_ARCHIVE")
+        return Path(configured) if configured else REPO_ROOT / "var" / "inbox-archive"
+
+    def _from_folder(self, max_bytes: int) -> tuple[bytes, str, str, str, str | None]:
+        folder = Path(self.param("folder"))
+        pattern = self.param("pattern", "*.xlsx")
+        candidates = [
+            p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith("~$")
+        ]
+        if not candidates:
+            raise SourceError(f"no file matching {pattern!r} in the inbox folder {folder}")
+        newest = max(candidates, key=lambda p: (p.stat().st_mtime, p.name))
+        size = newest.stat().st_size
+        if size > max_bytes:
+            raise SourceError(f"{newest} is {size} bytes, over the cap of {max_bytes}")
+        content = newest.read_bytes()
+        etag = '"' + hashlib.sha256(content).hexdigest() + '"'
+        return content, newest.name, newest.resolve().as_uri(), etag, None
+
+    def _from_http(
+        self, max_bytes: int, state: Mapping[str, Any]
+    ) -> tuple[bytes, str, str, str | None, str | None] | None:
+        conn = self.connection
+        creds = credentials(conn, self.param("auth"))
+        client = client_for(
+            self.params, conn.base_url, max_bytes=max_bytes, **creds.client_kwargs()
+        )
+        url = client.url(self.param("url") or self.param("path", required=True))
+        response = client.get(url, params=creds.query or None, state=state)
+        if response.not_modified:
+            return None
+        name = self.param("filename") or posixpath.basename(urlsplit(url).path) or "inbox.xlsx"
+        return response.content, name, response.url, response.etag, response.last_modified

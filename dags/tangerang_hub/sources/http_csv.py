@@ -1,0 +1,47 @@
+"""Download one file (CSV, JSON, XLSX...) as it is; the engine parses it."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from tangerang_hub.sources.auth import credentials
+from tangerang_hub.sources.base import RawBatch, SourceHook, unchanged
+from tangerang_hub.sources.http import HttpClient, client_for
+
+
+class HttpCsvHook(SourceHook):
+    """``params``: ``path`` (relative to the connection's base URL) or ``url``; optional
+    ``filename``, ``media_type``, ``timeout``, ``retries``, ``max_bytes``."""
+
+    conn_type = "http"
+    hook_name = "HTTP file"
+    source_type = "http_csv"
+
+    def get_conn(self) -> HttpClient:
+        conn = self.connection
+        creds = credentials(conn, self.param("auth"))
+        return client_for(self.params, conn.base_url, **creds.client_kwargs())
+
+    def fetch(self, *, state: Mapping[str, Any] | None = None, since: Any = None) -> RawBatch:
+        target = self.param("url") or self.param("path", required=True)
+        client = self.get_conn()
+        url = client.url(target)
+        filename = self.param("filename") or posixpath.basename(urlsplit(url).path) or "data.csv"
+        creds = credentials(self.connection, self.param("auth"))
+        query = {**(self.param("query") or {}), **creds.query}
+        response = client.get(url, params=query or None, state=state)
+        media_type = self.param("media_type") or response.media_type
+        if response.not_modified:
+            return unchanged(url, filename, media_type, state or {})
+        return RawBatch(
+            records=None,
+            content=response.content,
+            filename=filename,
+            media_type=media_type,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            source_url=response.url,
+        )

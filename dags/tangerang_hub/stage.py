@@ -1,0 +1,132 @@
+"""Content-addressed staging: `root/<dataset>/<sha256>.parquet` and `.csv`.
+
+The key is the sha256 of the Parquet bytes, written with fixed options and without
+table-level metadata, so the same data always gives the same key and re-staging is a no-op.
+The Parquet footer records the pyarrow version (`created_by`), so upgrading pyarrow changes
+every key once; the publish step then uploads each dataset one more time.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tangerang_hub.contracts import Contract
+from tangerang_hub.normalize import ROW_NUMBERS_KEY, row_numbers
+
+PARQUET_OPTIONS: dict[str, Any] = {
+    "version": "2.6",
+    "compression": "zstd",
+    "compression_level": 9,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "data_page_version": "1.0",
+    "row_group_size": 1_000_000,
+}
+
+
+@dataclass(frozen=True)
+class StagedBatch:
+    sha256: str
+    parquet_path: Path
+    csv_path: Path
+    rows: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form, to pass between Airflow tasks."""
+        data = asdict(self)
+        data["parquet_path"] = str(self.parquet_path)
+        data["csv_path"] = str(self.csv_path)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StagedBatch:
+        return cls(
+            sha256=data["sha256"],
+            parquet_path=Path(data["parquet_path"]),
+            csv_path=Path(data["csv_path"]),
+            rows=int(data["rows"]),
+        )
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    """Canonical Parquet bytes of `table` (table metadata dropped, fixed writer options)."""
+    sink = io.BytesIO()
+    pq.write_table(table.replace_schema_metadata(None), sink, **PARQUET_OPTIONS)
+    return sink.getvalue()
+
+
+def csv_bytes(table: pa.Table) -> bytes:
+    """UTF-8 CSV with a header; dates ISO, floats shortest round-trip, null empty."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.column_names)
+    for batch in table.to_batches(max_chunksize=50_000):
+        columns = [col.to_pylist() for col in batch.columns]
+        writer.writerows(zip(*(map(_csv_value, col) for col in columns), strict=True))
+    return out.getvalue().encode("utf-8")
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def stage(table: pa.Table, contract: Contract, root: Path) -> StagedBatch:
+    data = parquet_bytes(table)
+    sha256 = hashlib.sha256(data).hexdigest()
+    folder = Path(root) / contract.id
+    folder.mkdir(parents=True, exist_ok=True)
+    parquet_path = folder / f"{sha256}.parquet"
+    csv_path = folder / f"{sha256}.csv"
+    if not parquet_path.exists():
+        _write_atomic(parquet_path, data)
+    if not csv_path.exists():
+        _write_atomic(csv_path, csv_bytes(table))
+    numbers = row_numbers(table)
+    rows_path = folder / f"{sha256}.rows.json"
+    if numbers is not None and not rows_path.exists():
+        _write_atomic(rows_path, json.dumps(numbers).encode())
+    return StagedBatch(sha256, parquet_path, csv_path, table.num_rows)
+
+
+def read_staged(staged: StagedBatch) -> pa.Table:
+    """The staged table, with the file row numbers restored when they were recorded."""
+    table = pq.read_table(staged.parquet_path)
+    rows_path = staged.parquet_path.with_suffix(".rows.json")
+    if rows_path.exists():
+        table = table.replace_schema_metadata(
+            {**(table.schema.metadata or {}), ROW_NUMBERS_KEY: rows_path.read_bytes()}
+        )
+    return table
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

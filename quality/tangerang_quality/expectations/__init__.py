@@ -1,0 +1,17 @@
+"""GX Core custom expectations of the hub. Importing this package registers them with GX."""
+
+from tangerang_quality.expectations.bbox import (
+    ExpectColumnValuesToBeKotaTangerangLatitude,
+    ExpectColumnValuesToBeKotaTangerangLongitude,
+)
+from tangerang_quality.expectations.formula import ExpectColumnValuesToNotBeFormulaInjection
+from tangerang_quality.expectations.pii import ExpectColumnValuesToNotContainPii
+from tangerang_quality.expectations.wilayah import ExpectColumnValuesToBeWilayahCode
+
+__all__ = [
+    "ExpectColumnValuesToBeKotaTangerangLatitude",
+    "ExpectColumnValuesToBeKotaTangerangLongitude",
+    "ExpectColumnValuesToBeWilayahCode",
+    "ExpectColumnValuesToNotBeFormulaInjection",
+    "ExpectColumnValuesToNotContainPii",
+]

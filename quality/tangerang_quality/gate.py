@@ -1,0 +1,356 @@
+"""The privacy and quality gate: run a contract's GX suite on a batch and say what blocks.
+
+`run_gate(table, contract)` validates in an ephemeral GX context with a pandas dataframe batch
+and `result_format` COMPLETE, then turns every failed expectation into `Problem`s located by
+row (as a spreadsheet counts: header row 1, first data row 2) and column. Failures of
+expectations with `meta.severity == "error"` block; `warning` ones publish with a flag.
+
+Privacy: raw values never leave the gate. Messages, the returned GX result and Data Docs carry
+values passed through `pii.mask_text` (identifiers shown as `3671********0001`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+from tangerang_hub.contracts import Contract
+from tangerang_hub.problems import Problem
+
+from tangerang_quality.pii import header_kind, mask_date, mask_text, scan_text
+from tangerang_quality.suite import build_suite, expectation_parameters
+
+MAX_PROBLEMS_PER_EXPECTATION = 50
+HEADER_CHECK = "tangerang_column_name_pii"
+_UNEXPECTED_KEYS = ("unexpected_list", "partial_unexpected_list")
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GateResult:
+    success: bool
+    blocking: list[Problem]
+    warnings: list[Problem]
+    statistics: dict[str, Any]
+    gx_result: dict[str, Any]
+    data_docs_path: Path | None = None
+    masked_columns: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def flagged(self) -> bool:
+        """Publishable, but with warnings to show."""
+        return self.success and bool(self.warnings)
+
+
+# -- batch ------------------------------------------------------------------------------------
+
+
+def _pythonic(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return pd.Timestamp(value)
+    return value
+
+
+def to_dataframe(table: pa.Table) -> pd.DataFrame:
+    """Object-dtype columns of plain Python values (None for null), dates as pd.Timestamp.
+
+    GX's type check then tests each value's Python type, which gives per-row problems, and
+    nothing depends on how a pandas version maps Arrow types.
+    """
+    data = {
+        name: pd.Series([_pythonic(v) for v in table.column(name).to_pylist()], dtype=object)
+        for name in table.column_names
+    }
+    return pd.DataFrame(data, index=pd.RangeIndex(table.num_rows))
+
+
+# -- masking ----------------------------------------------------------------------------------
+
+
+def mask_value(value: Any, check: str | None = None) -> Any:
+    """A value safe to show: personal data masked. `check == "pii"` masks even undetected text."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = str(value)
+    if check == "pii":
+        matches = scan_text(text)
+        return mask_text(text, matches) if matches else mask_date(text)[:4] + "***"
+    return mask_text(text)
+
+
+def _sanitize_result(result: dict[str, Any], check: str | None) -> None:
+    for key in _UNEXPECTED_KEYS:
+        if isinstance(result.get(key), list):
+            result[key] = [mask_value(v, check) for v in result[key]]
+    counts = result.get("partial_unexpected_counts")
+    if isinstance(counts, list):
+        for item in counts:
+            if isinstance(item, dict) and "value" in item:
+                item["value"] = mask_value(item["value"], check)
+    result.pop("unexpected_rows", None)  # whole rows: may hold personal data in other columns
+
+
+def mask_table(table: pa.Table, contract: Contract) -> pa.Table:
+    """The table with personal data masked in every field that has `pii_allowed_reason`.
+
+    Call this before publishing; other columns are unchanged (they passed the gate).
+    """
+    out = table
+    for f in contract.fields:
+        if f.pii_allowed_reason is None or f.name not in table.column_names:
+            continue
+        idx = out.schema.get_field_index(f.name)
+        column = out.column(idx)
+        kind = header_kind(f.name)
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            masked = [
+                None if v is None else mask_text(v, scan_text(v, column_kind=kind))
+                for v in column.to_pylist()
+            ]
+            out = out.set_column(idx, out.field(idx), pa.array(masked, type=column.type))
+        elif kind == "dob":  # a typed birth date cannot hold a mask: drop the values
+            out = out.set_column(idx, out.field(idx), pa.nulls(len(column), type=column.type))
+    return out
+
+
+# -- problems ---------------------------------------------------------------------------------
+
+
+def _describe(check: str, etype: str, kwargs: dict[str, Any]) -> str:
+    if check == "required":
+        return "value is missing (required)"
+    if check == "unique":
+        return "value is not unique"
+    if check == "primary_key":
+        return f"primary key {kwargs.get('column_list')} is not unique"
+    if check == "enum":
+        return f"value not in the allowed list {kwargs.get('value_set')}"
+    if check == "pattern":
+        return f"value does not match pattern {kwargs.get('regex')}"
+    if check == "range":
+        return f"value outside {kwargs.get('min_value')} .. {kwargs.get('max_value')}"
+    if check == "reference":
+        return f"not a Kota Tangerang {kwargs.get('level')} code (Kepmendagri 300.2.2-2138/2025)"
+    if check == "bbox":
+        return "coordinate outside Kota Tangerang (lat -6.257..-6.094, lon 106.551..106.752)"
+    if check == "type":
+        return "value has the wrong type"
+    if check == "formula":
+        return "text starts with = + - or @ (spreadsheet formula injection)"
+    if check == "pii":
+        return "personal data"
+    return etype
+
+
+def _pii_detail(value: Any, kwargs: dict[str, Any]) -> str:
+    if kwargs.get("every_value_is") == "dob":
+        return "date of birth beside a name"
+    kinds = sorted({m.kind for m in scan_text(str(value), column_kind=kwargs.get("header_kind"))})
+    return ", ".join(kinds) or "personal data"
+
+
+def _result_problems(file: str, res: dict[str, Any]) -> Iterable[Problem]:
+    config = res.get("expectation_config", {})
+    etype = config.get("type", "")
+    kwargs = config.get("kwargs", {})
+    meta = config.get("meta", {}) or {}
+    check = meta.get("check")
+    column = kwargs.get("column")
+    result = res.get("result", {}) or {}
+    exc = (res.get("exception_info") or {}).get("exception_message")
+    if exc and (res.get("exception_info") or {}).get("raised_exception"):
+        yield Problem(file, None, column, f"{etype} could not run: {exc}", etype)
+        return
+    what = _describe(check or "", etype, kwargs)
+    indexes = result.get("unexpected_index_list")
+    values = result.get("unexpected_list") or []
+    if check == "exists":
+        yield Problem(file, None, column, "column is missing", etype)
+        return
+    if not indexes:
+        observed = result.get("observed_value")
+        detail = f" (observed {mask_value(observed)})" if observed is not None else ""
+        yield Problem(file, None, column, f"{what}{detail}", etype)
+        return
+    for n, (index, value) in enumerate(zip(indexes, values, strict=False)):
+        if n == MAX_PROBLEMS_PER_EXPECTATION:
+            more = len(indexes) - n
+            yield Problem(file, None, column, f"{what}: {more} more row(s) not listed", etype)
+            break
+        row_index = index.get("index") if isinstance(index, dict) else index
+        # GX gives 0-based dataframe indexes; a person counts the header as row 1.
+        row = None if isinstance(row_index, dict) or row_index is None else int(row_index) + 2
+        if check == "pii":
+            message = f"{_pii_detail(value, kwargs)}: {mask_value(value, 'pii')}"
+        elif check == "primary_key":
+            message = what
+        else:
+            shown = mask_value(value)
+            message = f"{what}: {shown!r}" if shown is not None else what
+        yield Problem(file, row, column, message, etype)
+
+
+def header_problems(contract: Contract, file: str) -> list[Problem]:
+    """Column names that announce personal data (nik, no_hp, email...) without a reason."""
+    out = []
+    for f in contract.fields:
+        kind = header_kind(f.name)
+        if kind and f.pii_allowed_reason is None:
+            out.append(
+                Problem(
+                    file,
+                    None,
+                    f.name,
+                    f"column name suggests personal data ({kind}); remove the column or give "
+                    "pii_allowed_reason in the contract (values are then masked)",
+                    HEADER_CHECK,
+                )
+            )
+    return out
+
+
+# -- Data Docs --------------------------------------------------------------------------------
+
+
+def _add_docs_site(context: Any, site_dir: Path) -> str:
+    site_name = "tangerang_hub"
+    context.add_data_docs_site(
+        site_name=site_name,
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(site_dir),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    return site_name
+
+
+def _build_docs(context: Any, site_name: str, site_dir: Path, sanitized: Any) -> Path | None:
+    """Re-store the masked result and build the site from it: GX's own Data Docs."""
+    store = context.validation_results_store
+    keys = store.list_keys()
+    if not keys:
+        return None
+    for key in keys:
+        store.set(key, sanitized)
+    context.build_data_docs(site_names=[site_name], resource_identifiers=keys)
+    index = site_dir / "index.html"
+    return index if index.is_file() else None
+
+
+def write_html_report(gx_result: dict[str, Any], problems: list[Problem], path: Path) -> Path:
+    """Fallback report: escaped, self-contained HTML of the (masked) result."""
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(str(x) if x is not None else '')}</td>"
+            for x in (p.row, p.column, p.expectation, p.message)
+        )
+        + "</tr>"
+        for p in problems
+    )
+    body = html.escape(json.dumps(gx_result, indent=2, default=str, ensure_ascii=False))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "<!doctype html><meta charset='utf-8'><title>Validation</title>"
+        f"<h1>Validation</h1><table border=1><tr><th>row</th><th>column</th><th>expectation</th>"
+        f"<th>message</th></tr>{rows}</table><pre>{body}</pre>",
+        encoding="utf-8",
+    )
+    return path
+
+
+# -- the gate ---------------------------------------------------------------------------------
+
+
+def run_gate(
+    table: pa.Table,
+    contract: Contract,
+    *,
+    data_docs_dir: Path | None = None,
+    file: str | None = None,
+) -> GateResult:
+    """Validate `table` against the suite derived from `contract`.
+
+    `success` is False when any error-severity expectation fails (nothing may be published).
+    `data_docs_dir`, when given, receives a GX Data Docs site for this run; its index.html is
+    returned as `data_docs_path`.
+    """
+    import great_expectations as gx
+
+    file = file or contract.id
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    site_name = None
+    if data_docs_dir is not None:
+        data_docs_dir = Path(data_docs_dir)
+        data_docs_dir.mkdir(parents=True, exist_ok=True)
+        site_name = _add_docs_site(context, data_docs_dir)
+
+    name = f"{contract.id}-{uuid.uuid4().hex[:8]}"
+    asset = context.data_sources.add_pandas(name).add_dataframe_asset(name=contract.id)
+    batch_definition = asset.add_batch_definition_whole_dataframe("batch")
+    suite = context.suites.add(build_suite(contract))
+    validation = context.validation_definitions.add(
+        gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+    )
+    result = validation.run(
+        batch_parameters={"dataframe": to_dataframe(table)},
+        expectation_parameters=expectation_parameters(contract),
+        result_format={"result_format": "COMPLETE"},
+    )
+
+    blocking: list[Problem] = header_problems(contract, file)
+    warnings: list[Problem] = []
+    raw = result.to_json_dict()
+    for res, res_obj in zip(raw["results"], result.results, strict=True):
+        meta = res.get("expectation_config", {}).get("meta", {}) or {}
+        if not res.get("success", False):
+            target = warnings if meta.get("severity") == "warning" else blocking
+            target.extend(_result_problems(file, res))
+        check = meta.get("check")
+        _sanitize_result(res.get("result") or {}, check)
+        _sanitize_result(res_obj.result or {}, check)
+
+    docs_path = None
+    if site_name is not None and data_docs_dir is not None:
+        try:
+            docs_path = _build_docs(context, site_name, data_docs_dir, result)
+        except Exception:  # docs are a convenience: never let them hide the verdict
+            log.exception("GX Data Docs could not be built; writing a plain HTML report")
+        if docs_path is None:
+            docs_path = write_html_report(raw, blocking + warnings, data_docs_dir / "index.html")
+
+    stats = dict(raw.get("statistics", {}))
+    stats.update(
+        rows=table.num_rows,
+        blocking=len(blocking),
+        warnings=len(warnings),
+        header_problems=sum(p.expectation == HEADER_CHECK for p in blocking),
+    )
+    return GateResult(
+        success=not blocking,
+        blocking=blocking,
+        warnings=warnings,
+        statistics=stats,
+        gx_result=raw,
+        data_docs_path=docs_path,
+        masked_columns=tuple(f.name for f in contract.fields if f.pii_allowed_reason),
+    )

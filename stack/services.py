@@ -1,0 +1,523 @@
+#!/usr/bin/env python3
+"""Start, stop and check the hub's local services, each by its pid file.
+
+This is the development and CI counterpart of docker/compose.yaml: the same
+processes (PostgreSQL, Redis, Solr 9, CKAN web + worker, Airflow, the sample
+agency server) run on loopback, with state under var/:
+
+    var/run/<service>.pid     pid of the process group leader we started
+    var/log/<service>.log     its stdout and stderr
+    var/secrets/              generated passwords, keys and the bot token
+
+Usage:
+    stack/services.py up SERVICE...      start (idempotent) and wait until healthy
+    stack/services.py down [SERVICE...]  stop by pid file (all, in reverse order)
+    stack/services.py status
+    stack/services.py prepare            roles, databases, Solr cores, CKAN ini files
+    stack/services.py env airflow|airflow-test|ckan   print the environment for a shell (eval)
+
+Only the standard library is used: it runs before any virtualenv exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+RUN = VAR / "run"
+LOG = VAR / "log"
+SECRETS = VAR / "secrets"
+VENV = ROOT / ".venv"
+CKAN_BIN = VENV / "ckan" / "bin"
+AIRFLOW_BIN = VENV / "airflow" / "bin"
+
+PG_VERSION, PG_CLUSTER, PG_PORT = "15", "main", 5432
+REDIS_PORT = 6379
+SOLR_PORT = 8983
+AGENCY_PORT = 8765
+AIRFLOW_PORT = 8080
+
+
+@dataclass(frozen=True)
+class Site:
+    """One CKAN instance: its databases, Solr core, Redis db and port."""
+
+    name: str
+    port: int | None
+    ckan_db: str
+    datastore_db: str
+    solr_core: str
+    redis_db: int
+
+    @property
+    def ini(self) -> Path:
+        return VAR / "ckan" / f"{self.name}.ini"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port or 5000}"
+
+
+# demo: what `make demo` shows; test: the instance integration tests publish
+# into; unit: CKAN's pytest plugin (it wipes its database between tests).
+SITES = {
+    "demo": Site("demo", 5000, "ckan", "datastore", "ckan", 0),
+    "test": Site("test", 5050, "ckan_test", "datastore_test", "ckan_test", 1),
+    "unit": Site("unit", None, "ckan_unit", "datastore_unit", "ckan_unit", 2),
+}
+AIRFLOW_DBS = ("airflow", "airflow_test")
+
+
+def secret(name: str, factory: Callable[[], str] = lambda: secrets.token_urlsafe(24)) -> str:
+    """A generated secret, created once and kept in var/secrets/ (mode 0600)."""
+    path = SECRETS / name
+    if not path.exists():
+        SECRETS.mkdir(parents=True, exist_ok=True)
+        path.write_text(factory())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def fernet_key() -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+# --- health checks ---------------------------------------------------------
+
+
+def tcp_ok(port: int) -> Callable[[], bool]:
+    def check() -> bool:
+        with socket.socket() as sock:
+            sock.settimeout(1)
+            return sock.connect_ex(("127.0.0.1", port)) == 0
+
+    return check
+
+
+def http_ok(url: str) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return 200 <= response.status < 300
+        except (urllib.error.URLError, OSError):
+            return False
+
+    return check
+
+
+# --- service definitions ---------------------------------------------------
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    health: Callable[[], bool]
+    env: dict[str, str] = field(default_factory=dict)
+    timeout: float = 120.0
+    before: Callable[[], None] | None = None
+
+
+def ckan_env(site: Site) -> dict[str, str]:
+    return {"CKAN_INI": str(site.ini)}
+
+
+def airflow_env(test: bool = False) -> dict[str, str]:
+    """Airflow configuration as environment, the way the containers get it."""
+    db = "airflow_test" if test else "airflow"
+    home = VAR / ("airflow-test" if test else "airflow")
+    password = secret("db_password")
+    return {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__CORE__PARALLELISM": "4",
+        "AIRFLOW__CORE__FERNET_KEY": secret("airflow_fernet_key", fernet_key),
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{AIRFLOW_PORT}/execution/",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(SECRETS / "airflow_passwords.json"),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": (
+            f"postgresql+psycopg2://hub:{password}@127.0.0.1:{PG_PORT}/{db}"
+        ),
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__API__PORT": str(AIRFLOW_PORT),
+        "AIRFLOW__API_AUTH__JWT_SECRET": secret("airflow_jwt_secret"),
+        "AIRFLOW__API__SECRET_KEY": secret("airflow_api_secret"),
+        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
+        "AIRFLOW_CONN_AGENCY_SAMPLE": f"http://127.0.0.1:{AGENCY_PORT}",
+        "HUB_WORKDIR": str(VAR / ("hub-test" if test else "hub")),
+        "PATH": f"{AIRFLOW_BIN}:{os.environ.get('PATH', '')}",
+    }
+
+
+def services() -> dict[str, Service]:
+    solr_home = VAR / "solr"
+    solr_cp = f"{ROOT}/stack/solr/target/classes:{ROOT}/stack/solr/target/lib/*"
+    found: dict[str, Service] = {
+        "redis": Service(
+            "redis",
+            [
+                "redis-server", "--bind", "127.0.0.1", "--port", str(REDIS_PORT),
+                "--dir", str(VAR / "redis"), "--save", "", "--appendonly", "no",
+                "--daemonize", "no",
+            ],
+            tcp_ok(REDIS_PORT),
+            before=lambda: (VAR / "redis").mkdir(parents=True, exist_ok=True),
+        ),
+        "solr": Service(
+            "solr",
+            [
+                "java", "-Xms256m", "-Xmx1g", f"-Dsolr.log.dir={LOG}",
+                "-Dsolr.install.dir=" + str(solr_home),
+                "-cp", solr_cp, "id.go.tangerangkota.hub.solr.SolrServer",
+                str(solr_home), str(SOLR_PORT),
+            ],
+            http_ok(f"http://127.0.0.1:{SOLR_PORT}/solr/ckan/admin/ping?wt=json"),
+            timeout=180,
+            before=prepare_solr,
+        ),
+        "agency": Service(
+            "agency",
+            [str(AIRFLOW_BIN / "python"), str(ROOT / "stack/sample_agency/server.py"),
+             "--host", "127.0.0.1", "--port", str(AGENCY_PORT)],
+            http_ok(f"http://127.0.0.1:{AGENCY_PORT}/healthz"),
+        ),
+    }
+    for site in SITES.values():
+        if site.port is None:
+            continue
+        found[f"ckan-{site.name}"] = Service(
+            f"ckan-{site.name}",
+            [
+                str(CKAN_BIN / "gunicorn"), "--bind", f"127.0.0.1:{site.port}",
+                "--workers", "2", "--timeout", "120", "--chdir", str(ROOT / "stack"),
+                "ckan_wsgi:application",
+            ],
+            http_ok(f"{site.url}/api/3/action/status_show"),
+            env=ckan_env(site),
+            timeout=180,
+        )
+        found[f"worker-{site.name}"] = Service(
+            f"worker-{site.name}",
+            [str(CKAN_BIN / "ckan"), "-c", str(site.ini), "jobs", "worker", "default"],
+            lambda: True,
+            env=ckan_env(site),
+        )
+    for part in ("api-server", "scheduler", "dag-processor", "triggerer"):
+        health = (
+            http_ok(f"http://127.0.0.1:{AIRFLOW_PORT}/api/v2/monitor/health")
+            if part == "api-server"
+            else (lambda: True)
+        )
+        found[f"airflow-{part}"] = Service(
+            f"airflow-{part}", [str(AIRFLOW_BIN / "airflow"), part], health,
+            env=airflow_env(), timeout=240,
+        )
+    return found
+
+
+# --- pid-file process control ----------------------------------------------
+
+
+def pidfile(name: str) -> Path:
+    return RUN / f"{name}.pid"
+
+
+def running_pid(name: str) -> int | None:
+    """The pid in the service's pid file, if that process is still alive."""
+    path = pidfile(name)
+    try:
+        pid = int(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        path.unlink(missing_ok=True)
+        return None
+    # A zombie or a recycled pid is not our service.
+    stat = Path(f"/proc/{pid}/stat")
+    if stat.exists() and stat.read_text().split(") ")[-1].startswith("Z"):
+        path.unlink(missing_ok=True)
+        return None
+    return pid
+
+
+def wait_healthy(service: Service, pid: int | None) -> None:
+    deadline = time.monotonic() + service.timeout
+    while time.monotonic() < deadline:
+        if service.health():
+            return
+        if pid is not None and running_pid(service.name) is None:
+            tail = (LOG / f"{service.name}.log").read_text(errors="replace")[-3000:]
+            raise SystemExit(f"{service.name} exited during start-up; last log lines:\n{tail}")
+        time.sleep(1)
+    raise SystemExit(f"{service.name} not healthy after {service.timeout:.0f}s; see {LOG}/{service.name}.log")
+
+
+def start(service: Service) -> None:
+    pid = running_pid(service.name)
+    if pid is not None:
+        print(f"  {service.name}: already running (pid {pid})")
+        wait_healthy(service, pid)
+        return
+    if service.before:
+        service.before()
+    RUN.mkdir(parents=True, exist_ok=True)
+    LOG.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **service.env}
+    with open(LOG / f"{service.name}.log", "ab") as log:
+        process = subprocess.Popen(
+            service.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+    pidfile(service.name).write_text(f"{process.pid}\n")
+    started = time.monotonic()
+    wait_healthy(service, process.pid)
+    print(f"  {service.name}: started (pid {process.pid}, {time.monotonic() - started:.0f}s)")
+
+
+def stop(name: str, grace: float = 30.0) -> None:
+    pid = running_pid(name)
+    if pid is None:
+        pidfile(name).unlink(missing_ok=True)
+        return
+    # Each service leads its own process group (start_new_session), so the
+    # signal reaches its workers too.
+    os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and running_pid(name) is not None:
+        time.sleep(0.5)
+    if running_pid(name) is not None:
+        os.killpg(pid, signal.SIGKILL)
+    pidfile(name).unlink(missing_ok=True)
+    print(f"  {name}: stopped (pid {pid})")
+
+
+# --- PostgreSQL (Debian's cluster, managed by pg_ctlcluster) -----------------
+
+
+def pg_running() -> bool:
+    result = subprocess.run(
+        ["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "status"], capture_output=True
+    )
+    return result.returncode == 0
+
+
+def postgres_up() -> None:
+    if pg_running():
+        print("  postgres: already running")
+        return
+    subprocess.run(["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "start"], check=True)
+    # Remember that we started it, so `down` stops only what we started.
+    RUN.mkdir(parents=True, exist_ok=True)
+    data = Path(f"/var/lib/postgresql/{PG_VERSION}/{PG_CLUSTER}/postmaster.pid")
+    pidfile("postgres").write_text(data.read_text().splitlines()[0] + "\n")
+    deadline = time.monotonic() + 60
+    while not tcp_ok(PG_PORT)():
+        if time.monotonic() > deadline:
+            raise SystemExit("postgres did not accept connections within 60s")
+        time.sleep(0.5)
+    print("  postgres: started")
+
+
+def postgres_down() -> None:
+    if running_pid("postgres") is None:
+        return
+    subprocess.run(["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "stop", "-m", "fast"], check=True)
+    pidfile("postgres").unlink(missing_ok=True)
+    print("  postgres: stopped")
+
+
+def psql(sql: str, db: str = "postgres") -> str:
+    result = subprocess.run(
+        ["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-t", "-A", "-v",
+         "ON_ERROR_STOP=1", "-d", db, "-c", sql],
+        capture_output=True, text=True, cwd="/tmp",
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"psql failed on {db}: {result.stderr.strip()}\n{sql}")
+    return result.stdout.strip()
+
+
+def ensure_role(name: str, password: str) -> None:
+    if not psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{name}'"):
+        psql(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+    else:
+        psql(f"ALTER ROLE {name} PASSWORD '{password}'")
+
+
+def ensure_db(name: str, owner: str) -> None:
+    if not psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+        psql(f"CREATE DATABASE {name} OWNER {owner} ENCODING 'UTF8' TEMPLATE template0")
+
+
+def prepare_databases() -> None:
+    password = secret("db_password")
+    ensure_role("ckan_default", password)
+    ensure_role("datastore_ro", password)
+    ensure_role("hub", password)
+    for site in SITES.values():
+        ensure_db(site.ckan_db, "ckan_default")
+        ensure_db(site.datastore_db, "ckan_default")
+        # The read-only DataStore user, as `ckan datastore set-permissions` sets it up.
+        psql(
+            "REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
+            "REVOKE USAGE ON SCHEMA public FROM PUBLIC;"
+            "GRANT CREATE ON SCHEMA public TO ckan_default;"
+            "GRANT USAGE ON SCHEMA public TO ckan_default;"
+            "GRANT USAGE ON SCHEMA public TO datastore_ro;"
+            f"GRANT CONNECT ON DATABASE {site.datastore_db} TO datastore_ro;"
+            "GRANT SELECT ON ALL TABLES IN SCHEMA public TO datastore_ro;"
+            "ALTER DEFAULT PRIVILEGES FOR USER ckan_default IN SCHEMA public "
+            "GRANT SELECT ON TABLES TO datastore_ro;",
+            db=site.datastore_db,
+        )
+        psql(f"REVOKE CONNECT ON DATABASE {site.ckan_db} FROM datastore_ro")
+    for db in AIRFLOW_DBS:
+        ensure_db(db, "hub")
+
+
+# --- Solr home and CKAN configuration ----------------------------------------
+
+
+def ckan_schema_xml() -> Path:
+    found = sorted((VENV / "ckan" / "lib").glob("python3*/site-packages/ckan/config/solr/schema.xml"))
+    if not found:
+        raise SystemExit("CKAN is not installed in .venv/ckan; run `make install` first")
+    return found[0]
+
+
+def prepare_solr() -> None:
+    home = VAR / "solr"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / "stack/solr/solr.xml", home / "solr.xml")
+    for site in SITES.values():
+        conf = home / site.solr_core / "conf"
+        conf.mkdir(parents=True, exist_ok=True)
+        for item in (ROOT / "stack/solr/conf").iterdir():
+            shutil.copyfile(item, conf / item.name)
+        shutil.copyfile(ckan_schema_xml(), conf / "schema.xml")
+        (home / site.solr_core / "core.properties").write_text(f"name={site.solr_core}\n")
+
+
+def render_ckan_ini(site: Site) -> None:
+    template = string.Template((ROOT / "stack/ckan.ini.in").read_text())
+    storage = VAR / "storage" / site.name
+    storage.mkdir(parents=True, exist_ok=True)
+    site.ini.parent.mkdir(parents=True, exist_ok=True)
+    site.ini.write_text(
+        template.substitute(
+            site=site.name,
+            site_url=site.url,
+            secret_key=secret(f"ckan_secret_{site.name}"),
+            db_password=secret("db_password"),
+            ckan_db=site.ckan_db,
+            datastore_db=site.datastore_db,
+            solr_port=SOLR_PORT,
+            solr_core=site.solr_core,
+            redis_port=REDIS_PORT,
+            redis_db=site.redis_db,
+            storage_path=storage,
+        )
+    )
+    site.ini.chmod(0o600)
+
+
+def prepare() -> None:
+    prepare_databases()
+    prepare_solr()
+    for site in SITES.values():
+        render_ckan_ini(site)
+    passwords = SECRETS / "airflow_passwords.json"
+    if not passwords.exists():
+        passwords.write_text(json.dumps({"admin": secret("airflow_admin_password")}))
+        passwords.chmod(0o600)
+
+
+# --- command line ------------------------------------------------------------
+
+
+def cmd_up(names: list[str]) -> None:
+    known = services()
+    for name in names:
+        if name == "postgres":
+            postgres_up()
+            continue
+        if name not in known:
+            raise SystemExit(f"unknown service {name!r}; known: postgres {' '.join(known)}")
+        start(known[name])
+
+
+def cmd_down(names: list[str]) -> None:
+    known = services()
+    order = ["postgres", *known]
+    for name in reversed(names or order):
+        if name == "postgres":
+            postgres_down()
+        else:
+            stop(name)
+
+
+def cmd_status() -> None:
+    names = ["postgres", *services()]
+    for name in names:
+        pid = running_pid(name)
+        print(f"{name:24} {'running pid ' + str(pid) if pid else 'stopped'}")
+
+
+def cmd_env(which: str) -> None:
+    env = {
+        "airflow": lambda: airflow_env(test=False),
+        "airflow-test": lambda: airflow_env(test=True),
+        "ckan": lambda: ckan_env(SITES["demo"]),
+    }[which]()
+    for key, value in env.items():
+        print(f"export {key}={json.dumps(value)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("up").add_argument("names", nargs="+")
+    sub.add_parser("down").add_argument("names", nargs="*")
+    sub.add_parser("status")
+    sub.add_parser("prepare")
+    sub.add_parser("env").add_argument("which", choices=["airflow", "airflow-test", "ckan"])
+    args = parser.parse_args(argv)
+    if args.command == "up":
+        cmd_up(args.names)
+    elif args.command == "down":
+        cmd_down(args.names)
+    elif args.command == "status":
+        cmd_status()
+    elif args.command == "prepare":
+        prepare()
+    elif args.command == "env":
+        cmd_env(args.which)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tangerang_hub import pipeline
+from tangerang_hub.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+DATASETS = REPO / "schemas" / "datasets"
+SAMPLE = REPO / "stack" / "sample_agency" / "data" / "dinkes" / "fasyankes.csv"
+
+
+def hub(*argv: str, client_factory=None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), client_factory=client_factory, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+class Gate:
+    success = True
+    blocking: list = []
+    warnings: list = []
+    statistics: dict = {}
+
+
+class Published:
+    status = "published"
+    package_id = "pkg"
+    resource_ids = ["r1"]
+
+
+@pytest.fixture
+def fake_catalog(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    monkeypatch.setattr(pipeline, "validate", lambda table, contract: Gate())
+
+    def publish(staged, contract, client, gate):
+        calls.append(staged.sha256)
+        return Published()
+
+    monkeypatch.setattr(pipeline, "publish", publish)
+    monkeypatch.setattr(pipeline, "send_report", lambda client, report: None)
+    return calls
+
+
+def test_contracts_check_all() -> None:
+    code, out, err = hub("contracts", "check")
+    assert code == 0, err
+    assert "fasyankes.yaml" in out
+
+
+def test_contracts_check_broken_copy(tmp_path: Path) -> None:
+    broken = tmp_path / "fasyankes.yaml"
+    text = (DATASETS / "fasyankes.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("type: integer", "type: bilangan", 1), encoding="utf-8")
+    code, _out, err = hub("contracts", "check", str(broken))
+    assert code == 1
+    assert f"{broken}: fields[" in err
+    assert ".type: 'bilangan' is not one of" in err
+    assert "0/1 contracts ok" in err
+
+
+def test_contracts_check_folder(tmp_path: Path) -> None:
+    shutil.copy(DATASETS / "fasyankes.yaml", tmp_path)
+    code, out, _err = hub("contracts", "check", str(tmp_path))
+    assert code == 0
+    assert "1/1 contracts ok" in out
+
+
+def test_list() -> None:
+    code, out, _err = hub("list")
+    assert code == 0
+    header, *rows = out.splitlines()
+    assert header.split() == ["ID", "PRODUCER", "DIMENSIONS", "FREQUENCY", "SOURCE"]
+    assert any(r.split() == ["fasyankes", "dinkes", "living", "bulanan", "http_csv"] for r in rows)
+
+
+def test_run_dry_run_json(tmp_path: Path, fake_catalog: list[str]) -> None:
+    code, out, err = hub(
+        "run", "fasyankes", "--source-file", str(SAMPLE), "--dry-run", "--json",
+        "--workdir", str(tmp_path), "--run-id", "uji",
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["status"] == "unchanged" and report["dry_run"] is True
+    assert report["rows"] == 58 and report["run_id"] == "uji"
+    assert "normalisasi" in err  # progress goes to stderr
+    assert fake_catalog == []
+
+
+def test_run_publishes_with_client(tmp_path: Path, fake_catalog: list[str]) -> None:
+    code, out, _err = hub(
+        "run", "fasyankes", "--source-file", str(SAMPLE), "--workdir", str(tmp_path),
+        client_factory=lambda: object(),
+    )
+    assert code == 0
+    assert out.startswith("fasyankes: published")
+    assert len(fake_catalog) == 1
+
+
+def test_run_rejected_exit_2(tmp_path: Path, fake_catalog: list[str]) -> None:
+    bad = tmp_path / "fasyankes.csv"
+    text = SAMPLE.read_text(encoding="utf-8").splitlines()
+    cells = text[5].split(";")
+    cells[8] = "minus enam"
+    text[5] = ";".join(cells)
+    bad.write_text("\n".join(text), encoding="utf-8")
+    code, out, _err = hub(
+        "run", "fasyankes", "--source-file", str(bad), "--workdir", str(tmp_path),
+        client_factory=lambda: object(),
+    )
+    assert code == 2
+    assert "fasyankes.csv row 6, column Latitude" in out
+    assert fake_catalog == []
+
+
+def test_run_env_workdir(tmp_path: Path, fake_catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUB_WORKDIR", str(tmp_path / "w"))
+    code, _out, _err = hub("run", "fasyankes", "--source-file", str(SAMPLE), "--dry-run")
+    assert code == 0
+    assert list((tmp_path / "w" / "staging" / "fasyankes").glob("*.parquet"))
+
+
+def test_run_unknown_dataset() -> None:
+    code, _out, err = hub("run", "tidak-ada", "--dry-run")
+    assert code == 1
+    assert "'tidak-ada' not found" in err
+
+
+def test_run_without_ckan_connection(tmp_path: Path) -> None:
+    def no_connection():
+        raise LookupError("connection 'ckan_default' is not defined")
+
+    code, _out, err = hub(
+        "run", "fasyankes", "--source-file", str(SAMPLE), "--workdir", str(tmp_path),
+        client_factory=no_connection,
+    )
+    assert code == 1
+    assert "ckan_default" in err
+
+
+def test_scan_delegates(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tangerang_quality.scan as scan
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(scan, "main", lambda argv: seen.append(list(argv)) or 3)
+    assert main(["scan", "a.csv", "b.xlsx"]) == 3
+    assert seen == [["a.csv", "b.xlsx"]]

@@ -1,0 +1,454 @@
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+import yaml
+
+from tangerang_hub.contracts import Field, load_contract
+from tangerang_hub.normalize import (
+    NormalizeError,
+    convert,
+    decode,
+    detect_delimiter,
+    normalize,
+    parse_boolean,
+    parse_date,
+    parse_datetime,
+    parse_integer,
+    parse_number,
+    parse_year,
+    row_numbers,
+)
+from tangerang_hub.sources.base import RawBatch
+
+REPO = Path(__file__).resolve().parents[2]
+
+CONTRACT = {
+    "id": "uji",
+    "title": "Dataset uji",
+    "description": "Kontrak untuk menguji normalisasi.",
+    "producer": "diskominfo",
+    "dimensions": ["governance"],
+    "frequency": "tahunan",
+    "level": "kelurahan",
+    "schedule": "@daily",
+    "source": {"type": "http_csv", "conn_id": "x", "params": {}},
+    "fields": [
+        {"name": "kode", "type": "string", "format": "id", "title": "Kode Unit",
+         "constraints": {"required": True}},
+        {"name": "kecamatan", "type": "string", "title": "Kecamatan", "reference": "kecamatan"},
+        {"name": "kelurahan", "type": "string", "title": "Kelurahan", "reference": "kelurahan"},
+        {"name": "jumlah", "type": "integer", "title": "Jumlah Penduduk"},
+        {"name": "rasio", "type": "number", "title": "Rasio"},
+        {"name": "tanggal", "type": "date", "title": "Tanggal"},
+        {"name": "aktif", "type": "boolean", "title": "Aktif"},
+        {"name": "tahun", "type": "year", "title": "Tahun"},
+        {"name": "jenis", "type": "string", "title": "Jenis",
+         "constraints": {"enum": ["Negeri", "Swasta"]}},
+    ],
+    "primary_key": ["kode"],
+}
+HEADER = "kode;kecamatan;kelurahan;jumlah;rasio;tanggal;aktif;tahun;jenis"
+
+
+@pytest.fixture(scope="module")
+def contract(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("contracts") / "uji.yaml"
+    path.write_text(yaml.safe_dump(CONTRACT), encoding="utf-8")
+    return load_contract(path)
+
+
+def csv_batch(text: str, encoding: str = "utf-8", name: str = "uji.csv") -> RawBatch:
+    return RawBatch(records=None, content=text.encode(encoding), filename=name, media_type="text/csv")
+
+
+def field(type_: str, **kw: Any) -> Field:
+    return Field(name="f", type=type_, title="F", **kw)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1234", 1234),
+        ("0", 0),
+        ("-17", -17),
+        ("+17", 17),
+        ("1.234", 1234),  # Indonesian thousands in an integer column
+        ("1.234.567", 1234567),
+        ("1,234,567", 1234567),
+        ("1234.0", 1234),
+        ("1.234.567,00", 1234567),
+        ("9223372036854775807", 2**63 - 1),
+        (1234, 1234),
+        (12.0, 12),
+    ],
+)
+def test_integer_accepted(text: Any, expected: int) -> None:
+    assert parse_integer(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["12,5", "1.5", "1.23.4", "1,23", "abc", "1e3", "12 ribu", "9223372036854775808", True, "1..2"],
+)
+def test_integer_rejected(text: Any) -> None:
+    with pytest.raises(ValueError):
+        parse_integer(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1234.5", 1234.5),
+        ("1.234", 1.234),  # a single dot is a decimal point in a number column
+        ("1.234.567", 1234567.0),
+        ("1.234.567,89", 1234567.89),
+        ("1,234,567.89", 1234567.89),
+        ("-6,1789", -6.1789),
+        ("-6.1789", -6.1789),
+        ("106,64", 106.64),
+        ("\u22126,5", -6.5),  # unicode minus
+        ("1e-3", 0.001),
+        ("0", 0.0),
+        (3, 3.0),
+    ],
+)
+def test_number_accepted(text: Any, expected: float) -> None:
+    assert parse_number(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["1.234,5,6", "12,34,5", "1.2.3", "abc", "1,2.3", "--1", "12%"])
+def test_number_rejected(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-08-17", date(2024, 8, 17)),
+        ("2024-8-7", date(2024, 8, 7)),
+        ("2024-08-17T00:00:00", date(2024, 8, 17)),
+        ("17/08/2024", date(2024, 8, 17)),
+        ("17-08-2024", date(2024, 8, 17)),
+        ("17.08.2024", date(2024, 8, 17)),
+        ("05/03/2021", date(2021, 3, 5)),  # day first, always
+        ("17 Agustus 2024", date(2024, 8, 17)),
+        ("17 agustus 2024", date(2024, 8, 17)),
+        ("17 AGT 2024", date(2024, 8, 17)),
+        ("17 Agu 2024", date(2024, 8, 17)),
+        ("17 Ags 2024", date(2024, 8, 17)),
+        ("17-Agustus-2024", date(2024, 8, 17)),
+        ("Sabtu, 17 Agustus 2024", date(2024, 8, 17)),
+        ("Jumat, 1 Maret 2024", date(2024, 3, 1)),
+        ("1 Januari 2024", date(2024, 1, 1)),
+        ("2 Februari 2024", date(2024, 2, 2)),
+        ("2 Pebruari 2024", date(2024, 2, 2)),
+        ("3 Mar 2024", date(2024, 3, 3)),
+        ("4 Apr 2024", date(2024, 4, 4)),
+        ("5 Mei 2024", date(2024, 5, 5)),
+        ("6 Jun 2024", date(2024, 6, 6)),
+        ("7 Jul 2024", date(2024, 7, 7)),
+        ("9 Sep 2024", date(2024, 9, 9)),
+        ("10 Okt 2024", date(2024, 10, 10)),
+        ("11 Nov 2024", date(2024, 11, 11)),
+        ("11 Nopember 2024", date(2024, 11, 11)),
+        ("12 Des 2024", date(2024, 12, 12)),
+        ("25 Desember 2024", date(2024, 12, 25)),
+        (date(2024, 1, 2), date(2024, 1, 2)),
+        (datetime(2024, 1, 2), date(2024, 1, 2)),
+    ],
+)
+def test_date_accepted(text: Any, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["31/02/2024", "2024/13/01", "17 Agustos 2024", "kemarin", "17/08/24", "08-2024"]
+)
+def test_date_rejected(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_date(text)
+
+
+def test_date_with_contract_format() -> None:
+    assert parse_date("08/17/2024", "%m/%d/%Y") == date(2024, 8, 17)
+    with pytest.raises(ValueError, match="format"):
+        parse_date("17/08/2024", "%m/%d/%Y")
+
+
+WIB = timezone(timedelta(hours=7))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-08-17T13:45:00+07:00", datetime(2024, 8, 17, 13, 45, tzinfo=WIB)),
+        ("2024-08-17T06:45:00Z", datetime(2024, 8, 17, 13, 45, tzinfo=WIB)),
+        ("2024-08-17 13:45", datetime(2024, 8, 17, 13, 45, tzinfo=WIB)),  # naive = WIB
+        ("17/08/2024 13:45", datetime(2024, 8, 17, 13, 45, tzinfo=WIB)),
+        ("17/08/2024 13:45:30", datetime(2024, 8, 17, 13, 45, 30, tzinfo=WIB)),
+    ],
+)
+def test_datetime_accepted(text: str, expected: datetime) -> None:
+    assert parse_datetime(text) == expected
+
+
+@pytest.mark.parametrize("text", ["17/08/2024 25:00", "besok pagi", "2024-08-17T13:45:00+99:00"])
+def test_datetime_rejected(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_datetime(text)
+
+
+# --------------------------------------------------------------------------- other types
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("ya", True), ("Ya", True), ("TRUE", True), ("1", True), ("benar", True), ("y", True),
+     ("tidak", False), ("false", False), ("0", False), ("Salah", False), ("n", False),
+     (True, True), (False, False)],
+)
+def test_boolean(text: Any, expected: bool) -> None:
+    assert parse_boolean(text) is expected
+
+
+def test_boolean_rejected() -> None:
+    with pytest.raises(ValueError, match="ya/tidak"):
+        parse_boolean("mungkin")
+
+
+@pytest.mark.parametrize(("text", "expected"), [("2024", 2024), (2023, 2023), ("2024.0", 2024)])
+def test_year(text: Any, expected: int) -> None:
+    assert parse_year(text) == expected
+
+
+@pytest.mark.parametrize("text", ["24", "20245", "tahun 2024"])
+def test_year_rejected(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_year(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("007", "007"),
+        ("3671012345678901", "3671012345678901"),  # 16-digit NIK-like code survives as text
+        ("  0012  ", "0012"),
+        (3671, "3671"),
+        (12.0, "12"),
+    ],
+)
+def test_id_strings_keep_their_digits(value: Any, expected: str) -> None:
+    assert convert(value, field("string", format="id")) == expected
+
+
+def test_id_mangled_by_spreadsheet_is_reported() -> None:
+    with pytest.raises(ValueError, match="spreadsheet"):
+        convert("3.67101E+15", field("string", format="id"))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("negeri", "Negeri"), ("SWASTA", "Swasta"), ("Lainnya", "Lainnya")]
+)
+def test_enum_takes_the_contract_spelling(value: str, expected: str) -> None:
+    assert convert(value, field("string", enum=("Negeri", "Swasta"))) == expected
+
+
+# --------------------------------------------------------------------------- text files
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("a;b;c", ";"), ("a,b,c", ","), ("a\tb\tc", "\t"), ('"a;x",b,c', ","), ("a", ",")],
+)
+def test_detect_delimiter(header: str, expected: str) -> None:
+    assert detect_delimiter(header + "\n1;2;3\n") == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Kecamatan Cipondoh".encode(), "Kecamatan Cipondoh"),
+        ("\ufeffkode".encode(), "kode"),  # UTF-8 BOM dropped
+        ("Rp 1.000 – biaya".encode("cp1252"), "Rp 1.000 – biaya"),
+    ],
+)
+def test_decode(raw: bytes, expected: str) -> None:
+    assert decode(raw, "x.csv") == expected
+
+
+def test_undecodable_file_names_the_file() -> None:
+    with pytest.raises(NormalizeError) as info:
+        decode(b"kode\n\x81\x8d\x8f", "rusak.csv")
+    assert info.value.problems[0].file == "rusak.csv"
+    assert "UTF-8" in info.value.problems[0].message
+
+
+def good_csv() -> str:
+    return "\n".join(
+        [
+            HEADER,
+            "0012;Kec. Cipondoh;Poris Plawad;1.234.567;1,5;17 Agustus 2024;ya;2024;negeri",
+            "0013;3671050;batujaya;12;2.25;2024-01-02;tidak;2023;Swasta",
+            ";;;;;;;;",
+            "3671012345678901;KARANG TENGAH;Pedurenan;;;;;2024;",
+        ]
+    )
+
+
+def test_csv_is_typed_in_contract_order(contract) -> None:
+    table = normalize(csv_batch(good_csv()), contract)
+    assert table.column_names == [f.name for f in contract.fields]
+    assert table.schema.field("jumlah").type == pa.int64()
+    assert table.schema.field("rasio").type == pa.float64()
+    assert table.schema.field("tanggal").type == pa.date32()
+    assert table.schema.field("tahun").type == pa.int32()
+    rows = table.to_pylist()
+    assert rows[0] == {
+        "kode": "0012",
+        "kecamatan": "36.71.05",
+        "kelurahan": "36.71.05.1008",
+        "jumlah": 1234567,
+        "rasio": 1.5,
+        "tanggal": date(2024, 8, 17),
+        "aktif": True,
+        "tahun": 2024,
+        "jenis": "Negeri",
+    }
+    assert rows[1]["kecamatan"] == "36.71.03"
+    assert rows[1]["kelurahan"] == "36.71.03.1002"
+    assert rows[2]["kode"] == "3671012345678901"
+    assert rows[2]["jumlah"] is None and rows[2]["jenis"] is None
+    assert table.num_rows == 3  # the blank line is skipped
+    assert row_numbers(table) == [2, 3, 5]
+
+
+def test_headers_match_titles_and_spelling(contract) -> None:
+    text = "KODE UNIT,Kecamatan,kelurahan,jumlah penduduk,Rasio,TANGGAL,aktif,tahun,jenis,ekstra\n"
+    text += "1,Benda,Benda,1,1,2024-01-01,ya,2024,Negeri,x\n"
+    table = normalize(csv_batch(text), contract)
+    assert table.to_pylist()[0]["jumlah"] == 1
+    assert "ekstra" not in table.column_names
+
+
+def test_cp1252_file(contract) -> None:
+    text = HEADER + "\n1;Benda;Benda;1;1;2024-01-01;ya;2024;Negeri – baru\n"
+    table = normalize(csv_batch(text, "cp1252"), contract)
+    assert table.column("jenis").to_pylist() == ["Negeri – baru"]
+
+
+def test_missing_required_column(contract) -> None:
+    text = "kecamatan;jumlah\nBenda;1\n"
+    with pytest.raises(NormalizeError) as info:
+        normalize(csv_batch(text), contract)
+    problem = info.value.problems[0]
+    assert (problem.file, problem.row, problem.column) == ("uji.csv", 1, "kode")
+    assert "missing" in problem.message
+    # optional columns that are absent become null columns, not problems
+    assert len(info.value.problems) == 1
+
+
+def test_all_problems_are_collected_with_rows_and_columns(contract) -> None:
+    text = "\n".join(
+        [
+            HEADER,
+            "1;Cipondok;;1;1;2024-01-01;ya;2024;Negeri",
+            "2;Benda;Benda;satu;1;31/02/2024;mungkin;2024;Negeri",
+            "3;Benda;Sukasari;1;1;2024-01-01;ya;24;Negeri",
+        ]
+    )
+    with pytest.raises(NormalizeError) as info:
+        normalize(csv_batch(text), contract)
+    found = {(p.row, p.column) for p in info.value.problems}
+    assert found == {
+        (2, "kecamatan"),
+        (3, "jumlah"),
+        (3, "tanggal"),
+        (3, "aktif"),
+        (4, "kelurahan"),  # Sukasari lies in kecamatan Tangerang, not Benda
+        (4, "tahun"),
+    }
+    kel = next(p for p in info.value.problems if p.column == "kelurahan")
+    assert "Sukasari" in kel.message and "Benda" in kel.message
+    assert all(p.file == "uji.csv" for p in info.value.problems)
+    assert "uji.csv row 2, column kecamatan" in str(info.value)
+
+
+def test_too_many_values_in_a_row(contract) -> None:
+    text = HEADER + "\n1;Benda;Benda;1;1;2024-01-01;ya;2024;Negeri;extra\n"
+    with pytest.raises(NormalizeError) as info:
+        normalize(csv_batch(text), contract)
+    assert info.value.problems[0].row == 2
+    assert "10 values" in info.value.problems[0].message
+
+
+def test_empty_file(contract) -> None:
+    with pytest.raises(NormalizeError, match="empty"):
+        normalize(csv_batch("\n\n"), contract)
+
+
+def test_records_rows_count_from_one(contract) -> None:
+    records = [
+        {"kode": "01", "kecamatan": "36.71.04", "jumlah": 5, "tanggal": "2024-01-01"},
+        {"kode": "02", "kecamatan": "Benda", "jumlah": "x"},
+    ]
+    batch = RawBatch(records=records, content=None, filename="api.json", media_type="application/json")
+    with pytest.raises(NormalizeError) as info:
+        normalize(batch, contract)
+    assert [(p.row, p.column) for p in info.value.problems] == [(2, "jumlah")]
+    records[1]["jumlah"] = "1.000"
+    table = normalize(batch, contract)
+    assert table.column("jumlah").to_pylist() == [5, 1000]
+    assert row_numbers(table) == [1, 2]
+
+
+def test_json_content_is_read_as_records(contract) -> None:
+    batch = RawBatch(
+        records=None,
+        content=b'[{"kode": "007", "jumlah": 3}]',
+        filename="data.json",
+        media_type="application/json",
+    )
+    assert normalize(batch, contract).to_pylist()[0]["kode"] == "007"
+
+
+def test_xlsx_content(contract, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Kode Unit", "Kecamatan", "Tanggal", "Jumlah Penduduk"])
+    sheet.append(["0099", "Larangan", datetime(2024, 8, 17), 1500])
+    sheet.append(["0100", "Larangan", "tanggal?", 2])
+    path = tmp_path / "uji.xlsx"
+    book.save(path)
+    batch = RawBatch(records=None, content=path.read_bytes(), filename="uji.xlsx",
+                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    with pytest.raises(NormalizeError) as info:
+        normalize(batch, contract)
+    assert [(p.row, p.column) for p in info.value.problems] == [(3, "Tanggal")]
+
+
+def test_sample_fasyankes_file_normalizes() -> None:
+    contract = load_contract(REPO / "schemas" / "datasets" / "fasyankes.yaml")
+    path = REPO / "stack" / "sample_agency" / "data" / "dinkes" / "fasyankes.csv"
+    table = normalize(csv_batch(path.read_text(encoding="utf-8"), name=path.name), contract)
+    assert table.num_rows >= 50
+    codes = table.column("kode_faskes").to_pylist()
+    assert any(c.startswith("0") for c in codes) and all(len(c) == 7 for c in codes)
+    assert len(set(codes)) == len(codes)
+    assert all(c.startswith("36.71.") for c in table.column("kelurahan").to_pylist())
+    lats = table.column("latitude").to_pylist()
+    lons = table.column("longitude").to_pylist()
+    assert all(-6.257 <= v <= -6.094 for v in lats)
+    assert all(106.551 <= v <= 106.752 for v in lons)
+    assert set(table.column("jenis").to_pylist()) <= set(contract.field("jenis").enum)

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from tangerang_hub.contracts import Field
+from tangerang_quality.gate import mask_table, run_gate
+
+FIELDS = [
+    Field("kode", "string", "Kode", required=True, unique=True, pattern=r"^\d{3}$"),
+    Field("kecamatan", "string", "Kecamatan", required=True, reference="kecamatan"),
+    Field("jenis", "string", "Jenis", enum=("Puskesmas", "Klinik")),
+    Field("keterangan", "string", "Keterangan"),
+    Field("tanggal", "date", "Tanggal"),
+    Field("jumlah", "integer", "Jumlah", minimum=0, maximum=100),
+    Field("latitude", "number", "Lintang", role="latitude"),
+    Field("longitude", "number", "Bujur", role="longitude"),
+]
+
+
+def table(**changes: list) -> pa.Table:
+    data = {
+        "kode": ["001", "002", "003"],
+        "kecamatan": ["36.71.01", "36.71.02", "36.71.03"],
+        "jenis": ["Puskesmas", "Klinik", None],
+        "keterangan": ["buka 24 jam", None, "Rp 1.234.567.890.123.456"],
+        "tanggal": [datetime.date(2024, 1, 5), None, datetime.date(2024, 3, 1)],
+        "jumlah": pa.array([1, None, 100], pa.int64()),
+        "latitude": [-6.17, -6.2, -6.15],
+        "longitude": [106.63, 106.7, 106.6],
+    }
+    data.update(changes)
+    return pa.table(data)
+
+
+def test_clean_batch_passes(make_contract) -> None:
+    result = run_gate(table(), make_contract(FIELDS, primary_key=("kode",)))
+    assert result.success, [str(p) for p in result.blocking]
+    assert result.blocking == [] and result.warnings == []
+    assert result.statistics["rows"] == 3
+    assert result.gx_result["success"] is True
+
+
+def test_phone_in_one_cell_is_rejected_with_row_column_and_masked_value(make_contract) -> None:
+    notes = ["buka 24 jam", "hubungi 0812-3456-7890", None]
+    result = run_gate(table(keterangan=notes), make_contract(FIELDS))
+    assert not result.success
+    [problem] = result.blocking
+    assert (problem.file, problem.row, problem.column) == ("uji-dataset", 3, "keterangan")
+    assert problem.expectation == "expect_column_values_to_not_contain_pii"
+    assert "0812****7890" in problem.message
+    assert "0812-3456-7890" not in json.dumps(result.gx_result, default=str)
+
+
+def test_each_rule_names_its_cell(make_contract) -> None:
+    bad = table(
+        kode=["001", "001", "x"],
+        kecamatan=["36.71.01", "36.71.99", None],
+        jenis=["Puskesmas", "Toko", None],
+        keterangan=["=cmd()", None, None],
+        jumlah=pa.array([1, 101, -1], pa.int64()),
+        latitude=[-6.17, -7.0, -6.15],
+    )
+    result = run_gate(bad, make_contract(FIELDS))
+    cells = {(p.row, p.column, p.expectation) for p in result.blocking}
+    assert {
+        (2, "kode", "expect_column_values_to_be_unique"),
+        (3, "kode", "expect_column_values_to_be_unique"),
+        (4, "kode", "expect_column_values_to_match_regex"),
+        (3, "kecamatan", "expect_column_values_to_be_wilayah_code"),
+        (4, "kecamatan", "expect_column_values_to_not_be_null"),
+        (3, "jenis", "expect_column_values_to_be_in_set"),
+        (2, "keterangan", "expect_column_values_to_not_be_formula_injection"),
+        (3, "jumlah", "expect_column_values_to_be_between"),
+        (4, "jumlah", "expect_column_values_to_be_between"),
+        (3, "latitude", "expect_column_values_to_be_kota_tangerang_latitude"),
+    } <= cells
+
+
+def test_warning_publishes_with_a_flag(make_contract) -> None:
+    c = make_contract(FIELDS, quality={"severity": {"range": "warning"}})
+    result = run_gate(table(jumlah=pa.array([1, 500, 2], pa.int64())), c)
+    assert result.success
+    assert result.flagged
+    assert [(p.row, p.column) for p in result.warnings] == [(3, "jumlah")]
+
+
+def test_threshold_from_contract(make_contract) -> None:
+    jenis = ["Puskesmas", "Toko", "Klinik"]
+    strict = run_gate(table(jenis=jenis), make_contract(FIELDS))
+    lenient = run_gate(
+        table(jenis=jenis), make_contract(FIELDS, quality={"thresholds": {"enum": 0.5}})
+    )
+    assert not strict.success
+    assert lenient.success
+
+
+def test_wrong_type_and_missing_column(make_contract) -> None:
+    t = table(jumlah=["satu", "dua", "tiga"]).drop_columns(["longitude"])
+    result = run_gate(t, make_contract(FIELDS))
+    assert any(
+        p.column == "jumlah" and p.expectation == "expect_column_values_to_be_in_type_list"
+        for p in result.blocking
+    )
+    assert any(p.column == "longitude" and p.row is None for p in result.blocking)
+
+
+def test_header_named_like_personal_data_blocks(make_contract) -> None:
+    fields = [*FIELDS, Field("no_hp", "string", "Nomor HP")]
+    result = run_gate(table(no_hp=[None, None, None]), make_contract(fields))
+    assert not result.success
+    assert [p.column for p in result.blocking] == ["no_hp"]
+
+
+def test_pii_allowed_reason_passes_and_mask_table_masks(make_contract) -> None:
+    fields = [*FIELDS, Field("no_hp", "string", "Nomor HP", pii_allowed_reason="nomor layanan")]
+    c = make_contract(fields)
+    t = table(no_hp=["0812-3456-7890", None, "62 856 1234 5678"])
+    assert run_gate(t, c).success
+    masked = mask_table(t, c)
+    assert masked.column("no_hp").to_pylist() == ["0812****7890", None, "6285*****5678"]
+    assert masked.column("keterangan").equals(t.column("keterangan"))
+    assert masked.schema == t.schema
+
+
+def test_data_docs_are_built_without_raw_personal_data(make_contract, tmp_path: Path) -> None:
+    notes = ["NIK 3671014502900001", None, None]
+    result = run_gate(table(keterangan=notes), make_contract(FIELDS), data_docs_dir=tmp_path)
+    assert not result.success
+    assert result.data_docs_path == tmp_path / "index.html"
+    pages = list(tmp_path.rglob("*.html"))
+    assert len(pages) >= 2  # index plus the validation page
+    text = "".join(p.read_text(encoding="utf-8") for p in pages)
+    assert "3671014502900001" not in text
+    assert "3671********0001" in text
+
+
+@pytest.mark.parametrize("name", ["nama", "tgl_lahir"])
+def test_birth_date_column_beside_name(make_contract, name: str) -> None:
+    fields = [Field("nama", "string", "Nama"), Field("tgl_lahir", "date", "Tanggal lahir")]
+    t = pa.table({"nama": ["Budi"], "tgl_lahir": [datetime.date(1990, 5, 12)]})
+    result = run_gate(t, make_contract(fields))
+    assert not result.success
+    assert "tgl_lahir" in {p.column for p in result.blocking}
+    assert all("1990" not in p.message for p in result.blocking), name

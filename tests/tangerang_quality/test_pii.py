@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from tangerang_quality.pii import (
+    Finding,
+    header_kind,
+    is_numeric_column,
+    mask_digits,
+    mask_text,
+    nik_structure,
+    scan_column,
+    scan_columns,
+    scan_text,
+)
+
+# Invented values with a valid structure (Kota Tangerang prefix 367101).
+NIK_F = "3671014502900001"  # day 45 -> 5 Feb 1990, woman
+NIK_M = "3671011205900003"  # 12 May 1990, man
+
+
+def kinds(text: str) -> list[str]:
+    return [m.kind for m in scan_text(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        NIK_F,
+        "3671 0145 0290 0001",
+        "3671-0145-0290-0001",
+        "36.71.01.450290.0001",
+        "NIK:3671014502900001.",
+        "Pelapor (NIK 3671 0145 0290 0001) tinggal di Cipondoh",
+    ],
+)
+def test_nik_found_with_and_without_separators(text: str) -> None:
+    matches = scan_text(text)
+    assert [m.kind for m in matches] == ["nik"]
+    assert matches[0].masked == "3671********0001"
+
+
+@pytest.mark.parametrize(
+    ("digits", "expected"),
+    [
+        (NIK_F, "female"),
+        (NIK_M, "male"),
+        ("3671017202900001", None),  # day 72: neither 1..31 nor 41..71
+        ("3671013202900001", None),  # day 32
+        ("3671011213900001", None),  # month 13
+        ("3671013002900001", None),  # 30 February does not exist
+        ("3671014502900000", None),  # serial 0000
+        ("3671004502900001", None),  # district 00
+        ("9971014502900001", None),  # no such province
+        ("367101450290001", None),  # 15 digits
+    ],
+)
+def test_nik_structure(digits: str, expected: str | None) -> None:
+    assert nik_structure(digits) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rp 1.234.567.890.123.456",
+        "Rp3671014502900001",
+        "IDR 3671014502900001",
+        "3.671.014.502.900.001",  # grouped in thousands: an amount
+        "36.71.01.1001",  # Kemendagri kelurahan code
+        "3671010001000100",  # BPS-style code: day 00
+        "1234567890123456",  # day 78
+        "36710145029000011",  # 17 digits: not a NIK window
+        "telepon kantor (021) 5523456",
+        "total 98765432109876",
+    ],
+)
+def test_no_false_alarm(text: str) -> None:
+    assert scan_text(text) == []
+
+
+def test_kk_by_context_and_women_are_never_kk() -> None:
+    assert kinds(f"No. KK {NIK_M}") == ["kk"]
+    assert kinds(f"No. KK {NIK_F}") == ["nik"]  # +40 day: a NIK, not a KK
+    assert [f.kind for f in scan_column("no_kk", [NIK_M]) if f.row is not None] == ["kk"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NPWP 01.312.166.0-091.000",
+        "013121660091000",
+        "0013121660091000",
+        "npwp: 01 312 166 0 091 000",
+    ],
+)
+def test_npwp(text: str) -> None:
+    assert kinds(text) == ["npwp"]
+
+
+def test_npwp_bad_check_digit_is_not_reported_bare() -> None:
+    assert kinds("013121670091000") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "081234567890",
+        "0812-3456-7890",
+        "0812.3456.7890",
+        "+62 812 3456 7890",
+        "62 856 1234 5678",
+        "+62-821-1234-567",
+        "hubungi wa 0857 1234 5678 ya",
+    ],
+)
+def test_mobile_numbers(text: str) -> None:
+    assert kinds(text) == ["phone"]
+
+
+def test_phone_masked() -> None:
+    assert scan_text("0812-3456-7890")[0].masked == "0812****7890"
+
+
+def test_email_and_dob() -> None:
+    assert kinds("kirim ke budi.santoso@example.co.id") == ["email"]
+    assert scan_text("kirim ke budi.santoso@example.co.id")[0].masked == "b***@example.co.id"
+    assert kinds("Budi, lahir 12-05-1990") == ["dob"]
+    assert kinds("Siti (tgl lahir 3 Agustus 1985)") == ["dob"]
+    assert kinds("Rapat pada 12-05-2024") == []
+
+
+def test_mask_text_keeps_the_rest() -> None:
+    masked = mask_text("NIK 3671 0145 0290 0001, hp 0812-3456-7890")
+    assert masked == "NIK 3671********0001, hp 0812****7890"
+    assert "0145" not in masked
+
+
+def test_header_kinds() -> None:
+    assert header_kind("NIK") == "nik"
+    assert header_kind("No. KK") == "kk"
+    assert header_kind("no_hp") == "phone"
+    assert header_kind("E-mail") == "email"
+    assert header_kind("tanggal_lahir") == "dob"
+    assert header_kind("jumlah_penduduk") is None
+    assert header_kind("kode_kecamatan") is None
+
+
+def test_numeric_column_of_totals_is_clean_even_when_one_total_looks_like_a_nik() -> None:
+    totals = [1234567890123456, int(NIK_F), 9876543210987654, 2500000000000000]
+    assert is_numeric_column(totals)
+    assert scan_column("total_anggaran", totals) == []
+
+
+def test_numeric_column_of_niks_is_reported() -> None:
+    values = [int(NIK_F), int(NIK_M), 3671015507850002]
+    assert [f.row for f in scan_column("identitas", values)] == [0, 1, 2]
+
+
+def test_column_named_nik_reports_header_and_values() -> None:
+    findings = scan_column("nik", [NIK_F, None, ""])
+    assert findings == [
+        Finding(None, "nik", "nik", "(column name)"),
+        Finding(0, "nik", "nik", "3671********0001"),
+    ]
+
+
+def test_birth_date_column_beside_name_column() -> None:
+    findings = scan_columns(
+        {"nama": ["Budi", "Siti"], "tgl_lahir": [datetime.date(1990, 5, 12), "03/08/1985"]}
+    )
+    rows = sorted((f.row, f.kind) for f in findings if f.row is not None)
+    assert rows == [(0, "dob"), (1, "dob")]
+    assert all("1990" not in f.masked for f in findings)
+
+
+def test_leading_zero_is_not_a_number() -> None:
+    assert not is_numeric_column(["081234567890"])
+    assert mask_digits("081234567890") == "0812****7890"

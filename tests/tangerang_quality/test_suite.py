@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+from tangerang_hub.contracts import Field
+from tangerang_quality.suite import SuiteError, build_suite, expectation_parameters
+
+FIELDS = [
+    Field("kecamatan", "string", "Kecamatan", required=True, reference="kecamatan"),
+    Field("tahun", "year", "Tahun", required=True, minimum=2000, maximum=2100),
+    Field("jenis", "string", "Jenis", enum=("SD", "SMP"), pattern="^[A-Z]+$"),
+    Field("jumlah", "integer", "Jumlah", minimum=0),
+    Field("lat", "number", "Lintang", role="latitude"),
+    Field("nik_pengelola", "string", "NIK", pii_allowed_reason="izin tertulis"),
+]
+
+
+def by_column(suite) -> dict[str | None, list[str]]:
+    out: dict[str | None, list[str]] = {}
+    for e in suite.expectations:
+        column = getattr(e, "column", None)
+        out.setdefault(column, []).append(e.expectation_type)
+    return out
+
+
+def test_suite_follows_the_contract(make_contract) -> None:
+    suite = build_suite(make_contract(FIELDS, primary_key=("kecamatan", "tahun")))
+    cols = by_column(suite)
+    assert cols["kecamatan"] == [
+        "expect_column_to_exist",
+        "expect_column_values_to_be_in_type_list",
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_wilayah_code",
+        "expect_column_values_to_not_contain_pii",
+        "expect_column_values_to_not_be_formula_injection",
+    ]
+    assert "expect_column_values_to_be_between" in cols["tahun"]
+    assert {"expect_column_values_to_be_in_set", "expect_column_values_to_match_regex"} <= set(
+        cols["jenis"]
+    )
+    assert "expect_column_values_to_not_contain_pii" not in cols["jumlah"]  # numbers: totals
+    assert "expect_column_values_to_be_kota_tangerang_latitude" in cols["lat"]
+    assert "expect_column_values_to_not_contain_pii" not in cols["nik_pengelola"]
+    assert cols[None] == ["expect_compound_columns_to_be_unique"]
+
+
+def test_severity_and_parameters(make_contract) -> None:
+    quality = {"thresholds": {"required": 0.9}, "severity": {"range": "warning", "pii": "warning"}}
+    c = make_contract(FIELDS, quality=quality)
+    suite = build_suite(c)
+    for e in suite.expectations:
+        assert e.meta["severity"] in ("error", "warning")
+        if e.meta["check"] == "range":
+            assert e.meta["severity"] == "warning"
+            assert e.severity.value == "warning"
+        if e.meta["check"] in ("pii", "formula"):
+            assert e.meta["severity"] == "error"  # cannot be lowered
+        if e.meta["check"] == "required":
+            assert e.mostly == {"$PARAMETER": "mostly_required"}
+    params = expectation_parameters(c)
+    assert params["mostly_required"] == 0.9
+    assert params["mostly_enum"] == 1.0
+
+
+def test_extras(make_contract) -> None:
+    extra = {
+        "type": "expect_table_row_count_to_be_between",
+        "kwargs": {"min_value": 13, "max_value": 13},
+        "severity": "warning",
+    }
+    suite = build_suite(make_contract(FIELDS, quality={"expectations": [extra]}))
+    last = suite.expectations[-1]
+    assert last.expectation_type == "expect_table_row_count_to_be_between"
+    assert last.meta == {"severity": "warning", "check": "extra"}
+
+
+@pytest.mark.parametrize(
+    "quality",
+    [
+        {"expectations": [{"type": "expect_nothing_of_the_sort"}]},
+        {"expectations": [{"type": "expect_column_to_exist", "kwargs": {"colum": "x"}}]},
+        {"expectations": [{"kwargs": {}}]},
+        {"severity": {"range": "fatal"}},
+        {"thresholds": {"required": 1.5}},
+    ],
+)
+def test_bad_quality_section(make_contract, quality) -> None:
+    c = make_contract(FIELDS, quality=quality)
+    with pytest.raises(SuiteError):
+        build_suite(c)
+        expectation_parameters(c)
