@@ -75,7 +75,10 @@ services: install
 	    || { cat var/log/db-init-$$site.log; exit 1; }; \
 	  $(CKAN) -c var/ckan/$$site.ini db pending-migrations --apply >>var/log/db-init-$$site.log 2>&1 \
 	    || { cat var/log/db-init-$$site.log; exit 1; }; \
+	  $(CKAN_PY) stack/xloader_token.py var/ckan/$$site.ini var/secrets/xloader_token_$$site \
+	    2>>var/log/db-init-$$site.log || { cat var/log/db-init-$$site.log; exit 1; }; \
 	done
+	$(SERVICES) render
 
 airflow-db: install
 	$(AIRFLOW_ENV); airflow db migrate >var/log/airflow-db-migrate.log 2>&1 \

@@ -154,7 +154,9 @@ def airflow_env(test: bool = False) -> dict[str, str]:
         "AIRFLOW__CORE__FERNET_KEY": secret("airflow_fernet_key", fernet_key),
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{AIRFLOW_PORT}/execution/",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(SECRETS / "airflow_passwords.json"),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(
+            SECRETS / "airflow_passwords.json"
+        ),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": (
             f"postgresql+psycopg2://hub:{password}@127.0.0.1:{PG_PORT}/{db}"
         ),
@@ -178,9 +180,19 @@ def services() -> dict[str, Service]:
         "redis": Service(
             "redis",
             [
-                "redis-server", "--bind", "127.0.0.1", "--port", str(REDIS_PORT),
-                "--dir", str(VAR / "redis"), "--save", "", "--appendonly", "no",
-                "--daemonize", "no",
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(REDIS_PORT),
+                "--dir",
+                str(VAR / "redis"),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
             ],
             tcp_ok(REDIS_PORT),
             before=lambda: (VAR / "redis").mkdir(parents=True, exist_ok=True),
@@ -188,10 +200,16 @@ def services() -> dict[str, Service]:
         "solr": Service(
             "solr",
             [
-                "java", "-Xms256m", "-Xmx1g", f"-Dsolr.log.dir={LOG}",
+                "java",
+                "-Xms256m",
+                "-Xmx1g",
+                f"-Dsolr.log.dir={LOG}",
                 "-Dsolr.install.dir=" + str(solr_home),
-                "-cp", solr_cp, "id.go.tangerangkota.hub.solr.SolrServer",
-                str(solr_home), str(SOLR_PORT),
+                "-cp",
+                solr_cp,
+                "id.go.tangerangkota.hub.solr.SolrServer",
+                str(solr_home),
+                str(SOLR_PORT),
             ],
             http_ok(f"http://127.0.0.1:{SOLR_PORT}/solr/ckan/admin/ping?wt=json"),
             timeout=180,
@@ -199,8 +217,14 @@ def services() -> dict[str, Service]:
         ),
         "agency": Service(
             "agency",
-            [str(AIRFLOW_BIN / "python"), str(ROOT / "stack/sample_agency/server.py"),
-             "--host", "127.0.0.1", "--port", str(AGENCY_PORT)],
+            [
+                str(AIRFLOW_BIN / "python"),
+                str(ROOT / "stack/sample_agency/server.py"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(AGENCY_PORT),
+            ],
             http_ok(f"http://127.0.0.1:{AGENCY_PORT}/healthz"),
         ),
     }
@@ -210,8 +234,15 @@ def services() -> dict[str, Service]:
         found[f"ckan-{site.name}"] = Service(
             f"ckan-{site.name}",
             [
-                str(CKAN_BIN / "gunicorn"), "--bind", f"127.0.0.1:{site.port}",
-                "--workers", "2", "--timeout", "120", "--chdir", str(ROOT / "stack"),
+                str(CKAN_BIN / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{site.port}",
+                "--workers",
+                "2",
+                "--timeout",
+                "120",
+                "--chdir",
+                str(ROOT / "stack"),
                 "ckan_wsgi:application",
             ],
             http_ok(f"{site.url}/api/3/action/status_show"),
@@ -231,8 +262,11 @@ def services() -> dict[str, Service]:
             else (lambda: True)
         )
         found[f"airflow-{part}"] = Service(
-            f"airflow-{part}", [str(AIRFLOW_BIN / "airflow"), part], health,
-            env=airflow_env(), timeout=240,
+            f"airflow-{part}",
+            [str(AIRFLOW_BIN / "airflow"), part],
+            health,
+            env=airflow_env(),
+            timeout=240,
         )
     return found
 
@@ -273,7 +307,9 @@ def wait_healthy(service: Service, pid: int | None) -> None:
             tail = (LOG / f"{service.name}.log").read_text(errors="replace")[-3000:]
             raise SystemExit(f"{service.name} exited during start-up; last log lines:\n{tail}")
         time.sleep(1)
-    raise SystemExit(f"{service.name} not healthy after {service.timeout:.0f}s; see {LOG}/{service.name}.log")
+    raise SystemExit(
+        f"{service.name} not healthy after {service.timeout:.0f}s; see {LOG}/{service.name}.log"
+    )
 
 
 def start(service: Service) -> None:
@@ -289,8 +325,13 @@ def start(service: Service) -> None:
     env = {**os.environ, **service.env}
     with open(LOG / f"{service.name}.log", "ab") as log:
         process = subprocess.Popen(
-            service.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            service.command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     pidfile(service.name).write_text(f"{process.pid}\n")
     started = time.monotonic()
@@ -352,9 +393,25 @@ def postgres_down() -> None:
 
 def psql(sql: str, db: str = "postgres") -> str:
     result = subprocess.run(
-        ["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-t", "-A", "-v",
-         "ON_ERROR_STOP=1", "-d", db, "-c", sql],
-        capture_output=True, text=True, cwd="/tmp",
+        [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            "psql",
+            "-X",
+            "-q",
+            "-t",
+            "-A",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            db,
+        ],
+        input=sql,
+        capture_output=True,
+        text=True,
+        cwd="/tmp",
     )
     if result.returncode != 0:
         raise SystemExit(f"psql failed on {db}: {result.stderr.strip()}\n{sql}")
@@ -381,19 +438,6 @@ def prepare_databases() -> None:
     for site in SITES.values():
         ensure_db(site.ckan_db, "ckan_default")
         ensure_db(site.datastore_db, "ckan_default")
-        # The read-only DataStore user, as `ckan datastore set-permissions` sets it up.
-        psql(
-            "REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
-            "REVOKE USAGE ON SCHEMA public FROM PUBLIC;"
-            "GRANT CREATE ON SCHEMA public TO ckan_default;"
-            "GRANT USAGE ON SCHEMA public TO ckan_default;"
-            "GRANT USAGE ON SCHEMA public TO datastore_ro;"
-            f"GRANT CONNECT ON DATABASE {site.datastore_db} TO datastore_ro;"
-            "GRANT SELECT ON ALL TABLES IN SCHEMA public TO datastore_ro;"
-            "ALTER DEFAULT PRIVILEGES FOR USER ckan_default IN SCHEMA public "
-            "GRANT SELECT ON TABLES TO datastore_ro;",
-            db=site.datastore_db,
-        )
         psql(f"REVOKE CONNECT ON DATABASE {site.ckan_db} FROM datastore_ro")
     for db in AIRFLOW_DBS:
         ensure_db(db, "hub")
@@ -403,7 +447,9 @@ def prepare_databases() -> None:
 
 
 def ckan_schema_xml() -> Path:
-    found = sorted((VENV / "ckan" / "lib").glob("python3*/site-packages/ckan/config/solr/schema.xml"))
+    found = sorted(
+        (VENV / "ckan" / "lib").glob("python3*/site-packages/ckan/config/solr/schema.xml")
+    )
     if not found:
         raise SystemExit("CKAN is not installed in .venv/ckan; run `make install` first")
     return found[0]
@@ -420,6 +466,11 @@ def prepare_solr() -> None:
             shutil.copyfile(item, conf / item.name)
         shutil.copyfile(ckan_schema_xml(), conf / "schema.xml")
         (home / site.solr_core / "core.properties").write_text(f"name={site.solr_core}\n")
+
+
+def _read_secret(name: str) -> str:
+    path = SECRETS / name
+    return path.read_text().strip() if path.exists() else ""
 
 
 def render_ckan_ini(site: Site) -> None:
@@ -440,9 +491,22 @@ def render_ckan_ini(site: Site) -> None:
             redis_port=REDIS_PORT,
             redis_db=site.redis_db,
             storage_path=storage,
+            xloader_token=_read_secret(f"xloader_token_{site.name}"),
         )
     )
     site.ini.chmod(0o600)
+
+
+def datastore_permissions(site: Site) -> None:
+    """The read-only user's grants and the full-text trigger, as CKAN's docs
+    set them up: `ckan datastore set-permissions` piped into psql."""
+    sql = subprocess.run(
+        [str(CKAN_BIN / "ckan"), "-c", str(site.ini), "datastore", "set-permissions"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    psql(sql, db=site.datastore_db)
 
 
 def prepare() -> None:
@@ -450,6 +514,7 @@ def prepare() -> None:
     prepare_solr()
     for site in SITES.values():
         render_ckan_ini(site)
+        datastore_permissions(site)
     passwords = SECRETS / "airflow_passwords.json"
     if not passwords.exists():
         passwords.write_text(json.dumps({"admin": secret("airflow_admin_password")}))
@@ -504,6 +569,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("down").add_argument("names", nargs="*")
     sub.add_parser("status")
     sub.add_parser("prepare")
+    sub.add_parser("render", help="re-render the CKAN ini files only")
     sub.add_parser("env").add_argument("which", choices=["airflow", "airflow-test", "ckan"])
     args = parser.parse_args(argv)
     if args.command == "up":
@@ -514,6 +580,9 @@ def main(argv: list[str] | None = None) -> int:
         cmd_status()
     elif args.command == "prepare":
         prepare()
+    elif args.command == "render":
+        for site in SITES.values():
+            render_ckan_ini(site)
     elif args.command == "env":
         cmd_env(args.which)
     return 0

@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--run-id", help="run identifier (default: manual__<UTC time>)")
 
     scan = sub.add_parser("scan", help="scan files for personal data (tangerang_quality)")
-    scan.add_argument("args", nargs=argparse.REMAINDER)
+    scan.add_argument("paths", nargs="*", help="see `hub scan --help`")
     return parser
 
 
@@ -71,6 +71,12 @@ def main(
     stderr: TextIO | None = None,
 ) -> int:
     out, err = stdout or sys.stdout, stderr or sys.stderr
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["scan"]:
+        # everything after `scan` belongs to tangerang_quality's own parser, options included
+        from tangerang_quality.scan import main as scan_main
+
+        return scan_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "contracts":
         return check_contracts(args.paths, out, err)
@@ -78,10 +84,6 @@ def main(
         return list_datasets(out, err)
     if args.command == "run":
         return run_dataset(args, client_factory or ckan_client, out, err)
-    if args.command == "scan":
-        from tangerang_quality.scan import main as scan_main
-
-        return scan_main(args.args)
     return EXIT_ERROR  # pragma: no cover - argparse requires a command
 
 

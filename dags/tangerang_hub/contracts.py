@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -266,20 +265,20 @@ def _build(data: dict[str, Any], path: Path) -> Contract:
         dimensions=tuple(data["dimensions"]),
         frequency=data["frequency"],
         level=data["level"],
-        sdi=MappingProxyType(dict(data.get("sdi", {}))),
+        sdi=dict(data.get("sdi", {})),
         license=data.get("license", "CC-BY-4.0"),
         access=data.get("access", "terbuka"),
         schedule=data["schedule"].strip(),
         source=Source(
             type=src["type"],
             conn_id=src.get("conn_id"),
-            params=MappingProxyType(dict(src.get("params", {}))),
+            params=dict(src.get("params", {})),
         ),
         fields=fields,
         primary_key=tuple(data["primary_key"]),
         formats=tuple(publish.get("formats", ("csv", "parquet"))),
         datastore=bool(publish.get("datastore", True)),
-        quality=MappingProxyType(dict(data.get("quality", {}))),
+        quality=dict(data.get("quality", {})),
         sample=bool(data.get("sample", False)),
         tags=tuple(data.get("tags", ())),
         path=path.resolve(),

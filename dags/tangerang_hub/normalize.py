@@ -47,6 +47,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 MAX_PROBLEMS = 1000
 # Schema metadata key: JSON list of the file row number of every table row.
 ROW_NUMBERS_KEY = b"tangerang_hub.row_numbers"
+FILE_KEY = b"tangerang_hub.file"
 INT64_MAX = 2**63 - 1
 
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -506,7 +507,7 @@ def normalize(batch: RawBatchLike, contract: Contract) -> pa.Table:
     arrays = [pa.array(values[f.name], type=arrow_type(f)) for f in contract.fields]
     table = pa.Table.from_arrays(arrays, schema=schema)
     rows = json.dumps([n for n, _ in data.rows], separators=(",", ":")).encode()
-    return table.replace_schema_metadata({ROW_NUMBERS_KEY: rows, b"tangerang_hub.file": filename})
+    return table.replace_schema_metadata({ROW_NUMBERS_KEY: rows, FILE_KEY: filename})
 
 
 def convert(value: Any, field: Field, parent: str | None = None) -> Any:

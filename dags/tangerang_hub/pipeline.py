@@ -125,10 +125,12 @@ def validate(table: Any, contract: Contract) -> Any:
     return run_gate(table, contract)
 
 
-def publish(staged: StagedBatch, contract: Contract, client: Any, gate: Any) -> Any:
+def publish(
+    staged: StagedBatch, contract: Contract, client: Any, gate: Any, *, run_id: str | None = None
+) -> Any:
     from tangerang_hub.publish import publish as publish_to_ckan
 
-    return publish_to_ckan(staged, contract, client, gate)
+    return publish_to_ckan(staged, contract, client, gate, run_id=run_id)
 
 
 def send_report(client: Any, report: RunReport) -> Any:
@@ -282,9 +284,16 @@ def validate_step(
 
 
 def publish_step(
-    contract: Contract, staged: dict[str, Any], gate: dict[str, Any], client: Any
+    contract: Contract,
+    staged: dict[str, Any],
+    gate: dict[str, Any],
+    client: Any,
+    *,
+    run_id: str | None = None,
 ) -> dict[str, Any]:
-    result = publish(StagedBatch.from_dict(staged), contract, client, GateSummary.from_dict(gate))
+    result = publish(
+        StagedBatch.from_dict(staged), contract, client, GateSummary.from_dict(gate), run_id=run_id
+    )
     return {
         "status": result.status,
         "package_id": result.package_id,
@@ -337,7 +346,7 @@ def run(
             return _finish(report, client, dry_run, say)
 
         say(f"[{contract.id}] publikasi ke CKAN")
-        result = publish_step(contract, staged_ref, gate_ref, client)
+        result = publish_step(contract, staged_ref, gate_ref, client, run_id=run_id)
         report.status = result["status"]
         report.package_id = result["package_id"]
         report.resource_ids = result["resource_ids"]
@@ -362,8 +371,9 @@ def _finish(report: RunReport, client: Any, dry_run: bool, say: Progress) -> Run
     if client is not None and not dry_run:
         try:
             sent = send_report(client, report)
-            if isinstance(sent, str):
-                report.report_url = sent
+            url = sent if isinstance(sent, str) else (sent or {}).get("url")
+            if url:
+                report.report_url = url
         except Exception as exc:  # noqa: BLE001 - a lost report must not hide the run's outcome
             say(f"[{report.dataset}] could not send the run report: {exc}")
             report.message += f" (run report not sent: {exc})"

@@ -219,9 +219,13 @@ def publish(
         and len(existing) == len(RESOURCES)
         and package.get("state") == "active"
     ):
-        return PublishResult(
-            "unchanged", package["id"], [existing[s.role]["id"] for s in RESOURCES]
-        )
+        ids = [existing[s.role]["id"] for s in RESOURCES]
+        csv = existing["data-csv"]
+        if contract.datastore and datastore_total(client, csv["id"]) != staged.rows:
+            # Files are current but an earlier DataStore load failed: repair it.
+            rows = load_datastore(client, contract, csv["id"], datastore_timeout)
+            return PublishResult("published", package["id"], ids, rows)
+        return PublishResult("unchanged", package["id"], ids)
 
     if package is None:
         package = client.call(
@@ -323,8 +327,13 @@ def load_datastore(client: CkanClient, contract: Contract, resource_id: str, tim
             raise PublishError(f"xloader did not finish for {contract.id} within {timeout:.0f}s")
         time.sleep(delay)
         delay = min(delay * 2, 5.0)
-    info = client.call("datastore_search", resource_id=resource_id, limit=0)
-    return int(info.get("total", 0))
+    return datastore_total(client, resource_id) or 0
+
+
+def datastore_total(client: CkanClient, resource_id: str) -> int | None:
+    """Rows in the resource's DataStore table, or None when it has none."""
+    info = client.show_or_none("datastore_search", resource_id=resource_id, limit=0)
+    return None if info is None else int(info.get("total", 0))
 
 
 __all__ = [

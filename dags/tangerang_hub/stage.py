@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tangerang_hub.contracts import Contract
-from tangerang_hub.normalize import ROW_NUMBERS_KEY, row_numbers
+from tangerang_hub.normalize import FILE_KEY, ROW_NUMBERS_KEY, row_numbers
 
 PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",
@@ -101,10 +101,13 @@ def stage(table: pa.Table, contract: Contract, root: Path) -> StagedBatch:
         _write_atomic(parquet_path, data)
     if not csv_path.exists():
         _write_atomic(csv_path, csv_bytes(table))
+    # Where each row came from, so validation problems name the file's rows. Kept beside the
+    # Parquet file, not in it: the same data from another file must keep the same key.
     numbers = row_numbers(table)
     rows_path = folder / f"{sha256}.rows.json"
     if numbers is not None and not rows_path.exists():
-        _write_atomic(rows_path, json.dumps(numbers).encode())
+        source = (table.schema.metadata or {}).get(FILE_KEY, b"").decode()
+        _write_atomic(rows_path, json.dumps({"file": source, "rows": numbers}).encode())
     return StagedBatch(sha256, parquet_path, csv_path, table.num_rows)
 
 
@@ -113,8 +116,13 @@ def read_staged(staged: StagedBatch) -> pa.Table:
     table = pq.read_table(staged.parquet_path)
     rows_path = staged.parquet_path.with_suffix(".rows.json")
     if rows_path.exists():
+        origin = json.loads(rows_path.read_bytes())
         table = table.replace_schema_metadata(
-            {**(table.schema.metadata or {}), ROW_NUMBERS_KEY: rows_path.read_bytes()}
+            {
+                **(table.schema.metadata or {}),
+                ROW_NUMBERS_KEY: json.dumps(origin["rows"], separators=(",", ":")).encode(),
+                FILE_KEY: origin["file"].encode(),
+            }
         )
     return table
 

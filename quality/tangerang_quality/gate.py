@@ -2,7 +2,8 @@
 
 `run_gate(table, contract)` validates in an ephemeral GX context with a pandas dataframe batch
 and `result_format` COMPLETE, then turns every failed expectation into `Problem`s located by
-row (as a spreadsheet counts: header row 1, first data row 2) and column. Failures of
+row and column. Rows are the file row numbers `normalize` records in the table's schema
+metadata, else counted as a spreadsheet does (header row 1, first data row 2). Failures of
 expectations with `meta.severity == "error"` block; `warning` ones publish with a flag.
 
 Privacy: raw values never leave the gate. Messages, the returned GX result and Data Docs carry
@@ -33,6 +34,9 @@ from tangerang_quality.suite import build_suite, expectation_parameters
 MAX_PROBLEMS_PER_EXPECTATION = 50
 HEADER_CHECK = "tangerang_column_name_pii"
 _UNEXPECTED_KEYS = ("unexpected_list", "partial_unexpected_list")
+# Written by tangerang_hub.normalize into the table's schema metadata.
+ROW_NUMBERS_KEY = b"tangerang_hub.row_numbers"
+FILE_KEY = b"tangerang_hub.file"
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +164,29 @@ def _pii_detail(value: Any, kwargs: dict[str, Any]) -> str:
     return ", ".join(kinds) or "personal data"
 
 
-def _result_problems(file: str, res: dict[str, Any]) -> Iterable[Problem]:
+def source_location(table: pa.Table) -> tuple[str | None, list[int] | None]:
+    """File name and per-row file row numbers that `normalize` records in the schema metadata."""
+    meta = table.schema.metadata or {}
+    name = meta.get(FILE_KEY)
+    raw_rows = meta.get(ROW_NUMBERS_KEY)
+    rows = json.loads(raw_rows) if raw_rows else None
+    if rows is not None and len(rows) != table.num_rows:
+        rows = None
+    return (name.decode("utf-8") if name else None), rows
+
+
+def _row_number(index: Any, rows: list[int] | None) -> int | None:
+    row_index = index.get("index") if isinstance(index, dict) else index
+    if row_index is None or isinstance(row_index, dict):
+        return None
+    i = int(row_index)
+    # GX gives 0-based dataframe indexes; without normalize's numbers, count like a spreadsheet.
+    return rows[i] if rows is not None and 0 <= i < len(rows) else i + 2
+
+
+def _result_problems(
+    file: str, res: dict[str, Any], rows: list[int] | None = None
+) -> Iterable[Problem]:
     config = res.get("expectation_config", {})
     etype = config.get("type", "")
     kwargs = config.get("kwargs", {})
@@ -188,13 +214,11 @@ def _result_problems(file: str, res: dict[str, Any]) -> Iterable[Problem]:
             more = len(indexes) - n
             yield Problem(file, None, column, f"{what}: {more} more row(s) not listed", etype)
             break
-        row_index = index.get("index") if isinstance(index, dict) else index
-        # GX gives 0-based dataframe indexes; a person counts the header as row 1.
-        row = None if isinstance(row_index, dict) or row_index is None else int(row_index) + 2
+        row = _row_number(index, rows)
         if check == "pii":
             message = f"{_pii_detail(value, kwargs)}: {mask_value(value, 'pii')}"
-        elif check == "primary_key":
-            message = what
+        elif check == "primary_key" and isinstance(value, dict):
+            message = f"{what}: " + ", ".join(f"{k}={mask_value(v)!r}" for k, v in value.items())
         else:
             shown = mask_value(value)
             message = f"{what}: {shown!r}" if shown is not None else what
@@ -292,7 +316,8 @@ def run_gate(
     """
     import great_expectations as gx
 
-    file = file or contract.id
+    source_file, rows = source_location(table)
+    file = file or source_file or contract.id
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -324,7 +349,7 @@ def run_gate(
         meta = res.get("expectation_config", {}).get("meta", {}) or {}
         if not res.get("success", False):
             target = warnings if meta.get("severity") == "warning" else blocking
-            target.extend(_result_problems(file, res))
+            target.extend(_result_problems(file, res, rows))
         check = meta.get("check")
         _sanitize_result(res.get("result") or {}, check)
         _sanitize_result(res_obj.result or {}, check)

@@ -104,24 +104,53 @@ def read_json(content: bytes, name: str) -> Sheet:
         data = json.loads(decode(content, name))
     except json.JSONDecodeError as exc:
         raise UnreadableFile(f"{name}: not valid JSON: {exc}") from exc
-    if isinstance(data, dict):
-        for key in RECORD_KEYS:
-            inner = data.get(key)
-            if isinstance(inner, dict) and isinstance(inner.get("records"), list):
-                inner = inner["records"]  # CKAN DataStore: {"result": {"records": [...]}}
-            if isinstance(inner, list):
-                data = inner
-                break
-    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise UnreadableFile(
-            f"{name}: expected a list of objects or an object with records/result/data"
-        )
+    records = _find_records(data)
+    if records is None:
+        if not isinstance(data, dict | list):
+            raise UnreadableFile(
+                f"{name}: expected JSON objects, found a bare {type(data).__name__}"
+            )
+        # No table inside: scan the whole document as one record of dotted paths.
+        records = [dict(_leaves(data))]
+    data = records
     header: list[str] = []
     for record in data:
         header.extend(k for k in record if k not in header)
     rows = [[_flat(r.get(k)) for k in header] for r in data]
     # JSON records count from 1, as the Problem convention says.
     return _sheet(name, header, rows, [i + 1 for i in range(len(rows))])
+
+
+def _find_records(data: Any, depth: int = 0) -> list[dict[str, Any]] | None:
+    """The record list: the value itself, `records`/`result`/`data` first, else the first
+    list of objects found breadth-first (BMKG `{"Infogempa": {"gempa": [...]}}`, BPS pages)."""
+    if isinstance(data, list) and data and all(isinstance(r, dict) for r in data):
+        return data
+    if depth > 4:
+        return None
+    children: list[Any] = []
+    if isinstance(data, dict):
+        children = [data[k] for k in RECORD_KEYS if k in data]
+        children += [v for k, v in data.items() if k not in RECORD_KEYS]
+    elif isinstance(data, list):
+        children = list(data)
+    for child in children:
+        if isinstance(child, list) and child and all(isinstance(r, dict) for r in child):
+            return child
+    for child in children:
+        if isinstance(child, dict | list):
+            found = _find_records(child, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _leaves(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    if isinstance(data, dict):
+        return [kv for k, v in data.items() for kv in _leaves(v, f"{prefix}{k}.")]
+    if isinstance(data, list):
+        return [kv for i, v in enumerate(data) for kv in _leaves(v, f"{prefix}{i}.")]
+    return [(prefix.rstrip("."), data)]
 
 
 def _flat(value: Any) -> Any:

@@ -68,35 +68,58 @@ CREATE_ALLOWED = {"editor_own", "bot", "sysadmin"}
 READ_PRIVATE_ALLOWED = {"member", "editor_own", "bot", "sysadmin"}
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("visibility", ["public", "private"])
-def test_run_report_create(world, role, visibility):
-    allowed = _allowed(
-        "tangerang_run_report_create",
-        world["users"][role],
-        package_id=world[visibility]["name"],
-        run_id="r2",
-        status="published",
-    )
-    assert allowed is (role in CREATE_ALLOWED)
+def _matrix(world: dict[str, Any], check) -> dict[tuple[str, str], bool]:
+    # One seeded world per test keeps the matrix fast; a failure shows the whole table.
+    return {
+        (visibility, role): check(world["users"][role], visibility)
+        for visibility in ("public", "private")
+        for role in ROLES
+    }
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("visibility", ["public", "private"])
-def test_run_report_list_and_show(world, role, visibility):
-    expected = visibility == "public" or role in READ_PRIVATE_ALLOWED
-    user = world["users"][role]
-    assert (
-        _allowed("tangerang_run_report_list", user, package_id=world[visibility]["id"]) is expected
-    )
-    assert (
-        _allowed("tangerang_run_report_show", user, id=world["runs"][visibility]["id"]) is expected
-    )
+def test_run_report_create_matrix(world):
+    def check(user: str, visibility: str) -> bool:
+        return _allowed(
+            "tangerang_run_report_create",
+            user,
+            package_id=world[visibility]["name"],
+            run_id="r2",
+            status="published",
+        )
+
+    expected = {(v, role): role in CREATE_ALLOWED for v in ("public", "private") for role in ROLES}
+    assert _matrix(world, check) == expected
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_dimension_summary_is_public(world, role):
-    assert _allowed("tangerang_dimension_summary", world["users"][role]) is True
+def test_run_report_list_matrix(world):
+    def check(user: str, visibility: str) -> bool:
+        return _allowed("tangerang_run_report_list", user, package_id=world[visibility]["id"])
+
+    expected = {
+        (v, role): v == "public" or role in READ_PRIVATE_ALLOWED
+        for v in ("public", "private")
+        for role in ROLES
+    }
+    assert _matrix(world, check) == expected
+
+
+def test_run_report_show_matrix(world):
+    def check(user: str, visibility: str) -> bool:
+        return _allowed("tangerang_run_report_show", user, id=world["runs"][visibility]["id"])
+
+    expected = {
+        (v, role): v == "public" or role in READ_PRIVATE_ALLOWED
+        for v in ("public", "private")
+        for role in ROLES
+    }
+    assert _matrix(world, check) == expected
+
+
+def test_dimension_summary_matrix(world):
+    def check(user: str, visibility: str) -> bool:
+        return _allowed("tangerang_dimension_summary", user)
+
+    assert all(_matrix(world, check).values())
 
 
 def test_show_of_unknown_run_is_not_found(world):

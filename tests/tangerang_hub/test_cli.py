@@ -4,7 +4,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from tangerang_hub import pipeline
 from tangerang_hub.cli import main
 
@@ -37,7 +36,7 @@ def fake_catalog(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     monkeypatch.setattr(pipeline, "validate", lambda table, contract: Gate())
 
-    def publish(staged, contract, client, gate):
+    def publish(staged, contract, client, gate, **kwargs):
         calls.append(staged.sha256)
         return Published()
 
@@ -80,8 +79,16 @@ def test_list() -> None:
 
 def test_run_dry_run_json(tmp_path: Path, fake_catalog: list[str]) -> None:
     code, out, err = hub(
-        "run", "fasyankes", "--source-file", str(SAMPLE), "--dry-run", "--json",
-        "--workdir", str(tmp_path), "--run-id", "uji",
+        "run",
+        "fasyankes",
+        "--source-file",
+        str(SAMPLE),
+        "--dry-run",
+        "--json",
+        "--workdir",
+        str(tmp_path),
+        "--run-id",
+        "uji",
     )
     assert code == 0, err
     report = json.loads(out)
@@ -93,7 +100,12 @@ def test_run_dry_run_json(tmp_path: Path, fake_catalog: list[str]) -> None:
 
 def test_run_publishes_with_client(tmp_path: Path, fake_catalog: list[str]) -> None:
     code, out, _err = hub(
-        "run", "fasyankes", "--source-file", str(SAMPLE), "--workdir", str(tmp_path),
+        "run",
+        "fasyankes",
+        "--source-file",
+        str(SAMPLE),
+        "--workdir",
+        str(tmp_path),
         client_factory=lambda: object(),
     )
     assert code == 0
@@ -109,7 +121,12 @@ def test_run_rejected_exit_2(tmp_path: Path, fake_catalog: list[str]) -> None:
     text[5] = ";".join(cells)
     bad.write_text("\n".join(text), encoding="utf-8")
     code, out, _err = hub(
-        "run", "fasyankes", "--source-file", str(bad), "--workdir", str(tmp_path),
+        "run",
+        "fasyankes",
+        "--source-file",
+        str(bad),
+        "--workdir",
+        str(tmp_path),
         client_factory=lambda: object(),
     )
     assert code == 2
@@ -135,7 +152,12 @@ def test_run_without_ckan_connection(tmp_path: Path) -> None:
         raise LookupError("connection 'ckan_default' is not defined")
 
     code, _out, err = hub(
-        "run", "fasyankes", "--source-file", str(SAMPLE), "--workdir", str(tmp_path),
+        "run",
+        "fasyankes",
+        "--source-file",
+        str(SAMPLE),
+        "--workdir",
+        str(tmp_path),
         client_factory=no_connection,
     )
     assert code == 1
@@ -147,5 +169,5 @@ def test_scan_delegates(monkeypatch: pytest.MonkeyPatch) -> None:
 
     seen: list[list[str]] = []
     monkeypatch.setattr(scan, "main", lambda argv: seen.append(list(argv)) or 3)
-    assert main(["scan", "a.csv", "b.xlsx"]) == 3
-    assert seen == [["a.csv", "b.xlsx"]]
+    assert main(["scan", "a.csv", "--json", "b.xlsx"]) == 3
+    assert seen == [["a.csv", "--json", "b.xlsx"]]

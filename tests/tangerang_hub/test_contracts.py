@@ -2,7 +2,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from tangerang_hub.contracts import (
     Contract,
     ContractError,
@@ -93,7 +92,11 @@ def test_dates_in_yaml_stay_text(tmp_path: Path) -> None:
         ({"schedule": "0 3 * *"}, "schedule", "5 fields"),
         ({"fields__1__reference": "kelurahan"}, "fields[1].reference", "only allowed on string"),
         ({"fields__2__role": "latitude"}, "fields[2].role", "needs type number"),
-        ({"fields__2__constraints": {"minimum": 5, "maximum": 1}}, "fields[2].constraints", "greater"),
+        (
+            {"fields__2__constraints": {"minimum": 5, "maximum": 1}},
+            "fields[2].constraints",
+            "greater",
+        ),
         ({"fields__0__constraints": {"pattern": "(["}}, "fields[0].constraints.pattern", "regular"),
         ({"fields__1__name": "kecamatan"}, "fields[1].name", "duplicate field"),
     ],
@@ -176,3 +179,14 @@ def test_fasyankes_contract() -> None:
     assert contract.field("kelurahan").reference == "kelurahan"
     assert contract.field("latitude").role == "latitude"
     assert contract.sample is True
+
+
+def test_contract_can_be_copied_and_pickled() -> None:
+    import copy
+    import dataclasses
+    import pickle
+
+    contract = get_contract("fasyankes", REPO / "schemas" / "datasets")
+    assert pickle.loads(pickle.dumps(contract)) == contract
+    assert copy.deepcopy(contract) == contract
+    assert dataclasses.asdict(contract)["source"]["params"] == {"path": "/dinkes/fasyankes.csv"}

@@ -5,7 +5,6 @@ from typing import Any
 import pyarrow as pa
 import pytest
 import yaml
-
 from tangerang_hub.contracts import Field, load_contract
 from tangerang_hub.normalize import (
     NormalizeError,
@@ -36,8 +35,13 @@ CONTRACT = {
     "schedule": "@daily",
     "source": {"type": "http_csv", "conn_id": "x", "params": {}},
     "fields": [
-        {"name": "kode", "type": "string", "format": "id", "title": "Kode Unit",
-         "constraints": {"required": True}},
+        {
+            "name": "kode",
+            "type": "string",
+            "format": "id",
+            "title": "Kode Unit",
+            "constraints": {"required": True},
+        },
         {"name": "kecamatan", "type": "string", "title": "Kecamatan", "reference": "kecamatan"},
         {"name": "kelurahan", "type": "string", "title": "Kelurahan", "reference": "kelurahan"},
         {"name": "jumlah", "type": "integer", "title": "Jumlah Penduduk"},
@@ -45,8 +49,12 @@ CONTRACT = {
         {"name": "tanggal", "type": "date", "title": "Tanggal"},
         {"name": "aktif", "type": "boolean", "title": "Aktif"},
         {"name": "tahun", "type": "year", "title": "Tahun"},
-        {"name": "jenis", "type": "string", "title": "Jenis",
-         "constraints": {"enum": ["Negeri", "Swasta"]}},
+        {
+            "name": "jenis",
+            "type": "string",
+            "title": "Jenis",
+            "constraints": {"enum": ["Negeri", "Swasta"]},
+        },
     ],
     "primary_key": ["kode"],
 }
@@ -61,7 +69,9 @@ def contract(tmp_path_factory: pytest.TempPathFactory):
 
 
 def csv_batch(text: str, encoding: str = "utf-8", name: str = "uji.csv") -> RawBatch:
-    return RawBatch(records=None, content=text.encode(encoding), filename=name, media_type="text/csv")
+    return RawBatch(
+        records=None, content=text.encode(encoding), filename=name, media_type="text/csv"
+    )
 
 
 def field(type_: str, **kw: Any) -> Field:
@@ -213,9 +223,21 @@ def test_datetime_rejected(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("ya", True), ("Ya", True), ("TRUE", True), ("1", True), ("benar", True), ("y", True),
-     ("tidak", False), ("false", False), ("0", False), ("Salah", False), ("n", False),
-     (True, True), (False, False)],
+    [
+        ("ya", True),
+        ("Ya", True),
+        ("TRUE", True),
+        ("1", True),
+        ("benar", True),
+        ("y", True),
+        ("tidak", False),
+        ("false", False),
+        ("0", False),
+        ("Salah", False),
+        ("n", False),
+        (True, True),
+        (False, False),
+    ],
 )
 def test_boolean(text: Any, expected: bool) -> None:
     assert parse_boolean(text) is expected
@@ -277,7 +299,7 @@ def test_detect_delimiter(header: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("Kecamatan Cipondoh".encode(), "Kecamatan Cipondoh"),
+        (b"Kecamatan Cipondoh", "Kecamatan Cipondoh"),
         ("\ufeffkode".encode(), "kode"),  # UTF-8 BOM dropped
         ("Rp 1.000 – biaya".encode("cp1252"), "Rp 1.000 – biaya"),
     ],
@@ -401,7 +423,9 @@ def test_records_rows_count_from_one(contract) -> None:
         {"kode": "01", "kecamatan": "36.71.04", "jumlah": 5, "tanggal": "2024-01-01"},
         {"kode": "02", "kecamatan": "Benda", "jumlah": "x"},
     ]
-    batch = RawBatch(records=records, content=None, filename="api.json", media_type="application/json")
+    batch = RawBatch(
+        records=records, content=None, filename="api.json", media_type="application/json"
+    )
     with pytest.raises(NormalizeError) as info:
         normalize(batch, contract)
     assert [(p.row, p.column) for p in info.value.problems] == [(2, "jumlah")]
@@ -431,8 +455,12 @@ def test_xlsx_content(contract, tmp_path: Path) -> None:
     sheet.append(["0100", "Larangan", "tanggal?", 2])
     path = tmp_path / "uji.xlsx"
     book.save(path)
-    batch = RawBatch(records=None, content=path.read_bytes(), filename="uji.xlsx",
-                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    batch = RawBatch(
+        records=None,
+        content=path.read_bytes(),
+        filename="uji.xlsx",
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     with pytest.raises(NormalizeError) as info:
         normalize(batch, contract)
     assert [(p.row, p.column) for p in info.value.problems] == [(3, "Tanggal")]
@@ -452,3 +480,41 @@ def test_sample_fasyankes_file_normalizes() -> None:
     assert all(-6.257 <= v <= -6.094 for v in lats)
     assert all(106.551 <= v <= 106.752 for v in lons)
     assert set(table.column("jenis").to_pylist()) <= set(contract.field("jenis").enum)
+
+
+def sample_table(dataset: str, folder: str) -> tuple[Any, pa.Table, bytes]:
+    contract = load_contract(REPO / "schemas" / "datasets" / f"{dataset}.yaml")
+    path = REPO / "stack" / "sample_agency" / "data" / folder / f"{dataset}.csv"
+    raw = path.read_bytes()
+    batch = RawBatch(records=None, content=raw, filename=path.name, media_type="text/csv")
+    return contract, normalize(batch, contract), raw
+
+
+def test_sample_penduduk_is_cp1252_with_indonesian_thousands() -> None:
+    contract, table, raw = sample_table("penduduk-kecamatan", "disdukcapil")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    assert b";" in raw.splitlines()[0] and b"." in raw.splitlines()[1]
+    rows = table.to_pylist()
+    assert len({r["kecamatan"] for r in rows}) == 13
+    assert all(r["laki_laki"] + r["perempuan"] == r["jumlah"] for r in rows)
+    assert all(r["jumlah"] > 50_000 for r in rows)
+    assert all(1_000 < r["kepadatan"] < 40_000 for r in rows)
+    assert {r["tahun"] for r in rows} == {2021, 2022, 2023, 2024}
+
+
+def test_sample_sekolah_maps_bps_codes() -> None:
+    contract, table, raw = sample_table("sekolah-kecamatan", "disdik")
+    assert b"3671" in raw and b"36.71" not in raw
+    rows = table.to_pylist()
+    assert {r["kecamatan"] for r in rows} == set(reference_kecamatan())
+    assert {r["status"] for r in rows} == {"Negeri", "Swasta"}
+    assert {r["jenjang"] for r in rows} == {"SD", "SMP", "SMA", "SMK"}
+    keys = [(r["tahun_ajaran"], r["kecamatan"], r["jenjang"], r["status"]) for r in rows]
+    assert len(keys) == len(set(keys))
+
+
+def reference_kecamatan() -> frozenset[str]:
+    from tangerang_hub.reference import kecamatan_codes
+
+    return kecamatan_codes()

@@ -3,7 +3,9 @@ from tangerang_hub.problems import Problem
 
 def test_str_names_file_row_and_column() -> None:
     problem = Problem("fasyankes.csv", 14, "kecamatan", "'Cipondok' is not a kecamatan name")
-    assert str(problem) == "fasyankes.csv row 14, column kecamatan: 'Cipondok' is not a kecamatan name"
+    assert (
+        str(problem) == "fasyankes.csv row 14, column kecamatan: 'Cipondok' is not a kecamatan name"
+    )
 
 
 def test_str_without_row_or_column() -> None:

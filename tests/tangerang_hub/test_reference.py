@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from tangerang_hub import reference
 from tangerang_hub.reference import (
     BBOX,
@@ -85,7 +84,9 @@ def test_to_kemendagri(value: str, level: str, expected: str) -> None:
         ("", "kecamatan", None, "empty"),
     ],
 )
-def test_unknown_values_explain_why(value: str, level: str, parent: str | None, reason: str) -> None:
+def test_unknown_values_explain_why(
+    value: str, level: str, parent: str | None, reason: str
+) -> None:
     with pytest.raises(WilayahLookupError, match=reason):
         resolve(value, level, parent)
     assert to_kemendagri(value, level, parent) is None
@@ -135,3 +136,34 @@ def test_bbox() -> None:
 def test_shipped_reference_equals_shared(name: str) -> None:
     shipped = REPO / "schemas" / "reference" / name
     assert shipped.read_bytes() == (SHARED / "reference" / name).read_bytes()
+
+
+AGENCY = SHARED / "agency-formats" / "tangerang"
+needs_agency = pytest.mark.skipif(
+    not AGENCY.is_dir(), reason=f"shared agency formats not found at {AGENCY}"
+)
+
+
+@needs_agency
+def test_every_code_and_name_of_the_kemendagri_list_resolves() -> None:
+    import csv
+
+    with (AGENCY / "kode_wilayah_kemendagri_kota_tangerang_3671.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["level"] != "kabkota"]
+    assert len(rows) == 117
+    for row in rows:
+        level = "kecamatan" if row["level"] == "kecamatan" else "kelurahan"
+        assert to_kemendagri(row["kode"], level) == row["kode"]
+        parent = row["kode_kecamatan"] if level == "kelurahan" else None
+        assert to_kemendagri(row["nama"].upper(), level, parent) == row["kode"]
+
+
+@needs_agency
+def test_bps_bridging_matches() -> None:
+    import json
+
+    bridging = json.loads((AGENCY / "bridging_kecamatan_bps_kemendagri_3671.json").read_text())
+    assert len(bridging) == 13
+    for bps, unit in bridging.items():
+        assert to_kemendagri(bps, "kecamatan") == unit["dagri_code"]
+        assert to_kemendagri(unit["text"], "kecamatan") == unit["dagri_code"]

@@ -6,9 +6,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from tangerang_hub.contracts import load_contract
-from tangerang_hub.normalize import ROW_NUMBERS_KEY, normalize
+from tangerang_hub.normalize import FILE_KEY, ROW_NUMBERS_KEY, normalize
 from tangerang_hub.sources.base import RawBatch
 from tangerang_hub.stage import StagedBatch, csv_bytes, parquet_bytes, read_staged, stage
 
@@ -23,7 +22,9 @@ def contract():
 @pytest.fixture(scope="module")
 def table(contract) -> pa.Table:
     path = REPO / "stack" / "sample_agency" / "data" / "dinkes" / "fasyankes.csv"
-    batch = RawBatch(records=None, content=path.read_bytes(), filename=path.name, media_type="text/csv")
+    batch = RawBatch(
+        records=None, content=path.read_bytes(), filename=path.name, media_type="text/csv"
+    )
     return normalize(batch, contract)
 
 
@@ -74,6 +75,7 @@ def test_parquet_keeps_types_and_codes(table, contract, tmp_path: Path) -> None:
 def test_read_staged_restores_row_numbers(table, contract, tmp_path: Path) -> None:
     staged = stage(table, contract, tmp_path)
     back = read_staged(staged)
+    assert back.schema.metadata[FILE_KEY] == b"fasyankes.csv"
     assert json.loads(back.schema.metadata[ROW_NUMBERS_KEY]) == json.loads(
         table.schema.metadata[ROW_NUMBERS_KEY]
     )

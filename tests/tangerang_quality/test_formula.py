@@ -13,6 +13,8 @@ from tangerang_quality.formula import defuse, is_formula_injection
         "@SUM(A1:A2)",
         " \t=A1",
         "--",
+        "-2+3",
+        "-6.17,106.63+A1",
         "+62 812",
     ],
 )
@@ -22,7 +24,22 @@ def test_formulas(value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["-12", "-5,3", "+7", "-1.234.567,89", "abc", "", "1=1", None, -3, "-", " = "]
+    "value",
+    [
+        "-12",
+        "-5,3",
+        "+7",
+        "-1.234.567,89",
+        "abc",
+        "",
+        "1=1",
+        None,
+        -3,
+        "-",
+        " = ",
+        "-6.17,106.63",
+        "-6.17; 106.63",
+    ],
 )
 def test_not_formulas(value: object) -> None:
     assert not is_formula_injection(value)

@@ -146,3 +146,22 @@ def test_birth_date_column_beside_name(make_contract, name: str) -> None:
     assert not result.success
     assert "tgl_lahir" in {p.column for p in result.blocking}
     assert all("1990" not in p.message for p in result.blocking), name
+
+
+def test_file_and_row_numbers_from_normalize_metadata(make_contract) -> None:
+    t = table(kecamatan=["36.71.01", "36.71.02", "36.71.99"]).replace_schema_metadata(
+        {b"tangerang_hub.row_numbers": b"[2, 5, 9]", b"tangerang_hub.file": b"fasyankes.csv"}
+    )
+    result = run_gate(t, make_contract(FIELDS))
+    assert [(p.file, p.row, p.column) for p in result.blocking] == [
+        ("fasyankes.csv", 9, "kecamatan")
+    ]
+
+
+def test_compound_primary_key(make_contract) -> None:
+    c = make_contract(FIELDS, primary_key=("kecamatan", "jenis"))
+    t = table(kecamatan=["36.71.01", "36.71.01", "36.71.02"], jenis=["Klinik", "Klinik", None])
+    result = run_gate(t, c)
+    keys = [p for p in result.blocking if p.expectation == "expect_compound_columns_to_be_unique"]
+    assert [p.row for p in keys] == [2, 3]
+    assert "kecamatan='36.71.01'" in keys[0].message

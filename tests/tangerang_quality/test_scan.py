@@ -78,3 +78,18 @@ def test_unreadable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(bad)[0] == EXIT_ERROR
     assert run(missing)[0] == EXIT_ERROR
     assert "not valid JSON" in capsys.readouterr().err
+
+
+def test_nested_json_without_a_record_list(tmp_path: Path) -> None:
+    path = tmp_path / "gempa.json"
+    doc = {"Infogempa": {"gempa": [{"Wilayah": "Banten"}, {"Wilayah": "hp 081234567890"}]}}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert run(path) == (
+        EXIT_FOUND,
+        f"{path}:2:Wilayah: phone value=0812****7890\n1 finding(s) in 1 file(s): phone 1\n",
+    )
+    single = tmp_path / "profil.json"
+    single.write_text(json.dumps({"kontak": {"email": "x@example.org"}}), encoding="utf-8")
+    code, out = run(single)
+    assert code == EXIT_FOUND
+    assert "kontak.email: email" in out

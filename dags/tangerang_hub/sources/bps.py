@@ -61,13 +61,15 @@ def check_status(payload: Any, what: str) -> None:
         raise BpsError(f"BPS has no data for {what} (data-availability: {availability})")
 
 
-def decode_datacontent(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+def decode_datacontent(
+    payload: Mapping[str, Any], what: str = "model=data"
+) -> list[dict[str, Any]]:
     """Tidy rows from a ``model=data`` response.
 
     A ``datacontent`` key is vervar + var + turvar + tahun + turtahun glued without
     separators, so keys are generated from the metadata lists and looked up, never split.
     """
-    check_status(payload, "model=data")
+    check_status(payload, what)
     content = payload.get("datacontent") or {}
     dims = {name: payload.get(name) or [] for name in ("vervar", "var", "turvar", "tahun")}
     turtahun = payload.get("turtahun") or [{"val": 0, "label": "Tahun"}]
@@ -180,7 +182,7 @@ class BpsHook(SourceHook):
             if th:
                 segments["th"] = th
             what = f"var {var} in domain {domain}" + (f" (th {th})" if th else "")
-            rows = decode_datacontent(self._get(client, segments, what))
+            rows = decode_datacontent(self._get(client, segments, what), what)
             pages = 1
         else:
             rows, pages = self._all_pages(client, base, f"list model {model} in domain {domain}")

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +29,14 @@ def formats() -> Path:
     return FORMATS
 
 
-def load_format(formats: Path, relative: str) -> Any:
-    return json.loads((formats / relative).read_text(encoding="utf-8"))
+@pytest.fixture(scope="session")
+def recorded(formats: Path) -> Callable[[str], Any]:
+    """Loader of one recorded JSON payload by its path under agency-formats/."""
+
+    def load(relative: str) -> Any:
+        return json.loads((formats / relative).read_text(encoding="utf-8"))
+
+    return load
 
 
 def free_port() -> int:

@@ -133,7 +133,7 @@ def tangerang_run_report_show(context: Context, data_dict: DataDict) -> dict[str
     data = _validate(data_dict, schema.run_report_show(), context)
     report = model.Session.get(RunReport, data["id"])
     if report is None:
-        raise tk.ObjectNotFound(tk._("Laporan proses tidak ditemukan (run report not found)"))
+        raise tk.ObjectNotFound(tk._("Run report not found"))
     return report.as_dict()
 
 

@@ -11,7 +11,7 @@ from ckanext.tangerang.model import RunReport
 
 def _dataset_permission(context: Context, action: str, package_id: str | None) -> AuthResult:
     if not package_id:
-        return {"success": False, "msg": tk._("package_id wajib diisi (package_id is required)")}
+        return {"success": False, "msg": tk._("package_id is required")}
     # A fresh context: the caller's may carry objects of another dataset.
     inner: Context = {"user": context.get("user", ""), "model": model}
     if "auth_user_obj" in context:
@@ -19,7 +19,7 @@ def _dataset_permission(context: Context, action: str, package_id: str | None) -
     try:
         tk.check_access(action, inner, {"id": package_id})
     except tk.NotAuthorized:
-        return {"success": False, "msg": tk._("Tidak berwenang atas dataset ini (not authorized)")}
+        return {"success": False, "msg": tk._("Not authorized for this dataset")}
     return {"success": True}
 
 
@@ -39,7 +39,7 @@ def tangerang_run_report_show(context: Context, data_dict: DataDict) -> AuthResu
     """Whoever may read the dataset of the run may read the run."""
     report = model.Session.get(RunReport, data_dict.get("id") or "")
     if report is None:
-        raise tk.ObjectNotFound(tk._("Laporan proses tidak ditemukan (run report not found)"))
+        raise tk.ObjectNotFound(tk._("Run report not found"))
     return _dataset_permission(context, "package_show", report.package_id)
 
 

@@ -24,7 +24,7 @@ def run_report_create(
     return {
         "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
         "run_id": [not_empty, unicode_safe],
-        "status": [not_empty, unicode_safe, one_of(vocab.RUN_STATUSES)],
+        "status": [not_empty, unicode_safe, one_of(list(vocab.RUN_STATUSES))],
         "started_at": [ignore_missing, tangerang_iso_datetime],
         "finished_at": [ignore_missing, tangerang_iso_datetime],
         "rows": [ignore_missing, natural_number_validator],
@@ -62,4 +62,4 @@ def run_report_show(not_empty: Validator, unicode_safe: Validator) -> Schema:
 
 @tk.validator_args
 def dimension_summary(ignore_missing: Validator, one_of: ValidatorFactory) -> Schema:
-    return {"dimensi": [ignore_missing, one_of(vocab.dataset_values("dimensi"))]}
+    return {"dimensi": [ignore_missing, one_of(list(vocab.dataset_values("dimensi")))]}

@@ -25,10 +25,7 @@ def tangerang_wilayah_code(value: Any) -> Any:
         return value
     if not isinstance(value, str) or not WILAYAH_CODE.match(value):
         raise tk.Invalid(
-            _(
-                "Kode wilayah Kemendagri tidak valid: gunakan 36.71, 36.71.01 atau 36.71.01.1001 "
-                "(Invalid Kemendagri area code)"
-            )
+            _("Invalid Kemendagri area code: use 36.71, 36.71.01 or 36.71.01.1001")
         )
     return value
 
@@ -44,7 +41,7 @@ def tangerang_iso_date_text(value: Any) -> Any:
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise tk.Invalid(_("Tanggal harus berformat YYYY-MM-DD (date must be YYYY-MM-DD)")) from None
+        raise tk.Invalid(_("Date must be written as YYYY-MM-DD")) from None
 
 
 def tangerang_not_before(other_field: str) -> Validator:
@@ -59,7 +56,7 @@ def tangerang_not_before(other_field: str) -> Validator:
             return
         if str(end) < str(start):
             errors[key].append(
-                _("Tanggal selesai lebih awal dari tanggal mulai (end date before start date)")
+                _("The end date is before the start date")
             )
 
     return validator
@@ -72,7 +69,7 @@ def tangerang_iso_datetime(value: Any) -> Any:
     parsed = parse_timestamp(value)
     if parsed is None:
         raise tk.Invalid(
-            _("Waktu harus berformat ISO 8601, mis. 2025-01-31T07:00:00+07:00 (ISO timestamp)")
+            _("Time must be ISO 8601, e.g. 2025-01-31T07:00:00+07:00")
         )
     return parsed
 
@@ -90,7 +87,7 @@ def tangerang_sha256(value: Any) -> Any:
         return value
     value = str(value).strip().lower()
     if not SHA256.match(value):
-        raise tk.Invalid(_("SHA-256 harus 64 karakter heksadesimal (64 hex characters)"))
+        raise tk.Invalid(_("A SHA-256 checksum is 64 hexadecimal characters"))
     return value
 
 
@@ -100,9 +97,9 @@ def tangerang_natural_number_text(value: Any) -> Any:
     try:
         number = int(str(value))
     except ValueError:
-        raise tk.Invalid(_("Harus bilangan bulat (must be an integer)")) from None
+        raise tk.Invalid(_("Must be a whole number")) from None
     if number < 0:
-        raise tk.Invalid(_("Tidak boleh negatif (must not be negative)"))
+        raise tk.Invalid(_("Must not be negative"))
     return str(number)
 
 
@@ -112,9 +109,9 @@ def tangerang_quality_score(value: Any) -> Any:
     try:
         score = float(value)
     except (TypeError, ValueError):
-        raise tk.Invalid(_("Skor mutu harus angka 0-100 (score must be a number)")) from None
+        raise tk.Invalid(_("The quality score must be a number from 0 to 100")) from None
     if not 0 <= score <= 100:
-        raise tk.Invalid(_("Skor mutu harus di antara 0 dan 100 (score must be 0-100)"))
+        raise tk.Invalid(_("The quality score must be a number from 0 to 100"))
     return _number_text(score)
 
 
@@ -160,7 +157,7 @@ def tangerang_pipeline_field(
         return
     if stored is None or str(value) != str(stored):
         errors[key].append(
-            _("Kolom ini hanya diisi oleh pipeline data (field is written by the data pipeline)")
+            _("This field is written by the data pipeline only")
         )
 
 
@@ -169,16 +166,16 @@ def tangerang_validation_summary(value: Any) -> Any:
     if value is missing or value is None:
         return value
     if not isinstance(value, dict):
-        raise tk.Invalid(_("validation harus berupa objek (must be an object)"))
+        raise tk.Invalid(_("validation must be an object"))
     expected = {"success": bool, "blocking": list, "warnings": list, "statistics": dict}
     unknown = sorted(set(value) - set(expected))
     if unknown:
-        raise tk.Invalid(_("Kunci tidak dikenal (unknown keys): %s") % ", ".join(unknown))
+        raise tk.Invalid(_("Unknown keys: %s") % ", ".join(unknown))
     for name, kind in expected.items():
         if name in value and not isinstance(value[name], kind):
-            raise tk.Invalid(_("%s harus bertipe %s (wrong type)") % (name, kind.__name__))
+            raise tk.Invalid(_("%s must be of type %s") % (name, kind.__name__))
     if "success" not in value:
-        raise tk.Invalid(_("validation.success wajib diisi (required)"))
+        raise tk.Invalid(_("validation.success is required"))
     return {
         "success": value["success"],
         "blocking": value.get("blocking", []),

@@ -1,0 +1,146 @@
+"""One DAG per dataset contract in ``schemas/datasets/``.
+
+A data steward adds a dataset by adding a contract; this file turns each into
+``hub_<contract id>``: extract → normalize → validate → publish → report.
+
+Parsing stays cheap: only the YAML contracts are read here. pyarrow, Great
+Expectations and requests are imported inside the task bodies. Every task is
+keyed on the run's data interval, so a retry or a re-run of the same interval
+rewrites the same files and finds the same CKAN dataset (publishing is
+idempotent and skips unchanged data). Credentials come only from the Airflow
+Connections ``ckan_default`` and the source's ``conn_id``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pendulum
+from airflow.sdk import dag, task
+
+from tangerang_hub.contracts import Contract, load_contracts
+
+DEFAULT_ARGS = {
+    "owner": "walidata",
+    "retries": 3,
+    "retry_delay": timedelta(seconds=30),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+}
+
+
+def _doc(contract: Contract) -> str:
+    fields = "\n".join(f"| `{f.name}` | {f.type} | {f.title} |" for f in contract.fields)
+    return (
+        f"# {contract.title}\n\n{contract.description}\n\n"
+        f"- Produsen data: `{contract.producer}`\n- Dimensi: {', '.join(contract.dimensions)}\n"
+        f"- Frekuensi: {contract.frequency}\n- Sumber: `{contract.source.type}` "
+        f"(connection `{contract.source.conn_id}`)\n- Kontrak: `{contract.path.name}`\n\n"
+        f"| kolom | tipe | judul |\n|---|---|---|\n{fields}\n"
+    )
+
+
+def _run_key(context: dict[str, Any]) -> str:
+    """The data interval this run covers, as a file-safe key."""
+    moment = (
+        context.get("data_interval_end")
+        or context.get("logical_date")
+        or context["dag_run"].run_after
+    )
+    return pendulum.instance(moment).in_timezone("UTC").format("YYYYMMDDTHHmmss[Z]")
+
+
+def build_dag(contract: Contract) -> Any:
+    dataset_id = contract.id
+
+    @dag(
+        dag_id=f"hub_{dataset_id.replace('-', '_')}",
+        description=contract.title,
+        schedule=contract.schedule,
+        start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Jakarta"),
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=[f"opd:{contract.producer}", *(f"dimensi:{d}" for d in contract.dimensions)],
+        doc_md=_doc(contract),
+    )
+    def pipeline() -> None:
+        @task
+        def extract(**context: Any) -> dict[str, Any]:
+            from tangerang_hub import pipeline as hub
+            from tangerang_hub.contracts import get_contract
+
+            return hub.extract_step(
+                get_contract(dataset_id), workdir=hub.default_workdir(), run_id=_run_key(context)
+            )
+
+        @task
+        def normalize(raw: dict[str, Any], **context: Any) -> dict[str, Any]:
+            from tangerang_hub import pipeline as hub
+            from tangerang_hub.contracts import get_contract
+
+            with hub.rejection_is_final():
+                return hub.normalize_step(
+                    get_contract(dataset_id),
+                    raw,
+                    workdir=hub.default_workdir(),
+                    run_id=_run_key(context),
+                )
+
+        @task
+        def validate(staged: dict[str, Any], raw: dict[str, Any], **context: Any) -> dict[str, Any]:
+            from tangerang_hub import pipeline as hub
+            from tangerang_hub.contracts import get_contract
+
+            with hub.rejection_is_final():
+                return hub.validate_step(
+                    get_contract(dataset_id),
+                    staged,
+                    workdir=hub.default_workdir(),
+                    run_id=_run_key(context),
+                    raw=raw,
+                )
+
+        @task
+        def publish(staged: dict[str, Any], gate: dict[str, Any], **context: Any) -> dict[str, Any]:
+            from tangerang_hub import pipeline as hub
+            from tangerang_hub.cli import ckan_client
+            from tangerang_hub.contracts import get_contract
+
+            return hub.publish_step(
+                get_contract(dataset_id), staged, gate, ckan_client(), run_id=_run_key(context)
+            )
+
+        @task(trigger_rule="all_done", retries=0)
+        def report(**context: Any) -> dict[str, Any]:
+            """Tell the catalog how the run went, whatever happened upstream."""
+            from tangerang_hub import pipeline as hub
+            from tangerang_hub.cli import ckan_client
+            from tangerang_hub.contracts import get_contract
+
+            ti = context["ti"]
+            results = {
+                name: ti.xcom_pull(task_ids=name)
+                for name in ("extract", "normalize", "validate", "publish")
+            }
+            run_report = hub.report_from_steps(
+                get_contract(dataset_id),
+                results,
+                workdir=hub.default_workdir(),
+                run_id=_run_key(context),
+            )
+            hub.send_report(ckan_client(), run_report)
+            hub.raise_for_status(run_report)
+            return run_report.to_dict()
+
+        raw = extract()
+        staged = normalize(raw)
+        gate = validate(staged, raw)
+        publish(staged, gate) >> report()
+
+    return pipeline()
+
+
+for _contract in load_contracts():
+    globals()[f"hub_{_contract.id.replace('-', '_')}"] = build_dag(_contract)

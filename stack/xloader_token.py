@@ -1,0 +1,37 @@
+"""Give xloader's worker an API token of CKAN's site user (once per site).
+
+xloader's job fetches the uploaded file and writes the DataStore as the site
+user; CKAN 2.10+ requires that token in `ckanext.xloader.api_token`. The token
+is CKAN-internal and never leaves this machine's var/secrets/.
+
+Usage (CKAN env): python stack/xloader_token.py CKAN_INI TOKEN_FILE
+"""
+
+import sys
+from pathlib import Path
+
+from ckan.cli import CKANConfigLoader
+from ckan.config.middleware import make_app
+
+
+def main(ini: str, token_file: str) -> None:
+    target = Path(token_file)
+    if target.exists() and target.read_text().strip():
+        return
+    app = make_app(CKANConfigLoader(ini).get_config())
+    with app._wsgi_app.test_request_context():
+        import ckan.plugins.toolkit as tk
+
+        context = {"ignore_auth": True}
+        site_user = tk.get_action("get_site_user")(context, {})
+        token = tk.get_action("api_token_create")(
+            {**context, "user": site_user["name"]}, {"user": site_user["name"], "name": "xloader"}
+        )["token"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(token)
+    target.chmod(0o600)
+    print(f"  xloader token for {site_user['name']} written to {target}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])

@@ -1,0 +1,157 @@
+"""tangerang_run_report_* and tangerang_dimension_summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from ckan.plugins import toolkit as tk
+from ckan.tests.helpers import call_action
+
+pytestmark = [
+    pytest.mark.ckan_config(
+        "ckan.plugins", "tangerang scheming_datasets scheming_organizations activity"
+    ),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+]
+
+VALIDATION = {
+    "success": True,
+    "blocking": [],
+    "warnings": [{"column": "jumlah", "message": "outlier"}],
+    "statistics": {"evaluated_expectations": 12},
+}
+
+
+@pytest.fixture
+def dataset(make_org, make_dataset):
+    return make_dataset(make_org()["id"], name="penduduk-kecamatan")
+
+
+def _report(**data):
+    return call_action("tangerang_run_report_create", **data)
+
+
+def test_create_by_name_stores_every_field(dataset):
+    run = _report(
+        package_id="penduduk-kecamatan",
+        run_id="2025-01-31T00:00:00+00:00",
+        status="published",
+        started_at="2025-01-31T07:00:00+07:00",
+        finished_at="2025-01-31T07:02:30+07:00",
+        rows=13,
+        sha256="F" * 64,
+        validation=VALIDATION,
+        message="13 baris diterbitkan",
+        report_url="https://hub.example.org/reports/1.html",
+    )
+    shown = call_action("tangerang_run_report_show", id=run["id"])
+    assert shown == run
+    assert shown["package_id"] == dataset["id"]
+    assert shown["started_at"] == "2025-01-31T00:00:00"
+    assert shown["finished_at"] == "2025-01-31T00:02:30"
+    assert shown["rows"] == 13
+    assert shown["sha256"] == "f" * 64
+    assert shown["validation"] == VALIDATION
+
+
+def test_same_run_reported_twice_is_updated_not_duplicated(dataset):
+    first = _report(package_id=dataset["id"], run_id="r1", status="failed", message="timeout")
+    second = _report(package_id=dataset["id"], run_id="r1", status="published", rows=5)
+    assert second["id"] == first["id"]
+    runs = call_action("tangerang_run_report_list", package_id=dataset["id"])
+    assert [(r["run_id"], r["status"], r["rows"], r["message"]) for r in runs] == [
+        ("r1", "published", 5, None)
+    ]
+
+
+def test_list_is_newest_first_and_limited(dataset):
+    for day in (1, 3, 2):
+        _report(
+            package_id=dataset["id"],
+            run_id=f"r{day}",
+            status="unchanged",
+            finished_at=f"2025-02-0{day}T00:00:00Z",
+        )
+    runs = call_action("tangerang_run_report_list", package_id=dataset["name"], limit=2)
+    assert [r["run_id"] for r in runs] == ["r3", "r2"]
+    rest = call_action("tangerang_run_report_list", package_id=dataset["name"], offset=2)
+    assert [r["run_id"] for r in rest] == ["r1"]
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"status": "done"}, "status"),
+        ({"rows": -3}, "rows"),
+        ({"sha256": "xyz"}, "sha256"),
+        ({"finished_at": "31/01/2025"}, "finished_at"),
+        ({"validation": {"success": "yes"}}, "validation"),
+        ({"validation": {"blocking": []}}, "validation"),
+        ({"report_url": "javascript:alert(1)"}, "report_url"),
+        ({"run_id": ""}, "run_id"),
+    ],
+)
+def test_create_rejects_bad_data(dataset, data, field):
+    with pytest.raises(tk.ValidationError) as exc:
+        _report(**{"package_id": dataset["id"], "run_id": "r1", "status": "published", **data})
+    assert list(exc.value.error_dict) == [field]
+
+
+def test_create_for_unknown_dataset_fails(dataset):
+    with pytest.raises(tk.ValidationError) as exc:
+        _report(package_id="tidak-ada", run_id="r1", status="published")
+    assert "package_id" in exc.value.error_dict
+
+
+def test_show_unknown_run_is_not_found(dataset):
+    with pytest.raises(tk.ObjectNotFound):
+        call_action("tangerang_run_report_show", id="tidak-ada")
+
+
+def _iso(delta: dt.timedelta) -> str:
+    return (dt.datetime.now(dt.UTC) - delta).isoformat()
+
+
+def test_dimension_summary_counts_public_datasets(make_org, make_dataset):
+    opd = make_org(name="dinkes", title="Dinas Kesehatan")
+    make_org(name="umt", org_type="universitas")
+    bulan = dt.timedelta(days=3)
+    common = {"frekuensi": "bulanan"}
+    make_dataset(opd["id"], dimensi=["living", "society"], last_run_at=_iso(bulan),
+                 quality_score=90, **common)
+    make_dataset(opd["id"], dimensi=["living"], last_run_at=_iso(dt.timedelta(days=40)),
+                 quality_score=70, **common)
+    make_dataset(opd["id"], dimensi=["living"], **common)  # never run
+    make_dataset(opd["id"], dimensi=["living"], private=True, last_run_at=_iso(bulan), **common)
+
+    summary = call_action("tangerang_dimension_summary")
+    dims = {d["name"]: d for d in summary["dimensions"]}
+    assert list(dims) == ["governance", "branding", "economy", "living", "society", "environment"]
+    assert dims["living"]["dataset_count"] == 3
+    assert dims["living"]["freshness"] == {"on_time": 1, "late": 1, "no_run": 1, "irregular": 0}
+    assert dims["living"]["average_quality_score"] == 80.0
+    assert dims["society"]["dataset_count"] == 1
+    assert dims["governance"] == {
+        "name": "governance",
+        "title": dims["governance"]["title"],
+        "dataset_count": 0,
+        "freshness": {"on_time": 0, "late": 0, "no_run": 0, "irregular": 0},
+        "average_quality_score": None,
+    }
+    assert dims["governance"]["title"]["id"].startswith("Smart Governance")
+    orgs = {o["name"]: o for o in summary["organizations"]}
+    # OPDs are listed even without datasets; partner universities only when they publish
+    assert orgs["dinkes"]["dataset_count"] == 3
+    assert orgs["dinkes"]["org_type"] == "opd"
+    assert "umt" not in orgs
+    assert summary["total"]["dataset_count"] == 3
+
+    only = call_action("tangerang_dimension_summary", dimensi="society")
+    assert [d["name"] for d in only["dimensions"]] == ["society"]
+    assert only["total"]["dataset_count"] == 1
+
+
+def test_dimension_summary_rejects_unknown_dimension():
+    with pytest.raises(tk.ValidationError):
+        call_action("tangerang_dimension_summary", dimensi="smart-parking")
