@@ -102,14 +102,14 @@ test: services
 
 test-ckan:
 	@echo "== CKAN extension tests (CKAN env, database ckan_unit)"
-	.venv/ckan/bin/pytest --ckan-ini=var/ckan/unit.ini tests/ckanext_tangerang $(PYTEST_ARGS)
+	.venv/ckan/bin/pytest --ckan-ini=var/ckan/unit.ini $(or $(PYTEST_ARGS),tests/ckanext_tangerang)
 
 test-engine:
 	@echo "== engine, quality, connectors and DAG tests (Airflow env)"
 	eval "$$($(SERVICES) env airflow-test)"; \
 	  export HUB_CKAN_TOKEN_FILE=$$PWD/var/secrets/ckan_bot_token_test HUB_CKAN_URL=http://127.0.0.1:5050; \
 	  airflow db migrate >var/log/airflow-test-db-migrate.log 2>&1 || { tail -40 var/log/airflow-test-db-migrate.log; exit 1; }; \
-	  $(AF_PY) -m pytest tests --ignore=tests/ckanext_tangerang $(PYTEST_ARGS)
+	  $(AF_PY) -m pytest $(or $(PYTEST_ARGS),tests --ignore=tests/ckanext_tangerang)
 
 stop:
 	$(SERVICES) down

@@ -13,6 +13,8 @@ Connections ``ckan_default`` and the source's ``conn_id``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -51,6 +53,19 @@ def _run_key(context: dict[str, Any]) -> str:
     return pendulum.instance(moment).in_timezone("UTC").format("YYYYMMDDTHHmmss[Z]")
 
 
+@contextmanager
+def _rejection_is_final() -> Iterator[None]:
+    """Bad data will not get better by retrying: fail at once, no retries."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from tangerang_hub.pipeline import BatchRejected
+
+    try:
+        yield
+    except BatchRejected as exc:
+        raise AirflowFailException(f"{exc}; quarantined in {exc.quarantine_path}") from exc
+
+
 def build_dag(contract: Contract) -> Any:
     dataset_id = contract.id
 
@@ -80,7 +95,11 @@ def build_dag(contract: Contract) -> Any:
             from tangerang_hub import pipeline as hub
             from tangerang_hub.contracts import get_contract
 
-            with hub.rejection_is_final():
+            if raw.get("not_modified"):
+                from airflow.sdk.exceptions import AirflowSkipException
+
+                raise AirflowSkipException("source not modified since the last run")
+            with _rejection_is_final():
                 return hub.normalize_step(
                     get_contract(dataset_id),
                     raw,
@@ -93,7 +112,7 @@ def build_dag(contract: Contract) -> Any:
             from tangerang_hub import pipeline as hub
             from tangerang_hub.contracts import get_contract
 
-            with hub.rejection_is_final():
+            with _rejection_is_final():
                 return hub.validate_step(
                     get_contract(dataset_id),
                     staged,
@@ -131,7 +150,10 @@ def build_dag(contract: Contract) -> Any:
                 run_id=_run_key(context),
             )
             hub.send_report(ckan_client(), run_report)
-            hub.raise_for_status(run_report)
+            if run_report.status in ("rejected", "failed"):
+                from airflow.sdk.exceptions import AirflowFailException
+
+                raise AirflowFailException(f"{run_report.status}: {run_report.message}")
             return run_report.to_dict()
 
         raw = extract()

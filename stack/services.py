@@ -491,7 +491,9 @@ def render_ckan_ini(site: Site) -> None:
             redis_port=REDIS_PORT,
             redis_db=site.redis_db,
             storage_path=storage,
-            xloader_token=_read_secret(f"xloader_token_{site.name}"),
+            # CKAN refuses to load with an empty token, and the token can only be
+            # made once CKAN's database exists: `make services` re-renders.
+            xloader_token=_read_secret(f"xloader_token_{site.name}") or "pending",
         )
     )
     site.ini.chmod(0o600)

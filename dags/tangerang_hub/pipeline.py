@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -299,6 +300,59 @@ def publish_step(
         "package_id": result.package_id,
         "resource_ids": list(result.resource_ids),
     }
+
+
+def default_workdir() -> Path:
+    """Staging and quarantine root: $HUB_WORKDIR, else var/hub in the checkout."""
+    configured = os.environ.get("HUB_WORKDIR")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[2] / "var" / "hub"
+
+
+def report_from_steps(
+    contract: Contract, results: dict[str, Any], *, workdir: Path, run_id: str
+) -> RunReport:
+    """Rebuild the run report from what the DAG's tasks returned (None where a
+    task failed or was skipped) and the quarantine folder."""
+    report = RunReport(contract.id, run_id, "failed", _now())
+    raw, staged, gate, published = (
+        results.get(step) for step in ("extract", "normalize", "validate", "publish")
+    )
+    if staged:
+        report.rows, report.sha256 = staged["rows"], staged["sha256"]
+    if gate:
+        summary = GateSummary.from_dict(gate)
+        report.warnings, report.statistics = summary.warnings, summary.statistics
+    rejected = quarantine_dir(workdir, contract, run_id) / "report.json"
+    if published:
+        report.status = published["status"]
+        report.package_id = published["package_id"]
+        report.resource_ids = published["resource_ids"]
+        report.message = (
+            "published" if report.status == "published" else "data unchanged; nothing uploaded"
+        )
+    elif raw and raw.get("not_modified"):
+        report.status = "unchanged"
+        report.message = "source not modified since the last run; nothing to do"
+    elif rejected.exists():
+        saved = json.loads(rejected.read_text(encoding="utf-8"))
+        report.status = "rejected"
+        report.problems = [Problem.from_dict(p) for p in saved.get("problems", [])]
+        report.quarantine_path = rejected.parent
+        report.message = f"{saved.get('message', 'rejected')}; nothing published"
+    else:
+        failed = next(
+            (
+                step
+                for step in ("extract", "normalize", "validate", "publish")
+                if not results.get(step)
+            ),
+            "publish",
+        )
+        report.message = f"task {failed} failed; see its Airflow log"
+    report.finished_at = _now()
+    return report
 
 
 # --------------------------------------------------------------------------- whole run

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
-from tangerang_quality.gate import GateResult, mask_table, run_gate
 
 from tangerang_hub.contracts import Contract
+from tangerang_quality.gate import GateResult, mask_table, run_gate
 
 __all__ = ["GateResult", "mask_table", "validate"]
 

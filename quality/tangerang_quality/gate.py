@@ -25,9 +25,9 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+
 from tangerang_hub.contracts import Contract
 from tangerang_hub.problems import Problem
-
 from tangerang_quality.pii import header_kind, mask_date, mask_text, scan_text
 from tangerang_quality.suite import build_suite, expectation_parameters
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+
 from tangerang_hub.contracts import Contract
 
 WEIGHTS: dict[str, int] = {

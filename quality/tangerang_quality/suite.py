@@ -23,9 +23,9 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
 from great_expectations.expectations.metadata_types import FailureSeverity
 from great_expectations.expectations.registry import get_expectation_impl
-from tangerang_hub.contracts import Contract, Field
 
 import tangerang_quality.expectations as tqe
+from tangerang_hub.contracts import Contract, Field
 from tangerang_quality.pii import header_kind, is_name_column
 
 ERROR, WARNING = "error", "warning"

@@ -118,10 +118,20 @@ def test_dimension_summary_counts_public_datasets(make_org, make_dataset):
     make_org(name="umt", org_type="universitas")
     bulan = dt.timedelta(days=3)
     common = {"frekuensi": "bulanan"}
-    make_dataset(opd["id"], dimensi=["living", "society"], last_run_at=_iso(bulan),
-                 quality_score=90, **common)
-    make_dataset(opd["id"], dimensi=["living"], last_run_at=_iso(dt.timedelta(days=40)),
-                 quality_score=70, **common)
+    make_dataset(
+        opd["id"],
+        dimensi=["living", "society"],
+        last_run_at=_iso(bulan),
+        quality_score=90,
+        **common,
+    )
+    make_dataset(
+        opd["id"],
+        dimensi=["living"],
+        last_run_at=_iso(dt.timedelta(days=40)),
+        quality_score=70,
+        **common,
+    )
     make_dataset(opd["id"], dimensi=["living"], **common)  # never run
     make_dataset(opd["id"], dimensi=["living"], private=True, last_run_at=_iso(bulan), **common)
 
@@ -155,3 +165,27 @@ def test_dimension_summary_counts_public_datasets(make_org, make_dataset):
 def test_dimension_summary_rejects_unknown_dimension():
     with pytest.raises(tk.ValidationError):
         call_action("tangerang_dimension_summary", dimensi="smart-parking")
+
+
+def test_rejected_run_payload_of_the_pipeline_is_accepted(dataset):
+    # Shape sent by tangerang_hub.report.report_payload for a run that published nothing.
+    run = _report(
+        package_id=dataset["name"],
+        run_id="manual__2025-02-01",
+        status="rejected",
+        started_at="2025-02-01T00:00:00+00:00",
+        finished_at=None,
+        rows=None,
+        sha256=None,
+        message="2 blocking problems",
+        report_url="",
+        validation={
+            "success": False,
+            "blocking": [{"file": "a.csv", "row": 3, "column": "kode", "message": "unknown"}],
+            "warnings": [],
+            "statistics": {},
+        },
+    )
+    assert run["status"] == "rejected"
+    assert run["validation"]["blocking"][0]["row"] == 3
+    assert run["finished_at"] is None and run["sha256"] is None

@@ -64,7 +64,9 @@ def test_valid_dataset_is_stored_with_defaults(make_org, make_dataset):
 
 def test_bad_frequency_is_rejected(make_org, sdi):
     org = make_org()
-    errors = _create_errors(name="bad-freq", owner_org=org["id"], **{**sdi, "frekuensi": "sometimes"})
+    errors = _create_errors(
+        name="bad-freq", owner_org=org["id"], **{**sdi, "frekuensi": "sometimes"}
+    )
     assert list(errors) == ["frekuensi"]
 
 
@@ -76,7 +78,9 @@ def test_missing_owner_org_is_rejected(sdi):
 @pytest.mark.parametrize("code", ["3671", "36.7", "36.71.1", "36.71.01.101", "36-71", "x"])
 def test_malformed_wilayah_code_is_rejected(make_org, sdi, code):
     org = make_org()
-    errors = _create_errors(name="bad-wilayah", owner_org=org["id"], **{**sdi, "cakupan_wilayah": code})
+    errors = _create_errors(
+        name="bad-wilayah", owner_org=org["id"], **{**sdi, "cakupan_wilayah": code}
+    )
     assert list(errors) == ["cakupan_wilayah"]
     assert "Kemendagri" in errors["cakupan_wilayah"][0]
 
@@ -111,8 +115,12 @@ def _editor_context(user: dict[str, Any]) -> dict[str, Any]:
 def test_pipeline_fields_are_written_by_the_bot_only(make_org, make_dataset):
     editor = factories.User()
     bot = factories.User(name="pipeline-bot")
-    org = make_org(users=[{"name": editor["name"], "capacity": "editor"},
-                          {"name": bot["name"], "capacity": "editor"}])
+    org = make_org(
+        users=[
+            {"name": editor["name"], "capacity": "editor"},
+            {"name": bot["name"], "capacity": "editor"},
+        ]
+    )
     dataset = make_dataset(org["id"])
 
     revised = call_action(

@@ -12,8 +12,14 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
 ]
 
-FACETS = ["vocab_dimensi", "organization", "frekuensi", "tingkat_penyajian", "quality_grade",
-          "res_format"]
+FACETS = [
+    "vocab_dimensi",
+    "organization",
+    "frekuensi",
+    "tingkat_penyajian",
+    "quality_grade",
+    "res_format",
+]
 
 
 def _counts(result, facet):
@@ -23,10 +29,14 @@ def _counts(result, facet):
 def test_package_search_facets_per_value(make_org, make_dataset):
     dinkes = make_org(name="dinkes")
     dishub = make_org(name="dishub")
-    make_dataset(dinkes["id"], dimensi=["living", "society"], frekuensi="bulanan",
-                 quality_grade="A", resources=[{"url": "http://x.org/a.csv", "format": "CSV"}])
-    make_dataset(dinkes["id"], dimensi=["living"], tingkat_penyajian="kelurahan",
-                 quality_grade="B")
+    make_dataset(
+        dinkes["id"],
+        dimensi=["living", "society"],
+        frekuensi="bulanan",
+        quality_grade="A",
+        resources=[{"url": "http://x.org/a.csv", "format": "CSV"}],
+    )
+    make_dataset(dinkes["id"], dimensi=["living"], tingkat_penyajian="kelurahan", quality_grade="B")
     make_dataset(dishub["id"], dimensi=["environment"], frekuensi="harian", quality_grade="A")
 
     result = call_action("package_search", **{"q": "*:*", "facet.field": FACETS, "facet.limit": -1})
@@ -51,10 +61,9 @@ def test_facet_items_carry_choice_labels(make_org, make_dataset):
 def test_filter_by_dimension_and_sort_by_last_run(make_org, make_dataset):
     org = make_org()
     old = make_dataset(org["id"], dimensi=["governance"], last_run_at="2024-01-01T00:00:00Z")
-    new = make_dataset(org["id"], dimensi=["governance", "economy"],
-                       last_run_at="2025-01-01T00:00:00Z")
-    make_dataset(org["id"], dimensi=["economy"])
-    result = call_action(
-        "package_search", fq="vocab_dimensi:governance", sort="last_run_date desc"
+    new = make_dataset(
+        org["id"], dimensi=["governance", "economy"], last_run_at="2025-01-01T00:00:00Z"
     )
+    make_dataset(org["id"], dimensi=["economy"])
+    result = call_action("package_search", fq="vocab_dimensi:governance", sort="last_run_date desc")
     assert [d["id"] for d in result["results"]] == [new["id"], old["id"]]

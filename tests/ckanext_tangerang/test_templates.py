@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
+from ckan.tests import factories
 from ckan.tests.helpers import call_action
+from werkzeug.datastructures import MultiDict
 
 pytestmark = [
     pytest.mark.ckan_config(
@@ -77,7 +79,12 @@ def test_home_page_lists_six_dimensions_with_counts(app, dataset):
     soup = BeautifulSoup(app.get("/").body, "html.parser")
     cards = soup.select(".tangerang-dimension")
     assert [c["data-dimension"] for c in cards] == [
-        "governance", "branding", "economy", "living", "society", "environment"
+        "governance",
+        "branding",
+        "economy",
+        "living",
+        "society",
+        "environment",
     ]
     counts = {c["data-dimension"]: c.select_one(".tangerang-dataset-count").text for c in cards}
     assert counts["society"] == "1"
@@ -102,3 +109,45 @@ def test_run_history_page_escapes_messages(app, dataset):
 def test_run_history_of_private_dataset_is_hidden_from_anonymous(app, make_org, make_dataset):
     make_dataset(make_org()["id"], name="rahasia", private=True)
     app.get("/dataset/rahasia/riwayat-proses", status=404)
+
+
+def test_edit_form_has_csrf_token_and_no_pipeline_fields(app, make_org, make_dataset):
+    editor = factories.UserWithToken()
+    org = make_org(users=[{"name": editor["name"], "capacity": "editor"}])
+    make_dataset(org["id"], name="formulir", contract_id="kontrak-1")
+    body = app.get("/dataset/edit/formulir", headers={"Authorization": editor["token"]}).body
+    form = BeautifulSoup(body, "html.parser").select_one("form#dataset-edit")
+    assert form is not None
+    assert form.select_one("input[name=_csrf_token]") is not None
+    names = {el.get("name") for el in form.select("input, select, textarea")}
+    assert {"frekuensi", "tingkat_penyajian", "cakupan_wilayah", "dimensi"} <= names
+    assert not names & {"contract_id", "last_run_at", "sha256", "quality_score", "quality_grade"}
+
+
+def test_saving_the_edit_form_keeps_pipeline_fields(app, make_org, make_dataset):
+    editor = factories.UserWithToken()
+    org = make_org(users=[{"name": editor["name"], "capacity": "editor"}])
+    make_dataset(org["id"], name="formulir", contract_id="kontrak-1", quality_grade="C")
+    headers = {"Authorization": editor["token"]}
+    form = BeautifulSoup(
+        app.get("/dataset/edit/formulir", headers=headers).body, "html.parser"
+    ).select_one("form#dataset-edit")
+    data: list[tuple[str, str]] = []
+    for el in form.select("input, select, textarea"):
+        name = el.get("name")
+        if not name or (el.get("type") in ("checkbox", "radio") and not el.has_attr("checked")):
+            continue
+        if el.name == "select":
+            chosen = el.select_one("option[selected]") or el.select_one("option")
+            data.append((name, chosen.get("value", "") if chosen else ""))
+        elif el.name == "textarea":
+            data.append((name, el.text))
+        else:
+            data.append((name, el.get("value", "")))
+    data = [(k, "Judul dari formulir" if k == "title" else v) for k, v in data]
+    data.append(("save", ""))
+    app.post("/dataset/edit/formulir", data=MultiDict(data), headers=headers, status=200)
+    shown = call_action("package_show", id="formulir")
+    assert shown["title"] == "Judul dari formulir"
+    assert shown["contract_id"] == "kontrak-1"
+    assert shown["quality_grade"] == "C"

@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from tangerang_hub import pipeline
 from tangerang_hub.cli import main
 

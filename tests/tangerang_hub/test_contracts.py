@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from tangerang_hub.contracts import (
     Contract,
     ContractError,

@@ -5,6 +5,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 import yaml
+
 from tangerang_hub.contracts import Field, load_contract
 from tangerang_hub.normalize import (
     NormalizeError,

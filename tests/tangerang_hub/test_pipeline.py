@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tangerang_hub import pipeline
 from tangerang_hub.contracts import load_contract
 from tangerang_hub.problems import Problem

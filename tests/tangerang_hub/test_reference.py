@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from tangerang_hub import reference
 from tangerang_hub.reference import (
     BBOX,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy
 import pytest
+
 from tangerang_hub.problems import Problem
 from tangerang_hub.run_report import RunReport, json_safe
 

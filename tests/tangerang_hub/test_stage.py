@@ -6,6 +6,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
 from tangerang_hub.contracts import load_contract
 from tangerang_hub.normalize import FILE_KEY, ROW_NUMBERS_KEY, normalize
 from tangerang_hub.sources.base import RawBatch

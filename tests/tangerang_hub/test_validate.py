@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
+
 from tangerang_hub.contracts import Contract, Field, Source
 from tangerang_hub.validate import validate
 

@@ -8,6 +8,7 @@ import great_expectations as gx
 import pandas as pd
 import pytest
 from great_expectations.data_context.types.base import ProgressBarsConfig
+
 from tangerang_hub.contracts import Contract, Field, Source
 
 

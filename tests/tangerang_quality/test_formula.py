@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tangerang_quality.formula import defuse, is_formula_injection
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+
 from tangerang_hub.contracts import Field
 from tangerang_quality.gate import mask_table, run_gate
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+
 from tangerang_quality.pii import (
     Finding,
     header_kind,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from tangerang_quality.scan import EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, main
 
 FIXTURES = Path(__file__).parent / "fixtures"

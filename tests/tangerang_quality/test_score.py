@@ -4,6 +4,7 @@ import datetime
 
 import pyarrow as pa
 import pytest
+
 from tangerang_hub.contracts import Field
 from tangerang_quality.score import (
     ScoreInputs,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tangerang_hub.contracts import Field
 from tangerang_quality.suite import SuiteError, build_suite, expectation_parameters
 

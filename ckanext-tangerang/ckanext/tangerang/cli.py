@@ -34,4 +34,3 @@ def seed(token_file: Path | None) -> None:
     if token_file is not None:
         state = "written" if result.token_written else "kept (still valid)"
         click.echo(f"bot token {state}: {token_file}")
-

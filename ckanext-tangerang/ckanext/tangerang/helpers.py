@@ -81,7 +81,10 @@ def tangerang_recent_runs(package_id: str) -> list[dict[str, Any]]:
     try:
         return tk.get_action("tangerang_run_report_list")(
             {},
-            {"package_id": package_id, "limit": tk.config.get("ckanext.tangerang.dataset_page_runs")},
+            {
+                "package_id": package_id,
+                "limit": tk.config.get("ckanext.tangerang.dataset_page_runs"),
+            },
         )
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return []

@@ -11,16 +11,14 @@ tangerang = Blueprint("tangerang", __name__)
 @tangerang.route("/dataset/<id>/riwayat-proses")
 def dataset_runs(id: str) -> str:
     """Pipeline runs of one dataset (public datasets: everyone; private: readers)."""
-    context = {}
     try:
-        pkg_dict = tk.get_action("package_show")(context, {"id": id})
+        pkg_dict = tk.get_action("package_show")({}, {"id": id})
         runs = tk.get_action("tangerang_run_report_list")(
             {}, {"package_id": pkg_dict["id"], "limit": tk.request.args.get("limit", 50)}
         )
-    except tk.ObjectNotFound:
+    # Like CKAN's dataset page, a dataset one may not read does not exist.
+    except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Dataset not found"))
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Unauthorized to read dataset"))
     except tk.ValidationError:
         return tk.abort(400, tk._("Invalid limit"))
     return tk.render(

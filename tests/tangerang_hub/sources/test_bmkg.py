@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from tangerang_hub import reference
 from tangerang_hub.contracts import Source
 from tangerang_hub.sources import get_hook

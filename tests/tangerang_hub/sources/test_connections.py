@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from tangerang_hub.connections import ConnectionInfo, ConnectionNotFoundError, get_connection
 
 

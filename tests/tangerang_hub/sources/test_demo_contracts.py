@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tangerang_hub.contracts import load_contract
 from tangerang_hub.normalize import normalize
 from tangerang_hub.sources import get_hook

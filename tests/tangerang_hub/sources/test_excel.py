@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from tangerang_hub.contracts import Source
 from tangerang_hub.sources import get_hook
 from tangerang_hub.sources.base import SourceError

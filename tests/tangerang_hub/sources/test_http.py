@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tangerang_hub.sources.base import SourceError
 from tangerang_hub.sources.http import USER_AGENT, HttpClient, decode_json, retry_after_seconds
 

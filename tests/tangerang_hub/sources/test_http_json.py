@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from tangerang_hub.contracts import Source
 from tangerang_hub.sources import get_hook
 from tangerang_hub.sources.base import SourceError

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tangerang_hub.contracts import Source
 from tangerang_hub.sources import HOOKS, SourceError, get_hook, hook_class
 

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+
 from tangerang_hub.contracts import Source
 from tangerang_hub.sources import get_hook
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from tangerang_quality.expectations import ExpectColumnValuesToBeWilayahCode
 from tangerang_quality.expectations.wilayah import _codes_from_csv, is_wilayah_code
 

@@ -24,9 +24,7 @@ def tangerang_wilayah_code(value: Any) -> Any:
     if value is missing or value in (None, ""):
         return value
     if not isinstance(value, str) or not WILAYAH_CODE.match(value):
-        raise tk.Invalid(
-            _("Invalid Kemendagri area code: use 36.71, 36.71.01 or 36.71.01.1001")
-        )
+        raise tk.Invalid(_("Invalid Kemendagri area code: use 36.71, 36.71.01 or 36.71.01.1001"))
     return value
 
 
@@ -55,9 +53,7 @@ def tangerang_not_before(other_field: str) -> Validator:
         if not end or not start or end is missing or start is missing or errors.get(key):
             return
         if str(end) < str(start):
-            errors[key].append(
-                _("The end date is before the start date")
-            )
+            errors[key].append(_("The end date is before the start date"))
 
     return validator
 
@@ -68,9 +64,7 @@ def tangerang_iso_datetime(value: Any) -> Any:
         return value
     parsed = parse_timestamp(value)
     if parsed is None:
-        raise tk.Invalid(
-            _("Time must be ISO 8601, e.g. 2025-01-31T07:00:00+07:00")
-        )
+        raise tk.Invalid(_("Time must be ISO 8601, e.g. 2025-01-31T07:00:00+07:00"))
     return parsed
 
 
@@ -156,9 +150,7 @@ def tangerang_pipeline_field(
     if _pipeline_may_write(context):
         return
     if stored is None or str(value) != str(stored):
-        errors[key].append(
-            _("This field is written by the data pipeline only")
-        )
+        errors[key].append(_("This field is written by the data pipeline only"))
 
 
 def tangerang_validation_summary(value: Any) -> Any:

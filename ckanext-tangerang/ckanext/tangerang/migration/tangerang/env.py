@@ -31,9 +31,7 @@ def run_online() -> None:
         poolclass=pool.NullPool,
     )
     with engine.connect() as connection:
-        context.configure(
-            connection=connection, target_metadata=None, version_table=VERSION_TABLE
-        )
+        context.configure(connection=connection, target_metadata=None, version_table=VERSION_TABLE)
         with context.begin_transaction():
             context.run_migrations()
 

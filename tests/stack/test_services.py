@@ -1,0 +1,94 @@
+"""The local supervisor starts and stops processes by pid file, never by name."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+SERVICES_PY = Path(__file__).resolve().parents[2] / "stack" / "services.py"
+
+
+@pytest.fixture
+def services(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("hub_services", SERVICES_PY)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "hub_services", module)  # dataclasses look it up
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "RUN", tmp_path / "run")
+    monkeypatch.setattr(module, "LOG", tmp_path / "log")
+    return module
+
+
+def sleeper(services, name="sleeper"):
+    # A parent with a child: stopping must reach the whole process group.
+    command = [sys.executable, "-c", "import subprocess; subprocess.run(['sleep', '300'])"]
+    return services.Service(name, command, lambda: True, timeout=10)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return not stat.split(") ")[-1].startswith("Z")
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def test_start_writes_a_pid_file_and_stop_ends_the_process_group(services):
+    service = sleeper(services)
+    services.start(service)
+    pid = int((services.RUN / "sleeper.pid").read_text())
+    assert alive(pid)
+    services.start(service)  # idempotent: the running process is kept
+    assert int((services.RUN / "sleeper.pid").read_text()) == pid
+
+    kids: list[int] = []
+    for _ in range(50):
+        kids = children(pid)
+        if kids:
+            break
+        time.sleep(0.1)
+    services.stop("sleeper", grace=5)
+
+    assert not (services.RUN / "sleeper.pid").exists()
+    assert not alive(pid)
+    assert kids
+    deadline = time.monotonic() + 5  # the child gets the same SIGTERM; give it time to exit
+    while any(alive(k) for k in kids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(k) for k in kids)
+
+
+def test_a_stale_pid_file_is_not_a_running_service(services):
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    services.RUN.mkdir(parents=True)
+    (services.RUN / "ghost.pid").write_text(f"{finished.pid}\n")
+
+    assert services.running_pid("ghost") is None
+    assert not (services.RUN / "ghost.pid").exists()
+    services.stop("ghost")  # nothing to stop, no error
+
+
+def test_a_service_that_dies_at_start_reports_its_log(services):
+    broken = services.Service(
+        "broken",
+        [sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"],
+        lambda: False,
+        timeout=10,
+    )
+    with pytest.raises(SystemExit) as caught:
+        services.start(broken)
+    assert "broken exited during start-up" in str(caught.value)
+    assert "boom" in str(caught.value)
