@@ -167,7 +167,8 @@ def airflow_env(test: bool = False) -> dict[str, str]:
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
-        "AIRFLOW_CONN_AGENCY_SAMPLE": f"http://127.0.0.1:{AGENCY_PORT}",
+        # The sample server takes any BPS key but "invalid..."/"quota..." ones.
+        "AIRFLOW_CONN_AGENCY_SAMPLE": f"http://hub:sample-key@127.0.0.1:{AGENCY_PORT}",
         "HUB_WORKDIR": str(VAR / ("hub-test" if test else "hub")),
         "PATH": f"{AIRFLOW_BIN}:{os.environ.get('PATH', '')}",
     }

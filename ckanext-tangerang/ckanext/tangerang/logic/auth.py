@@ -25,7 +25,7 @@ def _dataset_permission(context: Context, action: str, package_id: str | None) -
 
 def tangerang_run_report_create(context: Context, data_dict: DataDict) -> AuthResult:
     """Sysadmins, and users who may update the dataset (the pipeline bot as org editor)."""
-    return {"success": True}
+    return _dataset_permission(context, "package_update", data_dict.get("package_id"))
 
 
 @tk.auth_allow_anonymous_access
