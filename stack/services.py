@@ -169,6 +169,7 @@ def airflow_env(test: bool = False) -> dict[str, str]:
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
         # The sample server takes any BPS key but "invalid..."/"quota..." ones.
         "AIRFLOW_CONN_AGENCY_SAMPLE": f"http://hub:sample-key@127.0.0.1:{AGENCY_PORT}",
+        "AIRFLOW_CONN_OPD_DISHUB": f"postgres://hub:{password}@127.0.0.1:{PG_PORT}/opd_dishub",
         "HUB_WORKDIR": str(VAR / ("hub-test" if test else "hub")),
         "PATH": f"{AIRFLOW_BIN}:{os.environ.get('PATH', '')}",
     }
@@ -442,6 +443,9 @@ def prepare_databases() -> None:
         psql(f"REVOKE CONNECT ON DATABASE {site.ckan_db} FROM datastore_ro")
     for db in AIRFLOW_DBS:
         ensure_db(db, "hub")
+    # A sample OPD information system that the sql connector reads.
+    ensure_db("opd_dishub", "postgres")
+    psql((ROOT / "stack/sample_agency/opd_dishub.sql").read_text(), db="opd_dishub")
 
 
 # --- Solr home and CKAN configuration ----------------------------------------
