@@ -33,8 +33,9 @@ help:
 # --- installation (idempotent; redone only when a lock file changes) --------
 
 .venv/.system-packages:
-	@command -v redis-server >/dev/null && command -v pg_config >/dev/null \
-	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server libpq-dev >/dev/null; }
+	@command -v redis-server >/dev/null && command -v pg_config >/dev/null && test -x /usr/bin/chromium \
+	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	         redis-server libpq-dev chromium >/dev/null; }
 	@mkdir -p .venv && touch $@
 
 $(UV):
@@ -121,8 +122,13 @@ lint: install
 	.venv/airflow/bin/ruff check .
 	.venv/airflow/bin/ruff format --check .
 
+# Ratios against baselines measured in the same run (docs/BENCHMARKS.md).
 bench: services
-	$(AF_PY) -m tangerang_hub.bench
+	$(SERVICES) up ckan-test worker-test
+	$(CKAN) -c var/ckan/test.ini tangerang seed --token-file var/secrets/ckan_bot_token_test
+	eval "$$($(SERVICES) env airflow-test)"; \
+	  export HUB_CKAN_TOKEN_FILE=$$PWD/var/secrets/ckan_bot_token_test HUB_CKAN_URL=http://127.0.0.1:5050; \
+	  $(AF_PY) -m tangerang_hub.bench
 
 # Recompile the lock files (needs the registries; commit the result).
 lock: | $(UV)

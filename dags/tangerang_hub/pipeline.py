@@ -3,11 +3,21 @@
 `run()` is what `hub run` calls. The `*_step` functions are the same stages cut so that an
 Airflow DAG can run each as its own task, passing only small JSON-able dicts (paths, sha256)
 between them. A rejected batch is quarantined in `workdir/quarantine/<dataset>/<run_id>/` with
-the raw input and `report.json`; nothing is published.
+the raw input, `report.json` and the masked GX result `gx_result.json`; nothing is published.
+
+Privacy: fields with `pii_allowed_reason` are masked (`tangerang_quality.gate.mask_table`)
+right after normalizing, before anything is staged, validated or published; the raw input
+stays only in `workdir/raw` (and in quarantine for a rejected batch).
+
+Every validation builds GX Data Docs in `workdir/docs/<dataset>/<run_id>/` and one
+self-contained page of it, `validasi.html`, which the run report carries to the catalog.
+The quality score (`tangerang_quality.score`) is computed at publish time and stored on the
+dataset; it is also kept in the run report's statistics under `quality`.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import mimetypes
 import os
@@ -60,6 +70,7 @@ class GateSummary:
     blocking: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     statistics: dict[str, Any] = field(default_factory=dict)
+    data_docs_page: str | None = None  # path of the run's one-page Data Docs
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +78,7 @@ class GateSummary:
             "blocking": [p.to_dict() for p in self.blocking],
             "warnings": [p.to_dict() for p in self.warnings],
             "statistics": json_safe(self.statistics),
+            "data_docs_page": self.data_docs_page,
         }
 
     @classmethod
@@ -76,6 +88,7 @@ class GateSummary:
             blocking=list(getattr(gate, "blocking", []) or []),
             warnings=list(getattr(gate, "warnings", []) or []),
             statistics=dict(getattr(gate, "statistics", {}) or {}),
+            data_docs_page=_str_or_none(getattr(gate, "data_docs_page", None)),
         )
 
     @classmethod
@@ -85,7 +98,12 @@ class GateSummary:
             blocking=[Problem.from_dict(p) for p in data.get("blocking", [])],
             warnings=[Problem.from_dict(p) for p in data.get("warnings", [])],
             statistics=dict(data.get("statistics", {})),
+            data_docs_page=data.get("data_docs_page"),
         )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 # --------------------------------------------------------------------------- plain stages
@@ -117,21 +135,55 @@ def read_source_file(path: Path) -> LocalRawBatch:
     return LocalRawBatch(records=None, content=content, filename=path.name, media_type=media_type)
 
 
-def validate(table: Any, contract: Contract) -> Any:
+def validate(table: Any, contract: Contract, *, data_docs_dir: Path | None = None) -> Any:
     """The quality gate (tangerang_hub.validate): result with success/blocking/warnings."""
     try:
         from tangerang_hub.validate import validate as run_gate
     except ImportError as exc:
         raise PipelineError(f"the validation gate is not available: {exc}") from exc
-    return run_gate(table, contract)
+    return run_gate(table, contract, data_docs_dir=data_docs_dir)
+
+
+def _validate_with_docs(table: Any, contract: Contract, docs: Path) -> Any:
+    # `validate` may be swapped for a stand-in taking (table, contract) only, e.g. in tests.
+    if "data_docs_dir" in inspect.signature(validate).parameters:
+        return validate(table, contract, data_docs_dir=docs)
+    return validate(table, contract)
+
+
+def mask_personal_data(table: Any, contract: Contract) -> Any:
+    """Mask the fields whose personal data the contract allows with a reason."""
+    if not any(f.pii_allowed_reason for f in contract.fields):
+        return table
+    from tangerang_hub.validate import mask_table
+
+    return mask_table(table, contract)
+
+
+def score_for(contract: Contract, table: Any, statistics: dict[str, Any]) -> Any:
+    """`publish`'s score callback: last data change -> `tangerang_quality.score.Score`."""
+
+    def score(last_changed: datetime | None) -> Any:
+        from tangerang_quality.score import compute_score, inputs_from_run
+
+        inputs = inputs_from_run(contract, table, statistics, last_changed=last_changed)
+        return compute_score(inputs)
+
+    return score
 
 
 def publish(
-    staged: StagedBatch, contract: Contract, client: Any, gate: Any, *, run_id: str | None = None
+    staged: StagedBatch,
+    contract: Contract,
+    client: Any,
+    gate: Any,
+    *,
+    run_id: str | None = None,
+    score: Any = None,
 ) -> Any:
     from tangerang_hub.publish import publish as publish_to_ckan
 
-    return publish_to_ckan(staged, contract, client, gate, run_id=run_id)
+    return publish_to_ckan(staged, contract, client, gate, run_id=run_id, score=score)
 
 
 def send_report(client: Any, report: RunReport) -> Any:
@@ -149,6 +201,18 @@ def raw_dir(workdir: Path, contract: Contract, run_id: str) -> Path:
 
 def quarantine_dir(workdir: Path, contract: Contract, run_id: str) -> Path:
     return Path(workdir) / "quarantine" / contract.id / _safe(run_id)
+
+
+def docs_dir(workdir: Path, contract: Contract, run_id: str) -> Path:
+    """Where the run's GX Data Docs site and its one-page `validasi.html` are built."""
+    return Path(workdir) / "docs" / contract.id / _safe(run_id)
+
+
+def docs_page(workdir: Path, contract: Contract, run_id: str) -> Path | None:
+    from tangerang_quality.data_docs import PAGE_NAME
+
+    page = docs_dir(workdir, contract, run_id) / PAGE_NAME
+    return page if page.is_file() else None
 
 
 def _safe(run_id: str) -> str:
@@ -263,6 +327,7 @@ def normalize_step(
         reason = f"{len(exc.problems)} problem(s) while reading {batch.filename}"
         folder = quarantine(raw, contract, run_id, workdir, exc.problems, reason)
         raise BatchRejected(reason, exc.problems, folder) from exc
+    table = mask_personal_data(table, contract)
     return stage(table, contract, Path(workdir) / "staging").to_dict()
 
 
@@ -274,12 +339,26 @@ def validate_step(
     run_id: str,
     raw: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Run the quality gate on the staged table; returns `GateSummary.to_dict()`."""
+    """Run the quality gate on the staged table; returns `GateSummary.to_dict()`.
+
+    GX Data Docs for the run are (re)built in `docs_dir(...)`, with the masked GX result as
+    `gx_result.json`; a rejected batch gets both copied into its quarantine folder.
+    """
     table = read_staged(StagedBatch.from_dict(staged))
-    gate = GateSummary.from_gate(validate(table, contract))
+    docs = docs_dir(workdir, contract, run_id)
+    shutil.rmtree(docs, ignore_errors=True)  # a retried task rebuilds one site, not two
+    docs.mkdir(parents=True, exist_ok=True)
+    result = _validate_with_docs(table, contract, docs)
+    gx_result = getattr(result, "gx_result", None)
+    if gx_result is not None:
+        write_json(docs / "gx_result.json", json_safe(gx_result))
+    gate = GateSummary.from_gate(result)
     if not gate.success:
         reason = f"{len(gate.blocking)} blocking problem(s) found by validation"
         folder = quarantine(raw, contract, run_id, workdir, gate.blocking, reason)
+        for name in ("gx_result.json", "validasi.html"):
+            if (docs / name).is_file():
+                shutil.copy2(docs / name, folder / name)
         raise BatchRejected(reason, gate.blocking, folder)
     return gate.to_dict()
 
@@ -292,13 +371,18 @@ def publish_step(
     *,
     run_id: str | None = None,
 ) -> dict[str, Any]:
-    result = publish(
-        StagedBatch.from_dict(staged), contract, client, GateSummary.from_dict(gate), run_id=run_id
-    )
+    """Publish (or find unchanged) and store the quality score on the dataset; the score's
+    `Score.to_dict()` is returned as `quality` (None when the publisher gave none)."""
+    batch = StagedBatch.from_dict(staged)
+    summary = GateSummary.from_dict(gate)
+    table = read_staged(batch)
+    score = score_for(contract, table, summary.statistics)
+    result = publish(batch, contract, client, summary, run_id=run_id, score=score)
     return {
         "status": result.status,
         "package_id": result.package_id,
         "resource_ids": list(result.resource_ids),
+        "quality": getattr(result, "score", None),
     }
 
 
@@ -325,10 +409,13 @@ def report_from_steps(
         summary = GateSummary.from_dict(gate)
         report.warnings, report.statistics = summary.warnings, summary.statistics
     rejected = quarantine_dir(workdir, contract, run_id) / "report.json"
+    report.data_docs_path = docs_page(workdir, contract, run_id)
     if published:
         report.status = published["status"]
         report.package_id = published["package_id"]
         report.resource_ids = published["resource_ids"]
+        if published.get("quality"):
+            report.statistics = {**report.statistics, "quality": published["quality"]}
         report.message = (
             "published" if report.status == "published" else "data unchanged; nothing uploaded"
         )
@@ -404,6 +491,8 @@ def run(
         report.status = result["status"]
         report.package_id = result["package_id"]
         report.resource_ids = result["resource_ids"]
+        if result.get("quality"):
+            report.statistics = {**report.statistics, "quality": result["quality"]}
         report.message = (
             "published" if report.status == "published" else "data unchanged; nothing uploaded"
         )
@@ -415,6 +504,7 @@ def run(
     except Exception as exc:  # noqa: BLE001 - every failure becomes a failed report
         report.status = "failed"
         report.message = f"{type(exc).__name__}: {exc}"
+    report.data_docs_path = docs_page(workdir, contract, run_id)
     return _finish(report, client, dry_run, say)
 
 
@@ -425,7 +515,7 @@ def _finish(report: RunReport, client: Any, dry_run: bool, say: Progress) -> Run
     if client is not None and not dry_run:
         try:
             sent = send_report(client, report)
-            url = sent if isinstance(sent, str) else (sent or {}).get("url")
+            url = sent if isinstance(sent, str) else _report_url(sent)
             if url:
                 report.report_url = url
         except Exception as exc:  # noqa: BLE001 - a lost report must not hide the run's outcome
@@ -433,6 +523,13 @@ def _finish(report: RunReport, client: Any, dry_run: bool, say: Progress) -> Run
             report.message += f" (run report not sent: {exc})"
     say(f"[{report.dataset}] {report.status}: {report.message}")
     return report
+
+
+def _report_url(sent: Any) -> str | None:
+    """The catalog's page for the run: `report_url` in the action's result."""
+    if not isinstance(sent, dict):
+        return None
+    return sent.get("report_url") or sent.get("url") or None
 
 
 def _source_label(contract: Contract, source_file: Path | None) -> str:

@@ -11,6 +11,10 @@ Guarantees:
   private and only becomes public in that same revision.
 - **Typed DataStore.** The table is created from the contract's fields (types,
   labels, descriptions) before xloader COPYs the CSV into it.
+- **Quality score.** With ``score=``, ``quality_score`` and ``quality_grade`` go into
+  the same ``package_revise`` as the data; for unchanged data they are revised alone
+  (guarded by ``match`` on id and sha256) and only when the score changed, so an
+  unchanged run stays one ``package_show``.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,12 +80,17 @@ RESOURCES = (
 )
 
 
+# last data change (None: never) -> tangerang_quality.score.Score of the batch
+ScoreFor = Callable[[datetime | None], Any]
+
+
 @dataclass(frozen=True)
 class PublishResult:
     status: str  # "published" | "unchanged"
     package_id: str
     resource_ids: list[str] = field(default_factory=list)
     datastore_rows: int | None = None
+    score: dict[str, Any] | None = None  # Score.to_dict() now stored on the dataset
 
 
 class PublishError(RuntimeError):
@@ -209,6 +218,7 @@ def publish(
     *,
     run_id: str | None = None,
     datastore_timeout: float = 300.0,
+    score: ScoreFor | None = None,
 ) -> PublishResult:
     """Publish ``staged`` as dataset ``contract.id``; see the module docstring."""
     package = client.show_or_none("package_show", id=contract.id)
@@ -224,8 +234,11 @@ def publish(
         if contract.datastore and datastore_total(client, csv["id"]) != staged.rows:
             # Files are current but an earlier DataStore load failed: repair it.
             rows = load_datastore(client, contract, csv["id"], datastore_timeout)
-            return PublishResult("published", package["id"], ids, rows)
-        return PublishResult("unchanged", package["id"], ids)
+            scored = update_score(client, package, score)
+            return PublishResult("published", package["id"], ids, rows, scored)
+        return PublishResult(
+            "unchanged", package["id"], ids, score=update_score(client, package, score)
+        )
 
     if package is None:
         package = client.call(
@@ -247,8 +260,10 @@ def publish(
         )["package"]
         existing = _by_role(package)
 
-    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    moment = datetime.now(UTC).replace(microsecond=0)
+    now = moment.isoformat()
     status = "warning" if getattr(gate, "warnings", None) else "passed"
+    scored = score(moment) if score is not None else None
     match: dict[str, Any] = {"id": package["id"]}
     if package.get("sha256"):
         match["sha256"] = package["sha256"]
@@ -262,6 +277,7 @@ def publish(
             "last_run_id": run_id or staged.sha256[:12],
             "last_run_at": now,
             "validation_status": status,
+            **(_score_fields(scored) if scored is not None else {}),
         },
     }
     with tempfile.TemporaryDirectory(prefix="hub-publish-") as tmp:
@@ -300,8 +316,36 @@ def publish(
                 f"DataStore holds {rows} rows for {contract.id}, expected {staged.rows}"
             )
     return PublishResult(
-        "published", revised["id"], [resources[s.role]["id"] for s in RESOURCES], rows
+        "published",
+        revised["id"],
+        [resources[s.role]["id"] for s in RESOURCES],
+        rows,
+        scored.to_dict() if scored is not None else None,
     )
+
+
+def _score_fields(scored: Any) -> dict[str, Any]:
+    from tangerang_quality.score import dataset_fields
+
+    return dataset_fields(scored)
+
+
+def update_score(
+    client: CkanClient, package: Mapping[str, Any], score: ScoreFor | None
+) -> dict[str, Any] | None:
+    """Score unchanged data (freshness from ``last_run_at``, the last data change) and
+    revise ``quality_score``/``quality_grade`` only when they differ from the stored ones."""
+    if score is None:
+        return None
+    from tangerang_quality.score import parse_timestamp, stored_matches
+
+    scored = score(parse_timestamp(package.get("last_run_at")))
+    if not stored_matches(package, scored):
+        match: dict[str, Any] = {"id": package["id"]}
+        if package.get("sha256"):
+            match["sha256"] = package["sha256"]
+        client.call("package_revise", {"match": match, "update": _score_fields(scored)})
+    return scored.to_dict()
 
 
 def load_datastore(client: CkanClient, contract: Contract, resource_id: str, timeout: float) -> int:
@@ -338,6 +382,7 @@ def datastore_total(client: CkanClient, resource_id: str) -> int | None:
 
 __all__ = [
     "PublishResult",
+    "update_score",
     "PublishError",
     "publish",
     "dataset_metadata",

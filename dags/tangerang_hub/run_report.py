@@ -29,8 +29,9 @@ class RunReport:
     package_id: str | None = None
     resource_ids: list[str] = field(default_factory=list)
     quarantine_path: Path | None = None
-    report_url: str | None = None
+    report_url: str | None = None  # the catalog's page of this run (validation Data Docs)
     dry_run: bool = False
+    data_docs_path: Path | None = None  # the run's one-page Data Docs (validasi.html)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -61,6 +62,7 @@ class RunReport:
             "resource_ids": list(self.resource_ids),
             "quarantine_path": str(self.quarantine_path) if self.quarantine_path else None,
             "report_url": self.report_url,
+            "data_docs_path": str(self.data_docs_path) if self.data_docs_path else None,
         }
 
 

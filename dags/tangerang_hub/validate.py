@@ -2,7 +2,9 @@
 
 Thin glue so the pipeline depends on one engine module; the gate itself lives in
 quality/tangerang_quality/gate.py. `mask_table` must be applied before publishing whenever the
-contract has fields with `pii_allowed_reason`.
+contract has fields with `pii_allowed_reason`; the pipeline applies it right after normalizing
+(`pipeline.mask_personal_data`), before staging. With `data_docs_dir` the result carries
+`data_docs_page`, the run's GX Data Docs as one self-contained page.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from tangerang_hub.contracts import Contract
 from tangerang_hub.problems import Problem
+from tangerang_quality.data_docs import escape_strings, write_page
 from tangerang_quality.pii import header_kind, mask_date, mask_text, scan_text
 from tangerang_quality.suite import build_suite, expectation_parameters
 
@@ -50,6 +51,7 @@ class GateResult:
     gx_result: dict[str, Any]
     data_docs_path: Path | None = None
     masked_columns: tuple[str, ...] = field(default_factory=tuple)
+    data_docs_page: Path | None = None  # one self-contained page (data_docs.write_page)
 
     @property
     def flagged(self) -> bool:
@@ -312,7 +314,8 @@ def run_gate(
 
     `success` is False when any error-severity expectation fails (nothing may be published).
     `data_docs_dir`, when given, receives a GX Data Docs site for this run; its index.html is
-    returned as `data_docs_path`.
+    returned as `data_docs_path`, and `data_docs_page` is the run as one self-contained page
+    (`data_docs.write_page`), what the run report carries to the catalog.
     """
     import great_expectations as gx
 
@@ -352,9 +355,14 @@ def run_gate(
             target.extend(_result_problems(file, res, rows))
         check = meta.get("check")
         _sanitize_result(res.get("result") or {}, check)
-        _sanitize_result(res_obj.result or {}, check)
+        if res_obj.result:
+            # The object feeds Data Docs only. GX 1.24 writes unexpected values into table
+            # cells verbatim, so they go in masked and HTML-escaped.
+            _sanitize_result(res_obj.result, check)
+            for key, value in list(res_obj.result.items()):
+                res_obj.result[key] = escape_strings(value)
 
-    docs_path = None
+    docs_path = docs_page = None
     if site_name is not None and data_docs_dir is not None:
         try:
             docs_path = _build_docs(context, site_name, data_docs_dir, result)
@@ -362,6 +370,12 @@ def run_gate(
             log.exception("GX Data Docs could not be built; writing a plain HTML report")
         if docs_path is None:
             docs_path = write_html_report(raw, blocking + warnings, data_docs_dir / "index.html")
+        try:
+            docs_page = write_page(
+                data_docs_dir, raw, blocking + warnings, title=f"Validasi {contract.id}"
+            )
+        except Exception:
+            log.exception("the one-page Data Docs could not be written")
 
     stats = dict(raw.get("statistics", {}))
     stats.update(
@@ -378,4 +392,5 @@ def run_gate(
         gx_result=raw,
         data_docs_path=docs_path,
         masked_columns=tuple(f.name for f in contract.fields if f.pii_allowed_reason),
+        data_docs_page=docs_page,
     )

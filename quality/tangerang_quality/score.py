@@ -194,3 +194,34 @@ def inputs_from_run(
             1 for f in contract.fields if f.title.strip() and f.description.strip()
         ),
     )
+
+
+# -- the score on the CKAN dataset --------------------------------------------------------------
+
+
+def dataset_fields(score: Score) -> dict[str, Any]:
+    """The CKAN dataset fields that carry a score (the extension facets on `quality_grade`)."""
+    return {"quality_score": score.total, "quality_grade": score.grade}
+
+
+def stored_matches(package: Mapping[str, Any], score: Score) -> bool:
+    """True when the dataset already shows this score and grade (nothing to update)."""
+    try:
+        stored = round(float(package.get("quality_score")), 1)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return stored == score.total and package.get("quality_grade") == score.grade
+
+
+def parse_timestamp(value: Any) -> datetime.datetime | None:
+    """A CKAN/ISO 8601 timestamp as an aware datetime (naive means UTC); None if unreadable."""
+    if isinstance(value, datetime.datetime):
+        moment = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            moment = datetime.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

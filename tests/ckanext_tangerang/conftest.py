@@ -27,6 +27,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "with_plugins: load the plugins of ckan.plugins")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_home_summary():
+    """The home page summary cache is per process: no test sees another's counts."""
+    from ckanext.tangerang import catalog_summary
+
+    catalog_summary.clear_cache()
+    yield
+    catalog_summary.clear_cache()
+
+
 @pytest.fixture
 def clean_db(reset_db: Any, migrate_db_for: Any) -> None:
     """An empty database with the tables of the plugins under test."""

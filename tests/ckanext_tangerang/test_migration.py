@@ -25,10 +25,23 @@ def _columns() -> set[str]:
     return {c["name"] for c in sa.inspect(model.meta.engine).get_columns(TABLE)}
 
 
+DATA_DOCS_REVISION = "5c2e7d41a8b3"
+FIRST_REVISION = "0a1f3c2b9d01"
+
+
 def test_downgrade_and_upgrade_round_trip(migrate_db_for):
     assert TABLE in _tables()
     assert {"package_id", "run_id", "status", "validation", "finished_at"} <= _columns()
+    assert {"data_docs_html", "data_docs_bytes"} <= _columns()
     head = current_revision("tangerang")
+    assert head.split()[0] == DATA_DOCS_REVISION
+
+    # One step down drops the Data Docs columns and keeps the table.
+    model.Session.remove()
+    migrate_db_for("tangerang", FIRST_REVISION, forward=False)
+    assert current_revision("tangerang").split()[0] == FIRST_REVISION
+    assert TABLE in _tables()
+    assert not {"data_docs_html", "data_docs_bytes"} & _columns()
 
     model.Session.remove()
     migrate_db_for("tangerang", "base", forward=False)
@@ -38,6 +51,7 @@ def test_downgrade_and_upgrade_round_trip(migrate_db_for):
     migrate_db_for("tangerang")
     assert TABLE in _tables()
     assert current_revision("tangerang") == head
+    assert {"data_docs_html", "data_docs_bytes"} <= _columns()
 
 
 def test_model_matches_migrated_table():

@@ -1,5 +1,6 @@
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ class FakePublishResult:
     status: str
     package_id: str
     resource_ids: list[str]
+    score: dict[str, Any] | None = None
 
 
 class FakeCatalog:
@@ -38,6 +40,7 @@ class FakeCatalog:
         self.publish_calls = 0
         self.run_ids: list[str | None] = []
         self.reports: list[dict[str, Any]] = []
+        self.report_objects: list[Any] = []
 
     def validate(self, table, contract):
         return self.gate
@@ -45,14 +48,17 @@ class FakeCatalog:
     def publish(self, staged, contract, client, gate, **kwargs):
         self.publish_calls += 1
         self.run_ids.append(kwargs.get("run_id"))
+        score = kwargs.get("score")
+        scored = score(datetime.now(UTC)).to_dict() if score else None
         if staged.sha256 == self.published_sha:
-            return FakePublishResult("unchanged", "pkg-1", ["r-csv", "r-parquet"])
+            return FakePublishResult("unchanged", "pkg-1", ["r-csv", "r-parquet"], scored)
         self.published_sha = staged.sha256
-        return FakePublishResult("published", "pkg-1", ["r-csv", "r-parquet"])
+        return FakePublishResult("published", "pkg-1", ["r-csv", "r-parquet"], scored)
 
     def send_report(self, client, report):
         self.reports.append(report.to_dict())
-        return "http://ckan/report/1"
+        self.report_objects.append(report)
+        return {"id": "rr-1", "report_url": "http://ckan/dataset/x/riwayat-proses/r/validasi"}
 
 
 @pytest.fixture
@@ -76,7 +82,10 @@ def test_publish_then_unchanged(contract, catalog: FakeCatalog, tmp_path: Path) 
     assert first.status == "published", first.message
     assert first.rows == 58 and len(first.sha256) == 64
     assert first.package_id == "pkg-1" and first.resource_ids == ["r-csv", "r-parquet"]
-    assert first.report_url == "http://ckan/report/1"
+    assert first.report_url == "http://ckan/dataset/x/riwayat-proses/r/validasi"
+    quality = first.statistics["quality"]
+    assert 0 <= quality["total"] <= 100 and quality["grade"] in "ABCDE"
+    assert quality["dimensions"]["freshness"] == 100.0  # just published
     second = pipeline.run(
         contract, client=object(), source_file=SAMPLE, workdir=tmp_path, run_id="r2"
     )
@@ -218,11 +227,13 @@ def test_steps_pass_only_json(contract, catalog: FakeCatalog, tmp_path: Path) ->
         pipeline.validate_step(contract, staged, workdir=tmp_path, run_id="t", raw=raw)
     )
     result = roundtrip(pipeline.publish_step(contract, staged, gate, client=object()))
+    quality = result.pop("quality")
     assert result == {
         "status": "published",
         "package_id": "pkg-1",
         "resource_ids": ["r-csv", "r-parquet"],
     }
+    assert set(quality) == {"total", "grade", "dimensions"}
     assert Path(staged["parquet_path"]).exists()
 
 
@@ -238,3 +249,102 @@ def test_records_batch_round_trips_through_raw_file(tmp_path: Path) -> None:
     loaded = pipeline.load_raw(pipeline.save_raw(batch, tmp_path))
     assert loaded.records == [{"a": 1, "d": "2024-01-02"}]
     assert loaded.content is None
+
+
+# --- issue 6: masking, Data Docs, report payload --------------------------------------------
+
+
+def _with_phone_column(tmp_path: Path) -> Path:
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    rows = [lines[0] + ";Telepon"]
+    rows += [f"{line};0812-3456-{7000 + i}" for i, line in enumerate(lines[1:]) if line]
+    path = tmp_path / "fasyankes-telepon.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _telepon_contract(contract, reason: str | None):
+    from tangerang_hub.contracts import Field
+
+    telepon = Field("telepon", "string", "Telepon", pii_allowed_reason=reason)
+    return replace(contract, fields=(*contract.fields, telepon))
+
+
+def test_allowed_personal_data_is_masked_before_staging(contract, tmp_path: Path) -> None:
+    allowed = _telepon_contract(contract, "nomor layanan publik fasilitas")
+    raw = pipeline.extract_step(
+        allowed, workdir=tmp_path, run_id="m", source_file=_with_phone_column(tmp_path)
+    )
+    staged = pipeline.normalize_step(allowed, raw, workdir=tmp_path, run_id="m")
+    text = Path(staged["csv_path"]).read_text(encoding="utf-8")
+    assert "3456" not in text and "0812****7000" in text
+    gate = pipeline.validate_step(allowed, staged, workdir=tmp_path, run_id="m", raw=raw)
+    assert gate["success"] and gate["statistics"]["blocking"] == 0
+
+
+def test_personal_data_without_a_reason_is_rejected_with_one_page_data_docs(
+    contract, tmp_path: Path
+) -> None:
+    blocked = _telepon_contract(contract, None)
+    raw = pipeline.extract_step(
+        blocked, workdir=tmp_path, run_id="p", source_file=_with_phone_column(tmp_path)
+    )
+    staged = pipeline.normalize_step(blocked, raw, workdir=tmp_path, run_id="p")
+    with pytest.raises(pipeline.BatchRejected) as caught:
+        pipeline.validate_step(blocked, staged, workdir=tmp_path, run_id="p", raw=raw)
+    page = pipeline.docs_page(tmp_path, blocked, "p")
+    assert page is not None and page.parent == tmp_path / "docs" / "fasyankes" / "p"
+    html = page.read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in html and "<script" not in html.lower()
+    assert "0812****7000" in html and "3456" not in html
+    assert "expect_column_values_to_not_contain_pii" in html
+    folder = caught.value.quarantine_path
+    assert (folder / "validasi.html").exists() and (folder / "gx_result.json").exists()
+    assert "3456" not in (folder / "gx_result.json").read_text(encoding="utf-8")
+
+    report = pipeline.report_from_steps(
+        blocked, {"extract": raw, "normalize": staged}, workdir=tmp_path, run_id="p"
+    )
+    assert report.status == "rejected" and report.data_docs_path == page
+    from tangerang_hub.report import report_payload
+
+    payload = report_payload(report)
+    assert payload["data_docs_html"] == html
+    assert {(p["row"], p["column"]) for p in payload["validation"]["blocking"]} >= {(2, "telepon")}
+
+
+class RefusingCatalog:
+    """A catalog from before Data Docs storage: refuses the unknown key."""
+
+    def __init__(self) -> None:
+        self.payloads: list[dict[str, Any]] = []
+
+    def call(self, action, data=None, **params):
+        from tangerang_hub.ckan_client import CkanError
+
+        self.payloads.append(dict(data or {}))
+        if "data_docs_html" in (data or {}):
+            raise CkanError(action, 409, {"__type": "Validation Error", "data_docs_html": ["?"]})
+        return {"id": "rr-1"}
+
+
+def test_a_catalog_refusing_data_docs_still_gets_the_report(tmp_path: Path) -> None:
+    from tangerang_hub.report import send_report
+    from tangerang_hub.run_report import RunReport
+
+    page = tmp_path / "validasi.html"
+    page.write_text("<html>ok</html>", encoding="utf-8")
+    report = RunReport("fasyankes", "r", "published", datetime.now(UTC), data_docs_path=page)
+    catalog = RefusingCatalog()
+    assert send_report(catalog, report) == {"id": "rr-1"}
+    assert [("data_docs_html" in p) for p in catalog.payloads] == [True, False]
+
+
+def test_data_docs_over_the_limit_are_not_sent(tmp_path: Path) -> None:
+    from tangerang_hub.report import MAX_DATA_DOCS_BYTES, report_payload
+    from tangerang_hub.run_report import RunReport
+
+    page = tmp_path / "validasi.html"
+    page.write_text("x" * MAX_DATA_DOCS_BYTES, encoding="utf-8")
+    report = RunReport("fasyankes", "r", "published", datetime.now(UTC), data_docs_path=page)
+    assert "data_docs_html" not in report_payload(report)

@@ -48,3 +48,28 @@ def test_validate_rejects_a_bad_code_naming_the_cell() -> None:
     assert [(p.file, p.row, p.column) for p in result.blocking] == [
         ("kecamatan.csv", 3, "kecamatan")
     ]
+
+
+def test_validate_builds_one_page_data_docs_per_run(tmp_path: Path) -> None:
+    t = pa.table({"kecamatan": ["36.71.01", "36.71.77"], "jumlah": [1, 2]})
+    result = validate(t, contract(), data_docs_dir=tmp_path / "run-1")
+    assert result.data_docs_page == tmp_path / "run-1" / "validasi.html"
+    page = result.data_docs_page.read_text(encoding="utf-8")
+    assert "36.71.77" in page and "<script" not in page.lower()
+
+
+def test_mask_table_masks_only_fields_with_a_reason() -> None:
+    from dataclasses import replace
+
+    from tangerang_hub.contracts import Field
+    from tangerang_hub.validate import mask_table
+
+    base = contract()
+    c = replace(
+        base,
+        fields=(*base.fields, Field("telepon", "string", "Telepon", pii_allowed_reason="layanan")),
+    )
+    t = pa.table({"kecamatan": ["36.71.01"], "jumlah": [1], "telepon": ["0812-3456-7890"]})
+    masked = mask_table(t, c).to_pylist()[0]
+    assert masked["telepon"] == "0812****7890" and masked["kecamatan"] == "36.71.01"
+    assert mask_table(t, base).to_pylist()[0]["telepon"] == "0812-3456-7890"

@@ -130,3 +130,22 @@ def test_inputs_from_run(make_contract) -> None:
     score = compute_score(inputs)
     assert score.dimensions["completeness"] == pytest.approx(100 * (1 - 2 / 12), abs=0.05)
     assert score.dimensions["freshness"] == 50.0
+
+
+def test_stored_matches_compares_score_and_grade_as_ckan_returns_them() -> None:
+    import datetime as _dt
+
+    from tangerang_quality.score import Score, dataset_fields, parse_timestamp, stored_matches
+
+    score = Score(total=87.5, grade="B", dimensions={})
+    assert dataset_fields(score) == {"quality_score": 87.5, "quality_grade": "B"}
+    assert stored_matches({"quality_score": 87.5, "quality_grade": "B"}, score)
+    assert stored_matches({"quality_score": "87.5", "quality_grade": "B"}, score)
+    assert not stored_matches({"quality_score": 87.4, "quality_grade": "B"}, score)
+    assert not stored_matches({"quality_score": 87.5, "quality_grade": "A"}, score)
+    assert not stored_matches({}, score)
+    assert parse_timestamp("2026-01-02T03:04:05") == _dt.datetime(
+        2026, 1, 2, 3, 4, 5, tzinfo=_dt.UTC
+    )
+    assert parse_timestamp("2026-01-02T03:04:05+07:00").utcoffset() == _dt.timedelta(hours=7)
+    assert parse_timestamp("") is None and parse_timestamp("kemarin") is None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -13,6 +15,33 @@ from ckanext.tangerang import freshness, vocab
 
 PAGE_SIZE = 1000
 ORG_PAGE_SIZE = 25  # CKAN caps organization_list with all_fields at 25 by default
+
+
+# Home page summaries per key (the language): (time.monotonic() computed, summary).
+# One cache per web process; it holds only public counts, so every visitor shares it.
+_cache: dict[str, tuple[float, dict[str, Any]]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached(key: str, ttl: float, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``compute()``, reused for ``ttl`` seconds per ``key``; ``ttl <= 0`` disables the cache."""
+    if ttl <= 0:
+        return compute()
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and now - hit[0] < ttl:
+            return hit[1]
+    value = compute()
+    with _cache_lock:
+        _cache[key] = (now, value)
+    return value
+
+
+def clear_cache() -> None:
+    """Forget the cached summaries (tests; after a bulk import)."""
+    with _cache_lock:
+        _cache.clear()
 
 
 class _Tally:

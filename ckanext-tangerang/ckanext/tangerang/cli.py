@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ckanext.tangerang import dimension_groups
 from ckanext.tangerang import seed as seed_module
 
 __all__ = ["tangerang"]
@@ -34,3 +35,16 @@ def seed(token_file: Path | None) -> None:
     if token_file is not None:
         state = "written" if result.token_written else "kept (still valid)"
         click.echo(f"bot token {state}: {token_file}")
+
+
+@tangerang.command("sync-dimension-groups")
+def sync_dimension_groups() -> None:
+    """Put every dataset into the dimension groups of its `dimensi` (idempotent).
+
+    New and updated datasets join them by themselves; this catches up datasets
+    published before the groups existed.
+    """
+    changed = dimension_groups.sync_all()
+    click.echo(f"{len(changed)} datasets moved into their dimension groups")
+    for name in changed:
+        click.echo(f"  {name}")

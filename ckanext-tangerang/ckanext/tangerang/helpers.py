@@ -91,8 +91,13 @@ def tangerang_recent_runs(package_id: str) -> list[dict[str, Any]]:
 
 
 def tangerang_dimension_summary() -> dict[str, Any]:
-    """Per-dimension counts for the home page."""
-    return tk.get_action("tangerang_dimension_summary")({}, {})
+    """Per-dimension counts for the home page, computed at most once per
+    ``ckanext.tangerang.home_summary_cache_seconds`` per language (0: every time)."""
+    return catalog_summary.cached(
+        search._current_lang(),
+        tk.config.get("ckanext.tangerang.home_summary_cache_seconds"),
+        lambda: tk.get_action("tangerang_dimension_summary")({}, {}),
+    )
 
 
 def tangerang_dimension_facet() -> str:

@@ -40,6 +40,9 @@ class RunReport(BaseModel):
     validation: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     message: Mapped[str | None] = mapped_column(UnicodeText)
     report_url: Mapped[str | None] = mapped_column(UnicodeText)
+    # GX Data Docs of the run: loaded only when asked for (``undefer``), never listed.
+    data_docs_html: Mapped[str | None] = mapped_column(UnicodeText, deferred=True)
+    data_docs_bytes: Mapped[int | None] = mapped_column(Integer)
     user_id: Mapped[str | None] = mapped_column(UnicodeText)
     created: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=_utcnow)
 
@@ -59,6 +62,7 @@ class RunReport(BaseModel):
             "validation": self.validation,
             "message": self.message,
             "report_url": self.report_url,
+            "has_data_docs": self.data_docs_bytes is not None,
             "user_id": self.user_id,
             "created": iso(self.created),
         }

@@ -9,8 +9,9 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
+from ckan.types import Context
 
-from ckanext.tangerang import search
+from ckanext.tangerang import dimension_groups, search
 
 
 @tk.blanket.actions
@@ -47,6 +48,12 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
         return search.dataset_facets(facets_dict)
 
     # IPackageController
+    def after_dataset_create(self, context: Context, pkg_dict: dict[str, Any]) -> None:
+        dimension_groups.sync(context, pkg_dict)
+
+    def after_dataset_update(self, context: Context, pkg_dict: dict[str, Any]) -> None:
+        dimension_groups.sync(context, pkg_dict)
+
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.before_dataset_index(pkg_dict)
 

@@ -44,6 +44,12 @@ def tangerang_run_report_show(context: Context, data_dict: DataDict) -> AuthResu
 
 
 @tk.auth_allow_anonymous_access
+def tangerang_run_data_docs_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may read the dataset may read the Data Docs of its runs."""
+    return _dataset_permission(context, "package_show", data_dict.get("package_id"))
+
+
+@tk.auth_allow_anonymous_access
 def tangerang_dimension_summary(context: Context, data_dict: DataDict) -> AuthResult:
     """Public: it only counts public datasets."""
     return {"success": True}

@@ -20,6 +20,7 @@ def run_report_create(
     tangerang_iso_datetime: Validator,
     tangerang_sha256: Validator,
     tangerang_validation_summary: Validator,
+    tangerang_data_docs_html: Validator,
 ) -> Schema:
     return {
         "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
@@ -32,6 +33,7 @@ def run_report_create(
         "validation": [ignore_missing, tangerang_validation_summary],
         "message": [ignore_missing, unicode_safe],
         "report_url": [ignore_missing, unicode_safe, url_validator],
+        "data_docs_html": [ignore_missing, tangerang_data_docs_html],
     }
 
 
@@ -52,6 +54,18 @@ def run_report_list(
             limit_to_configured_maximum("ckanext.tangerang.run_report_list_max", 100),
         ],
         "offset": [default(0), natural_number_validator],
+    }
+
+
+@tk.validator_args
+def run_data_docs_show(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    convert_package_name_or_id_to_id: Validator,
+) -> Schema:
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "run_id": [not_empty, unicode_safe],
     }
 
 

@@ -18,6 +18,9 @@ missing = tk.missing
 # Kepmendagri code: provinsi, kab/kota, kecamatan (2 digits each), desa/kelurahan (4 digits).
 WILAYAH_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# GX Data Docs page of one run (tangerang_run_report_create's data_docs_html).
+DATA_DOCS_MAX_BYTES = 2 * 1024 * 1024
+_HTML_DOCUMENT = re.compile(r"<html[\s>]", re.IGNORECASE)
 
 
 def tangerang_wilayah_code(value: Any) -> Any:
@@ -174,3 +177,24 @@ def tangerang_validation_summary(value: Any) -> Any:
         "warnings": value.get("warnings", []),
         "statistics": value.get("statistics", {}),
     }
+
+
+def tangerang_data_docs_html(value: Any) -> Any:
+    """An HTML document of at most 2 MB (UTF-8); an empty value means "no Data Docs".
+
+    The catalog serves it as is, in a sandbox (see views.run_validation_report),
+    so its content is not sanitized, only bounded.
+    """
+    if value is missing or value is None:
+        return value
+    if not isinstance(value, str):
+        raise tk.Invalid(_("data_docs_html must be a string"))
+    if not value.strip():
+        return None
+    if len(value.encode("utf-8")) > DATA_DOCS_MAX_BYTES:
+        raise tk.Invalid(_("data_docs_html is larger than 2 MB"))
+    if "\x00" in value:
+        raise tk.Invalid(_("data_docs_html must not contain NUL characters"))
+    if not _HTML_DOCUMENT.search(value[:4096]):
+        raise tk.Invalid(_("data_docs_html must be an HTML document (<html> ...)"))
+    return value

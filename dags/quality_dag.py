@@ -1,0 +1,94 @@
+"""``hub_quality_score``: the daily catalog-wide quality score.
+
+``score_datasets`` rescores every contract's published dataset at the end of the run's data
+interval (freshness changes daily) and stores changed scores on the datasets;
+``publish_scores`` publishes the table of scores as dataset ``skor-kualitas-data`` through
+the normal pipeline (staged, validated, CSV, Parquet, DataStore, run report). The work lives
+in ``tangerang_quality.catalog_score``; pyarrow, Great Expectations and requests are imported
+inside the tasks. Both tasks are keyed on the data interval: a retry or a re-run of the same
+interval computes the same table and finds it unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pendulum
+from airflow.sdk import dag, task
+
+DAG_ID = "hub_quality_score"
+DEFAULT_ARGS = {
+    "owner": "walidata",
+    "retries": 3,
+    "retry_delay": timedelta(seconds=30),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+}
+
+
+def _interval_end(context: dict[str, Any]) -> datetime:
+    """The moment this run scores at: the end of its data interval, in UTC."""
+    moment = (
+        context.get("data_interval_end")
+        or context.get("logical_date")
+        or context["dag_run"].run_after
+    )
+    return pendulum.instance(moment).in_timezone("UTC").replace(microsecond=0)
+
+
+def _run_key(context: dict[str, Any]) -> str:
+    return "quality__" + pendulum.instance(_interval_end(context)).format("YYYYMMDDTHHmmss[Z]")
+
+
+@dag(
+    dag_id=DAG_ID,
+    description="Skor kualitas seluruh dataset katalog, dihitung ulang setiap hari",
+    schedule="@daily",
+    start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Jakarta"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["kualitas", "opd:diskominfo", "dimensi:governance"],
+    doc_md=__doc__,
+)
+def hub_quality_score() -> None:
+    @task
+    def score_datasets(**context: Any) -> list[dict[str, Any]]:
+        from tangerang_hub.cli import ckan_client
+        from tangerang_hub.contracts import load_contracts
+        from tangerang_hub.pipeline import default_workdir
+        from tangerang_quality.catalog_score import rescore_datasets
+
+        scores = rescore_datasets(
+            ckan_client(),
+            load_contracts(),
+            workdir=default_workdir(),
+            now=_interval_end(context),
+            progress=print,
+        )
+        return [s.row() for s in scores]
+
+    @task
+    def publish_scores(rows: list[dict[str, Any]], **context: Any) -> dict[str, Any] | None:
+        from tangerang_hub.cli import ckan_client
+        from tangerang_hub.pipeline import default_workdir
+        from tangerang_quality.catalog_score import publish_score_table
+
+        report = publish_score_table(
+            ckan_client(), rows, workdir=default_workdir(), run_id=_run_key(context), progress=print
+        )
+        if report is None:
+            return None
+        if report.status == "rejected":  # bad data does not get better by retrying
+            from airflow.sdk.exceptions import AirflowFailException
+
+            raise AirflowFailException(f"score table rejected: {report.message}")
+        if report.status == "failed":
+            raise RuntimeError(f"score table not published: {report.message}")
+        return report.to_dict()
+
+    publish_scores(score_datasets())
+
+
+hub_quality_score()

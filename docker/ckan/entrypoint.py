@@ -1,0 +1,111 @@
+"""Container entrypoint of the CKAN image: render $CKAN_INI, then run the command.
+
+    entrypoint.py gunicorn ...          web (the image's default command)
+    entrypoint.py ckan jobs worker ...  worker
+    entrypoint.py init                  one-shot set-up job (ckan-init service)
+
+The ini is rendered from ckan.ini.in at every start, from the environment and
+the secret files in /run/secrets, so no secret is baked into the image or
+written into the compose file. `init` is idempotent and does, in order, what
+`make services` and `make demo` do locally: database + plugin migrations,
+DataStore permissions, xloader's site-user token, then the producers,
+dimension groups and pipeline bot (`ckan tangerang seed`), whose API token goes
+to the bot-token volume that only airflow-init reads.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+APP = Path(os.environ.get("CKAN_APP_DIR", "/opt/ckan/app"))
+SECRETS = Path(os.environ.get("SECRETS_DIR", "/run/secrets"))
+XLOADER_TOKEN = Path(os.environ.get("XLOADER_TOKEN_FILE", "/var/lib/ckan/tokens/xloader_token"))
+BOT_TOKEN = Path(os.environ.get("BOT_TOKEN_FILE", "/var/lib/ckan/bot/ckan_bot_token"))
+
+
+def secret(name: str) -> str:
+    path = SECRETS / name
+    try:
+        value = path.read_text().strip()
+    except FileNotFoundError:
+        raise SystemExit(f"secret {name!r} is missing: mount it at {path}") from None
+    if not value:
+        raise SystemExit(f"secret {name!r} is empty ({path})")
+    return value
+
+
+def env(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if not value:
+        raise SystemExit(f"environment variable {name} is required")
+    return value
+
+
+def render() -> Path:
+    target = Path(env("CKAN_INI"))
+    xloader = XLOADER_TOKEN.read_text().strip() if XLOADER_TOKEN.exists() else ""
+    values = {
+        "secret_key": secret("ckan_secret_key"),
+        "ckan_db_password": quote(secret("ckan_db_password"), safe=""),
+        "datastore_ro_password": quote(secret("datastore_ro_password"), safe=""),
+        "site_id": env("CKAN_SITE_ID", "tangerang"),
+        "site_url": env("CKAN_SITE_URL"),
+        "internal_url": env("CKAN_INTERNAL_URL", "http://ckan-web:5000"),
+        "postgres_host": env("POSTGRES_HOST", "postgres"),
+        "ckan_db": env("CKAN_DB", "ckan"),
+        "datastore_db": env("DATASTORE_DB", "datastore"),
+        "solr_url": env("CKAN_SOLR_URL", "http://solr:8983/solr/ckan"),
+        "redis_url": env("CKAN_REDIS_URL", "redis://redis:6379/0"),
+        "storage_path": env("CKAN_STORAGE_PATH", "/var/lib/ckan/storage"),
+        "max_resource_size": env("CKAN_MAX_RESOURCE_SIZE_MB", "100"),
+        # CKAN refuses an empty token; `init` creates the real one and re-renders.
+        "xloader_token": xloader or "pending",
+    }
+    text = string.Template((APP / "ckan.ini.in").read_text()).substitute(values)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.touch(mode=0o600, exist_ok=True)
+    target.write_text(text)
+    return target
+
+
+def run(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    print("+", " ".join(args), flush=True)
+    return subprocess.run(args, check=True, text=True, **kwargs)  # type: ignore[call-overload]
+
+
+def init() -> None:
+    ini = str(render())
+    run("ckan", "-c", ini, "db", "init")
+    run("ckan", "-c", ini, "db", "pending-migrations", "--apply")
+    permissions = run("ckan", "-c", ini, "datastore", "set-permissions", capture_output=True).stdout
+    admin = (
+        f"postgresql://{quote(env('POSTGRES_USER', 'postgres'), safe='')}:"
+        f"{quote(secret('postgres_password'), safe='')}@{env('POSTGRES_HOST', 'postgres')}:5432/"
+        f"{env('DATASTORE_DB', 'datastore')}"
+    )
+    run("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", admin, input=permissions)
+    run(sys.executable, str(APP / "xloader_token.py"), ini, str(XLOADER_TOKEN))
+    render()  # now with xloader's token
+    run("ckan", "-c", ini, "tangerang", "seed", "--token-file", str(BOT_TOKEN))
+    # Solr's volume may be newer than the database (restored backup): index what is missing.
+    run("ckan", "-c", ini, "search-index", "rebuild", "--only-missing")
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["init"]:
+        init()
+        return 0
+    render()
+    if not argv:
+        raise SystemExit("no command given")
+    os.execvp(argv[0], argv)
+    return 1  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,304 @@
+"""Catalog-wide quality score: rescore every published dataset, publish the score table.
+
+What the daily DAG `hub_quality_score` (dags/quality_dag.py) and `hub quality` run:
+
+1. For every contract whose dataset is published (active, with a sha256), read the dataset from
+   CKAN (`package_show`) and recompute its score at `now` (freshness changes daily):
+   - validity from the statistics of the newest published/unchanged run report
+     (`tangerang_run_report_list`); when none has any, the gate is run again on the staged
+     Parquet when it is present, else validity is 0 ("never validated");
+   - completeness from the staged Parquet of the published sha256 when present
+     (`workdir/staging/<id>/<sha256>.parquet`), else from the DataStore table;
+   - freshness from `last_run_at` (the last data change) against the contract's frequency;
+   - metadata and documentation from the contract; accessibility from the published resources
+     (formats, DataStore) and visibility (public API).
+2. Store `quality_score`/`quality_grade` on the dataset when they changed (a small
+   `package_revise` guarded by `match` on id and sha256).
+3. Publish the table of scores as dataset `skor-kualitas-data` through the normal pipeline
+   (normalize, stage, validate, publish with CSV, Parquet and DataStore, run report); its
+   contract is `contracts/skor-kualitas-data.yaml`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import logging
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from tangerang_hub.contracts import Contract, load_contract
+from tangerang_quality.score import (
+    Score,
+    compute_score,
+    inputs_from_run,
+    parse_timestamp,
+    stored_matches,
+)
+
+SCORE_CONTRACT_PATH = Path(__file__).resolve().parent / "contracts" / "skor-kualitas-data.yaml"
+DIMENSION_COLUMNS = {
+    "validity": "validitas",
+    "completeness": "kelengkapan",
+    "freshness": "kebaruan",
+    "metadata": "metadata",
+    "accessibility": "aksesibilitas",
+    "documentation": "dokumentasi",
+}
+GOOD_RUNS = ("published", "unchanged")
+DATASTORE_PAGE = 10_000
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+
+def score_contract() -> Contract:
+    """The contract of the score table (checked against the contract JSON Schema)."""
+    return load_contract(SCORE_CONTRACT_PATH)
+
+
+@dataclass(frozen=True)
+class DatasetScore:
+    dataset_id: str
+    title: str
+    producer: str
+    score: Score
+    computed_at: datetime.datetime
+    updated: bool  # the dataset's stored score changed
+
+    def row(self) -> dict[str, Any]:
+        """One row of the score table (column names of `skor-kualitas-data`)."""
+        row: dict[str, Any] = {
+            "dataset_id": self.dataset_id,
+            "judul": self.title,
+            "produsen": self.producer,
+            "skor": self.score.total,
+            "peringkat": self.score.grade,
+        }
+        for name, column in DIMENSION_COLUMNS.items():
+            row[column] = self.score.dimensions.get(name)
+        row["dihitung_pada"] = self.computed_at.isoformat()
+        return row
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.row(), "updated": self.updated, "dimensions": self.score.dimensions}
+
+
+# -- reading what is published -------------------------------------------------------------------
+
+
+def is_published(package: Mapping[str, Any] | None) -> bool:
+    return bool(package and package.get("state") == "active" and package.get("sha256"))
+
+
+def staged_table(contract: Contract, sha256: str, workdir: Path) -> pa.Table | None:
+    """The staged Parquet of the published data, when this machine still has it."""
+    from tangerang_hub.stage import StagedBatch, read_staged
+
+    folder = Path(workdir) / "staging" / contract.id
+    parquet = folder / f"{sha256}.parquet"
+    if not parquet.is_file():
+        return None
+    return read_staged(StagedBatch(sha256, parquet, folder / f"{sha256}.csv", 0))
+
+
+def datastore_table(client: Any, contract: Contract, package: Mapping[str, Any]) -> pa.Table | None:
+    """The contract's columns read from the DataStore (text; enough to count nulls)."""
+    resource = next((r for r in package.get("resources", []) if r.get("datastore_active")), None)
+    if resource is None:
+        return None
+    names = [f.name for f in contract.fields]
+    columns: dict[str, list[Any]] = {name: [] for name in names}
+    offset = 0
+    while True:
+        page = client.call(
+            "datastore_search", resource_id=resource["id"], limit=DATASTORE_PAGE, offset=offset
+        )
+        records = page.get("records", [])
+        for record in records:
+            for name in names:
+                value = record.get(name)
+                columns[name].append(None if value in (None, "") else str(value))
+        offset += len(records)
+        if not records or offset >= int(page.get("total", 0)):
+            break
+    present = {name: values for name, values in columns.items() if len(values) == offset}
+    return pa.table({name: pa.array(values, type=pa.string()) for name, values in present.items()})
+
+
+def last_statistics(client: Any, package: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Gate statistics of the newest published/unchanged run that has them."""
+    reports = client.call("tangerang_run_report_list", package_id=package["id"], limit=20)
+    for report in reports:
+        stats = ((report.get("validation") or {}).get("statistics")) or {}
+        if report.get("status") in GOOD_RUNS and stats.get("evaluated_expectations"):
+            return dict(stats)
+    return None
+
+
+def _gate_statistics(table: pa.Table, contract: Contract) -> dict[str, Any]:
+    from tangerang_quality.gate import run_gate
+
+    return dict(run_gate(table, contract).statistics)
+
+
+# -- scoring ---------------------------------------------------------------------------------------
+
+
+def rescore_dataset(
+    client: Any,
+    contract: Contract,
+    *,
+    workdir: Path,
+    now: datetime.datetime,
+    update: bool = True,
+) -> DatasetScore | None:
+    """Recompute one dataset's score at `now`; store it when it changed. None: not published."""
+    package = client.show_or_none("package_show", id=contract.id)
+    if not is_published(package):
+        return None
+    assert package is not None
+    staged = staged_table(contract, package["sha256"], workdir)
+    table = staged if staged is not None else datastore_table(client, contract, package)
+    stats = last_statistics(client, package)
+    if stats is None and staged is not None:
+        stats = _gate_statistics(staged, contract)
+    inputs = inputs_from_run(
+        contract, table, stats, last_changed=parse_timestamp(package.get("last_run_at")), now=now
+    )
+    resources = package.get("resources", [])
+    inputs = replace(
+        inputs,
+        formats=tuple(str(r.get("format") or "").lower() for r in resources),
+        datastore=any(r.get("datastore_active") for r in resources),
+        api=not package.get("private", False),
+    )
+    score = compute_score(inputs)
+    changed = not stored_matches(package, score)
+    if changed and update:
+        from tangerang_hub.publish import update_score
+
+        update_score(client, package, lambda _last_changed: score)
+    organization = package.get("organization") or {}
+    return DatasetScore(
+        dataset_id=contract.id,
+        title=str(package.get("title") or contract.title),
+        producer=str(organization.get("name") or contract.producer),
+        score=score,
+        computed_at=now,
+        updated=changed and update,
+    )
+
+
+def rescore_datasets(
+    client: Any,
+    contracts: Iterable[Contract],
+    *,
+    workdir: Path,
+    now: datetime.datetime,
+    progress: Progress | None = None,
+) -> list[DatasetScore]:
+    """Rescore every contract's published dataset (unpublished ones are left out)."""
+    say = progress or (lambda _message: None)
+    scores = []
+    for contract in contracts:
+        scored = rescore_dataset(client, contract, workdir=workdir, now=now)
+        if scored is None:
+            say(f"[{contract.id}] belum diterbitkan; dilewati")
+            continue
+        mark = " (diperbarui)" if scored.updated else ""
+        say(f"[{contract.id}] skor {scored.score.total} ({scored.score.grade}){mark}")
+        scores.append(scored)
+    return scores
+
+
+# -- the score table as a dataset ------------------------------------------------------------------
+
+
+def write_score_csv(rows: Sequence[Mapping[str, Any]], path: Path) -> Path:
+    """The score table as a UTF-8 CSV with the contract's column names."""
+    columns = [f.name for f in score_contract().fields]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in sorted(rows, key=lambda r: str(r["dataset_id"])):
+            writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
+    return path
+
+
+def publish_score_table(
+    client: Any,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    workdir: Path,
+    run_id: str,
+    progress: Progress | None = None,
+) -> Any:
+    """Publish the rows (`DatasetScore.row()`) as `skor-kualitas-data` through the pipeline.
+
+    Returns the pipeline's RunReport, or None when there is nothing to publish.
+    """
+    from tangerang_hub import pipeline
+
+    if not rows:
+        return None
+    contract = score_contract()
+    safe = "".join(c if c.isalnum() or c in "-_.+" else "_" for c in run_id)
+    source = write_score_csv(rows, Path(workdir) / "quality" / safe / f"{contract.id}.csv")
+    return pipeline.run(
+        contract,
+        client=client,
+        source_file=source,
+        workdir=workdir,
+        run_id=run_id,
+        progress=progress,
+    )
+
+
+# -- `hub quality` ---------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None, *, client: Any = None) -> int:
+    """`hub quality [--workdir DIR] [--run-id ID] [--no-publish] [DATASET...]`.
+
+    Exit 0 when every score was stored and the table published (or unchanged), 2 when the
+    table was rejected by validation, 1 on any other error.
+    """
+    from tangerang_hub.contracts import get_contract, load_contracts
+    from tangerang_hub.pipeline import default_workdir
+
+    parser = argparse.ArgumentParser(prog="hub quality", description=__doc__.splitlines()[0])
+    parser.add_argument("datasets", nargs="*", help="contract ids (default: every contract)")
+    parser.add_argument("--workdir", type=Path, default=None, help="default: $HUB_WORKDIR")
+    parser.add_argument("--run-id", help="default: quality__<UTC time>")
+    parser.add_argument("--no-publish", action="store_true", help="do not publish the table")
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    run_id = args.run_id or f"quality__{now.strftime('%Y%m%dT%H%M%SZ')}"
+    workdir = args.workdir or default_workdir()
+    try:
+        if client is None:
+            from tangerang_hub.cli import ckan_client
+
+            client = ckan_client()
+        contracts = [get_contract(d) for d in args.datasets] if args.datasets else load_contracts()
+        scores = rescore_datasets(client, contracts, workdir=workdir, now=now, progress=print)
+        if args.no_publish:
+            return 0
+        report = publish_score_table(
+            client, [s.row() for s in scores], workdir=workdir, run_id=run_id, progress=print
+        )
+    except Exception as exc:  # noqa: BLE001 - a command line reports, it does not trace
+        print(f"hub quality: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    if report is None:
+        print("hub quality: no published dataset; nothing to publish")
+        return 0
+    return {"published": 0, "unchanged": 0, "rejected": 2}.get(report.status, 1)

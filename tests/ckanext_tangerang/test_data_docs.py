@@ -1,0 +1,172 @@
+"""GX Data Docs of a run: stored by tangerang_run_report_create, served sandboxed."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from ckan import model
+from ckan.plugins import toolkit as tk
+from ckan.tests import factories
+from ckan.tests.helpers import call_action, call_auth
+
+from ckanext.tangerang.logic.validators import DATA_DOCS_MAX_BYTES
+
+pytestmark = [
+    pytest.mark.ckan_config(
+        "ckan.plugins", "tangerang scheming_datasets scheming_organizations activity"
+    ),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+]
+
+RUN_ID = "manual__2026-01-31T00:00:00+00:00"
+DOCS = (
+    "<!DOCTYPE html><html><head><title>Data Docs</title>"
+    "<style>body{font-family:sans-serif}</style></head><body>"
+    "<h1 id='suite'>fasyankes.warning</h1><p>12 expectations, 11 passed</p>"
+    "<script>document.body.innerHTML = 'DIJALANKAN';</script>"
+    "</body></html>"
+)
+CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+VALIDATION = {"success": False, "blocking": [], "warnings": [], "statistics": {}}
+
+
+def _report(dataset: dict, **data) -> dict:
+    return call_action(
+        "tangerang_run_report_create",
+        package_id=dataset["id"],
+        run_id=RUN_ID,
+        status="rejected",
+        validation=VALIDATION,
+        **data,
+    )
+
+
+def _path(name: str, run_id: str = RUN_ID) -> str:
+    return f"/dataset/{name}/riwayat-proses/{run_id}/validasi"
+
+
+@pytest.fixture
+def dataset(make_org, make_dataset):
+    return make_dataset(make_org()["id"], name="fasyankes-uji")
+
+
+def test_docs_are_stored_and_report_url_points_to_them(app, dataset):
+    run = _report(dataset, data_docs_html=DOCS, report_url="https://elsewhere.example/r.html")
+    site = tk.config["ckan.site_url"].rstrip("/")
+    expected = f"{site}/dataset/fasyankes-uji/riwayat-proses/{RUN_ID}/validasi"
+    assert tk.url_for(
+        "tangerang.run_validation_report", id="fasyankes-uji", run_id=RUN_ID, _external=True
+    ).startswith(site)
+    assert run["report_url"].replace("%2B", "+").replace("%3A", ":") == expected
+    assert run["has_data_docs"] is True
+    assert "data_docs_html" not in run
+    shown = call_action("tangerang_run_report_show", id=run["id"])
+    listed = call_action("tangerang_run_report_list", package_id=dataset["id"])
+    assert shown["report_url"] == run["report_url"] == listed[0]["report_url"]
+    assert all("data_docs_html" not in r for r in [shown, *listed])
+    assert (
+        call_action("tangerang_run_data_docs_show", package_id="fasyankes-uji", run_id=RUN_ID)
+        == DOCS
+    )
+
+    # The page the URL names serves exactly the stored document.
+    path = run["report_url"][len(site) :]
+    response = app.get(path, status=200)
+    assert response.body == DOCS
+    assert response.headers["Content-Type"].startswith("text/html")
+
+
+def test_docs_are_served_with_strict_headers(app, dataset):
+    _report(dataset, data_docs_html=DOCS)
+    response = app.get(_path(dataset["name"]), status=200)
+    assert response.headers["Content-Security-Policy"] == CSP
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    directives = [d.strip() for d in response.headers["Content-Security-Policy"].split(";")]
+    # A bare `sandbox` (no allow-scripts, no allow-same-origin): the page's scripts never run.
+    assert directives[0] == "sandbox"
+    assert "allow-scripts" not in response.headers["Content-Security-Policy"]
+
+
+def test_run_without_docs_keeps_its_own_report_url_and_has_no_page(app, dataset):
+    run = _report(dataset, report_url="https://elsewhere.example/r.html", data_docs_html="")
+    assert run["has_data_docs"] is False
+    assert run["report_url"] == "https://elsewhere.example/r.html"
+    app.get(_path(dataset["name"]), status=404)
+    with pytest.raises(tk.ObjectNotFound):
+        call_action("tangerang_run_data_docs_show", package_id=dataset["id"], run_id=RUN_ID)
+
+
+def test_reporting_the_run_again_replaces_the_docs(app, dataset):
+    _report(dataset, data_docs_html=DOCS)
+    again = _report(dataset, data_docs_html=DOCS.replace("11 passed", "12 passed"))
+    assert "12 passed" in app.get(_path(dataset["name"])).body
+    assert again["has_data_docs"]
+
+
+def test_docs_of_a_private_dataset_are_hidden(app, make_org, make_dataset):
+    editor = factories.UserWithToken()
+    outsider = factories.UserWithToken()
+    org = make_org(users=[{"name": editor["name"], "capacity": "editor"}])
+    private = make_dataset(org["id"], name="rahasia", private=True)
+    _report(private, data_docs_html=DOCS)
+
+    app.get(_path("rahasia"), status=404)
+    app.get(_path("rahasia"), headers={"Authorization": outsider["token"]}, status=404)
+    body = app.get(_path("rahasia"), headers={"Authorization": editor["token"]}, status=200).body
+    assert body == DOCS
+    # The same permission through the action API, anonymous and outsider refused.
+    data = {"package_id": "rahasia", "run_id": RUN_ID}
+    for user in (None, outsider["name"]):
+        with pytest.raises(tk.NotAuthorized):
+            call_auth("tangerang_run_data_docs_show", {"user": user, "model": model}, **data)
+    assert call_auth(
+        "tangerang_run_data_docs_show", {"user": editor["name"], "model": model}, **data
+    )
+    # Its reader finds it linked from the run history.
+    runs = app.get("/dataset/rahasia/riwayat-proses", headers={"Authorization": editor["token"]})
+    assert "GX Data Docs" in runs.body
+
+
+def test_unknown_run_or_dataset_is_404(app, dataset):
+    _report(dataset, data_docs_html=DOCS)
+    app.get(_path(dataset["name"], "tidak-ada"), status=404)
+    app.get(_path("tidak-ada"), status=404)
+
+
+def test_run_list_page_links_the_docs_in_indonesian(app, dataset):
+    _report(dataset, data_docs_html=DOCS)
+    soup = BeautifulSoup(app.get(f"/dataset/{dataset['name']}/riwayat-proses").body, "html.parser")
+    link = soup.select_one("a.tangerang-data-docs")
+    assert link is not None
+    assert link.get_text(strip=True) == "Laporan validasi (GX Data Docs)"
+    assert soup.select_one(".tangerang-run-status").get_text(strip=True) == "ditolak"
+    assert link["href"].endswith("/validasi")
+    assert app.get(link["href"], status=200).body == DOCS
+    # The HTML of the docs never reaches the catalog's own pages.
+    assert "DIJALANKAN" not in str(soup)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (12, "string"),
+        ("<p>no document</p>", "HTML document"),
+        ("<html>" + "x" * DATA_DOCS_MAX_BYTES + "</html>", "2 MB"),
+        ("<html>\x00</html>", "NUL"),
+    ],
+)
+def test_bad_docs_are_refused(dataset, value, message):
+    with pytest.raises(tk.ValidationError) as exc:
+        _report(dataset, data_docs_html=value)
+    assert list(exc.value.error_dict) == ["data_docs_html"]
+    assert message in str(exc.value.error_dict["data_docs_html"])
+
+
+def test_docs_up_to_2_mb_are_accepted(dataset):
+    # 2 MB counted in UTF-8 bytes: multi-byte characters count for what they weigh.
+    head, tail = "<html><body>", "</body></html>"
+    filler = "é" * ((DATA_DOCS_MAX_BYTES - len(head) - len(tail)) // 2)
+    run = _report(dataset, data_docs_html=head + filler + tail)
+    assert run["has_data_docs"]
+    with pytest.raises(tk.ValidationError):
+        _report(dataset, data_docs_html=head + filler + "é" + tail)
