@@ -130,3 +130,30 @@ def test_cli_command(tmp_path):
     assert again.exit_code == 0, again.output
     assert "created 0, updated 0, unchanged 28" in again.output
     assert "kept" in again.output
+
+
+def test_bot_may_update_a_dataset_that_sits_in_dimension_groups():
+    seed.seed()
+    admin = factories.Sysadmin()
+    dataset = call_action(
+        "package_create",
+        {"user": admin["name"]},
+        name="uji-grup-dimensi",
+        title="Uji grup dimensi",
+        owner_org="dinkes",
+        groups=[{"name": "living"}, {"name": "society"}],
+        dimensi=["living", "society"],
+        frekuensi="tahunan",
+        tingkat_penyajian="kota",
+        klasifikasi_akses="terbuka",
+        cakupan_wilayah="36.71",
+    )
+    bot = model.User.get("tangerang-bot")
+    context = {"user": bot.name, "model": model}
+
+    assert tk.check_access("package_update", context, {**dataset, "title": "Baru"})
+    outsider = factories.User()
+    with pytest.raises(tk.NotAuthorized):
+        tk.check_access("package_update", {"user": outsider["name"]}, dataset)
+    for group in ("living", "society"):
+        assert authz.users_role_for_group_or_org(group, bot.name) == "member"

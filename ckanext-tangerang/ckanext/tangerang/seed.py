@@ -102,6 +102,18 @@ def _ensure_editor(org: dict[str, Any], user: model.User, result: SeedResult) ->
     result.note("updated", f"member:{org['name']}:{user.name}")
 
 
+def _ensure_group_member(group: dict[str, Any], user: model.User, result: SeedResult) -> None:
+    # Datasets join their dimension groups automatically, and CKAN lets only
+    # users who may manage a dataset's groups update it: the bot needs the
+    # plain `member` role (manage_group) in each dimension group.
+    if authz.users_role_for_group_or_org(group["id"], user.name) in ("member", "editor", "admin"):
+        return
+    tk.get_action("group_member_create")(
+        _site_context(), {"id": group["id"], "username": user.name, "role": "member"}
+    )
+    result.note("updated", f"member:{group['name']}:{user.name}")
+
+
 def _token_still_valid(path: Path, user: model.User) -> bool:
     try:
         token = path.read_text(encoding="utf-8").strip()
@@ -132,18 +144,21 @@ def seed(token_file: Path | None = None) -> SeedResult:
         _ensure_group("organization", {**org}, result) for org in catalog["organizations"]
     ]
     labels = {c["value"]: c for c in vocab.dataset_choices("dimensi")}
+    groups = []
     for name, description in catalog["groups"].items():
         wanted = {
             "name": name,
             "title": vocab.label(labels[name], "id"),
             "description": description,
         }
-        _ensure_group("group", wanted, result)
+        groups.append(_ensure_group("group", wanted, result))
 
     bot = _ensure_bot(result)
     for org in organizations:
         if org.get("org_type") in vocab.BOT_ORG_TYPES:
             _ensure_editor(org, bot, result)
+    for group in groups:
+        _ensure_group_member(group, bot, result)
 
     if token_file is not None and not _token_still_valid(token_file, bot):
         _write_token(token_file, bot)
