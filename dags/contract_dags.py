@@ -66,6 +66,21 @@ def _rejection_is_final() -> Iterator[None]:
         raise AirflowFailException(f"{exc}; quarantined in {exc.quarantine_path}") from exc
 
 
+@contextmanager
+def _refusal_is_final() -> Iterator[None]:
+    """CKAN refusing a request (4xx: auth, validation) is not a transient fault."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from tangerang_hub.ckan_client import CkanError
+
+    try:
+        yield
+    except CkanError as exc:
+        if 400 <= exc.status < 500 and exc.status != 429:
+            raise AirflowFailException(str(exc)) from exc
+        raise
+
+
 def build_dag(contract: Contract) -> Any:
     dataset_id = contract.id
 
@@ -127,9 +142,10 @@ def build_dag(contract: Contract) -> Any:
             from tangerang_hub.cli import ckan_client
             from tangerang_hub.contracts import get_contract
 
-            return hub.publish_step(
-                get_contract(dataset_id), staged, gate, ckan_client(), run_id=_run_key(context)
-            )
+            with _refusal_is_final():
+                return hub.publish_step(
+                    get_contract(dataset_id), staged, gate, ckan_client(), run_id=_run_key(context)
+                )
 
         @task(trigger_rule="all_done", retries=0)
         def report(**context: Any) -> dict[str, Any]:
