@@ -15,21 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from typing import Any
 
 import pendulum
 from airflow.sdk import dag, task
 
 from tangerang_hub.contracts import Contract, load_contracts
-
-DEFAULT_ARGS = {
-    "owner": "walidata",
-    "retries": 3,
-    "retry_delay": timedelta(seconds=30),
-    "retry_exponential_backoff": True,
-    "max_retry_delay": timedelta(minutes=30),
-}
+from tangerang_hub.scheduling import DEFAULT_ARGS, run_key
 
 
 def _doc(contract: Contract) -> str:
@@ -41,16 +33,6 @@ def _doc(contract: Contract) -> str:
         f"(connection `{contract.source.conn_id}`)\n- Kontrak: `{contract.path.name}`\n\n"
         f"| kolom | tipe | judul |\n|---|---|---|\n{fields}\n"
     )
-
-
-def _run_key(context: dict[str, Any]) -> str:
-    """The data interval this run covers, as a file-safe key."""
-    moment = (
-        context.get("data_interval_end")
-        or context.get("logical_date")
-        or context["dag_run"].run_after
-    )
-    return pendulum.instance(moment).in_timezone("UTC").format("YYYYMMDDTHHmmss[Z]")
 
 
 @contextmanager
@@ -102,7 +84,7 @@ def build_dag(contract: Contract) -> Any:
             from tangerang_hub.contracts import get_contract
 
             return hub.extract_step(
-                get_contract(dataset_id), workdir=hub.default_workdir(), run_id=_run_key(context)
+                get_contract(dataset_id), workdir=hub.default_workdir(), run_id=run_key(context)
             )
 
         @task
@@ -119,7 +101,7 @@ def build_dag(contract: Contract) -> Any:
                     get_contract(dataset_id),
                     raw,
                     workdir=hub.default_workdir(),
-                    run_id=_run_key(context),
+                    run_id=run_key(context),
                 )
 
         @task
@@ -132,7 +114,7 @@ def build_dag(contract: Contract) -> Any:
                     get_contract(dataset_id),
                     staged,
                     workdir=hub.default_workdir(),
-                    run_id=_run_key(context),
+                    run_id=run_key(context),
                     raw=raw,
                 )
 
@@ -144,7 +126,7 @@ def build_dag(contract: Contract) -> Any:
 
             with _refusal_is_final():
                 return hub.publish_step(
-                    get_contract(dataset_id), staged, gate, ckan_client(), run_id=_run_key(context)
+                    get_contract(dataset_id), staged, gate, ckan_client(), run_id=run_key(context)
                 )
 
         @task(trigger_rule="all_done", retries=0)
@@ -163,9 +145,11 @@ def build_dag(contract: Contract) -> Any:
                 get_contract(dataset_id),
                 results,
                 workdir=hub.default_workdir(),
-                run_id=_run_key(context),
+                run_id=run_key(context),
             )
-            hub.send_report(ckan_client(), run_report)
+            sent = hub.send_report(ckan_client(), run_report)
+            if isinstance(sent, dict) and sent.get("report_url"):
+                run_report.report_url = sent["report_url"]  # the run's page in the catalog
             if run_report.status in ("rejected", "failed"):
                 from airflow.sdk.exceptions import AirflowFailException
 

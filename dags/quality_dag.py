@@ -11,34 +11,18 @@ interval computes the same table and finds it unchanged.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 import pendulum
 from airflow.sdk import dag, task
 
+from tangerang_hub.scheduling import DEFAULT_ARGS, interval_end, run_key
+
 DAG_ID = "hub_quality_score"
-DEFAULT_ARGS = {
-    "owner": "walidata",
-    "retries": 3,
-    "retry_delay": timedelta(seconds=30),
-    "retry_exponential_backoff": True,
-    "max_retry_delay": timedelta(minutes=30),
-}
-
-
-def _interval_end(context: dict[str, Any]) -> datetime:
-    """The moment this run scores at: the end of its data interval, in UTC."""
-    moment = (
-        context.get("data_interval_end")
-        or context.get("logical_date")
-        or context["dag_run"].run_after
-    )
-    return pendulum.instance(moment).in_timezone("UTC").replace(microsecond=0)
 
 
 def _run_key(context: dict[str, Any]) -> str:
-    return "quality__" + pendulum.instance(_interval_end(context)).format("YYYYMMDDTHHmmss[Z]")
+    return f"quality__{run_key(context)}"
 
 
 @dag(
@@ -64,7 +48,7 @@ def hub_quality_score() -> None:
             ckan_client(),
             load_contracts(),
             workdir=default_workdir(),
-            now=_interval_end(context),
+            now=interval_end(context),
             progress=print,
         )
         return [s.row() for s in scores]

@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="scan files for personal data (tangerang_quality)")
     scan.add_argument("paths", nargs="*", help="see `hub scan --help`")
+    sub.add_parser("quality", help="rescore the catalog and publish skor-kualitas-data")
     return parser
 
 
@@ -77,6 +78,11 @@ def main(
         from tangerang_quality.scan import main as scan_main
 
         return scan_main(argv[1:])
+    if argv[:1] == ["quality"]:
+        # rescore every published dataset and publish the score table, without Airflow
+        from tangerang_quality.catalog_score import main as quality_main
+
+        return quality_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "contracts":
         return check_contracts(args.paths, out, err)

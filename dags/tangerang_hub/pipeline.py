@@ -32,6 +32,7 @@ from tangerang_hub.contracts import Contract
 from tangerang_hub.normalize import NormalizeError, normalize
 from tangerang_hub.problems import Problem
 from tangerang_hub.run_report import RunReport, json_safe
+from tangerang_hub.sources.base import RawBatch
 from tangerang_hub.stage import StagedBatch, read_staged, stage
 
 Progress = Callable[[str], None]
@@ -48,18 +49,6 @@ class BatchRejected(Exception):
         self.problems = problems
         self.quarantine_path = quarantine_path
         super().__init__(message)
-
-
-@dataclass
-class LocalRawBatch:
-    """Same shape as `tangerang_hub.sources.base.RawBatch`, used for `--source-file`."""
-
-    records: list[dict[str, Any]] | None
-    content: bytes | None
-    filename: str
-    media_type: str
-    etag: str | None = None
-    not_modified: bool = False
 
 
 @dataclass
@@ -126,13 +115,13 @@ def extract(
     return get_hook(contract.source).fetch(state=state)
 
 
-def read_source_file(path: Path) -> LocalRawBatch:
+def read_source_file(path: Path) -> RawBatch:
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise PipelineError(f"cannot read source file {path}: {exc.strerror or exc}") from exc
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return LocalRawBatch(records=None, content=content, filename=path.name, media_type=media_type)
+    return RawBatch(records=None, content=content, filename=path.name, media_type=media_type)
 
 
 def validate(table: Any, contract: Contract, *, data_docs_dir: Path | None = None) -> Any:
@@ -244,7 +233,7 @@ def save_raw(batch: Any, folder: Path) -> dict[str, Any]:
     }
 
 
-def load_raw(ref: dict[str, Any]) -> LocalRawBatch:
+def load_raw(ref: dict[str, Any]) -> RawBatch:
     path = Path(ref["path"])
     records = None
     content = None
@@ -252,7 +241,7 @@ def load_raw(ref: dict[str, Any]) -> LocalRawBatch:
         records = json.loads(path.read_text(encoding="utf-8"))
     else:
         content = path.read_bytes()
-    return LocalRawBatch(
+    return RawBatch(
         records=records,
         content=content,
         filename=ref["filename"],

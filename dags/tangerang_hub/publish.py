@@ -11,6 +11,9 @@ Guarantees:
   private and only becomes public in that same revision.
 - **Typed DataStore.** The table is created from the contract's fields (types,
   labels, descriptions) before xloader COPYs the CSV into it.
+- **Groups are the catalog's.** The extension derives a dataset's dimension groups from
+  ``dimensi``; the bot is no group member, so every ``package_revise`` leaves ``groups``
+  out of the revised dict (``filter: ["-groups"]``) and CKAN keeps the memberships.
 - **Quality score.** With ``score=``, ``quality_score`` and ``quality_grade`` go into
   the same ``package_revise`` as the data; for unchanged data they are revised alone
   (guarded by ``match`` on id and sha256) and only when the score changed, so an
@@ -33,6 +36,8 @@ from tangerang_hub.contracts import Contract
 from tangerang_hub.stage import StagedBatch
 
 SAMPLE_TAG = "contoh-data"
+# package_revise: leave the catalog-owned group memberships out of the update.
+KEEP_GROUPS = ["-groups"]
 SAMPLE_NOTE = (
     "\n\n---\n**Data contoh.** Dataset ini berisi data contoh untuk demonstrasi hub, "
     "bukan data resmi. *Sample data for demonstration, not official figures.*"
@@ -253,6 +258,7 @@ def publish(
             "package_revise",
             {
                 "match": {"id": package["id"]},
+                "filter": KEEP_GROUPS,
                 "update__resources__extend": [
                     {"name": spec.name, "format": spec.format, "url": ""} for spec in missing
                 ],
@@ -269,6 +275,7 @@ def publish(
         match["sha256"] = package["sha256"]
     payload: dict[str, Any] = {
         "match": match,
+        "filter": KEEP_GROUPS,
         "update": {
             **dataset_metadata(contract),
             "private": contract.access != "terbuka",
@@ -344,7 +351,10 @@ def update_score(
         match: dict[str, Any] = {"id": package["id"]}
         if package.get("sha256"):
             match["sha256"] = package["sha256"]
-        client.call("package_revise", {"match": match, "update": _score_fields(scored)})
+        client.call(
+            "package_revise",
+            {"match": match, "filter": KEEP_GROUPS, "update": _score_fields(scored)},
+        )
     return scored.to_dict()
 
 
