@@ -20,6 +20,7 @@ from typing import Any
 from tangerang_hub.contracts import load_contracts
 
 API = f"http://127.0.0.1:{os.environ.get('AIRFLOW__API__PORT', '8080')}"
+QUALITY_DAG = "hub_quality_score"
 PASSWORDS = Path(os.environ["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"])
 
 
@@ -53,10 +54,8 @@ def wait_for_dags(auth: str, dag_ids: set[str], timeout: float = 300) -> None:
         time.sleep(5)
 
 
-def main() -> int:
-    dag_ids = {f"hub_{c.id.replace('-', '_')}" for c in load_contracts()}
-    auth = token()
-    wait_for_dags(auth, dag_ids)
+def run_dags(auth: str, dag_ids: set[str]) -> list[str]:
+    """Unpause, trigger and wait for each DAG; return the ones that did not succeed."""
     runs: dict[str, str] = {}
     for dag_id in sorted(dag_ids):
         _request("PATCH", f"/api/v2/dags/{dag_id}", auth, {"is_paused": False})
@@ -82,9 +81,19 @@ def main() -> int:
                     failed.append(dag_id)
     if pending:
         print(f"  masih berjalan (still running): {sorted(pending)}", flush=True)
-    if failed:
-        print(f"  gagal (failed): {failed}; lihat Airflow UI dan laporan run di CKAN", flush=True)
-    return 1 if failed or pending else 0
+    return failed + sorted(pending)
+
+
+def main() -> int:
+    datasets = {f"hub_{c.id.replace('-', '_')}" for c in load_contracts()}
+    auth = token()
+    wait_for_dags(auth, datasets | {QUALITY_DAG})
+    not_done = run_dags(auth, datasets)
+    # The catalog-wide score reads what the runs above published.
+    not_done += run_dags(auth, {QUALITY_DAG})
+    if not_done:
+        print(f"  gagal (failed): {not_done}; lihat Airflow UI dan laporan run di CKAN", flush=True)
+    return 1 if not_done else 0
 
 
 if __name__ == "__main__":
