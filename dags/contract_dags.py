@@ -81,10 +81,16 @@ def build_dag(contract: Contract) -> Any:
         @task
         def extract(**context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
+            from tangerang_hub.cli import ckan_client
             from tangerang_hub.contracts import get_contract
 
+            workdir = hub.default_workdir()
+            contract = get_contract(dataset_id)
             return hub.extract_step(
-                get_contract(dataset_id), workdir=hub.default_workdir(), run_id=run_key(context)
+                contract,
+                workdir=workdir,
+                run_id=run_key(context),
+                state=hub.source_state(workdir, contract, ckan_client()),
             )
 
         @task
@@ -141,12 +147,15 @@ def build_dag(contract: Contract) -> Any:
                 name: ti.xcom_pull(task_ids=name)
                 for name in ("extract", "normalize", "validate", "publish")
             }
+            contract = get_contract(dataset_id)
             run_report = hub.report_from_steps(
-                get_contract(dataset_id),
+                contract,
                 results,
                 workdir=hub.default_workdir(),
                 run_id=run_key(context),
             )
+            if run_report.status in ("published", "unchanged"):
+                hub.remember_source_state(hub.default_workdir(), contract, results["extract"])
             sent = hub.send_report(ckan_client(), run_report)
             if isinstance(sent, dict) and sent.get("report_url"):
                 run_report.report_url = sent["report_url"]  # the run's page in the catalog

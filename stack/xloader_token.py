@@ -16,14 +16,17 @@ from ckan.config.middleware import make_app
 
 def main(ini: str, token_file: str) -> None:
     target = Path(token_file)
-    if target.exists() and target.read_text().strip():
-        return
     app = make_app(CKANConfigLoader(ini).get_config())
     with app._wsgi_app.test_request_context():
         import ckan.plugins.toolkit as tk
+        from ckan.lib.api_token import get_user_from_token
 
         context = {"ignore_auth": True}
         site_user = tk.get_action("get_site_user")(context, {})
+        kept = target.read_text().strip() if target.exists() else ""
+        owner = get_user_from_token(kept, update_access_time=False) if kept else None
+        if owner is not None and owner.name == site_user["name"]:
+            return  # still valid (a recreated database invalidates old tokens)
         token = tk.get_action("api_token_create")(
             {**context, "user": site_user["name"]}, {"user": site_user["name"], "name": "xloader"}
         )["token"]

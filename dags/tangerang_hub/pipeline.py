@@ -230,7 +230,35 @@ def save_raw(batch: Any, folder: Path) -> dict[str, Any]:
         "media_type": batch.media_type,
         "etag": getattr(batch, "etag", None),
         "not_modified": bool(getattr(batch, "not_modified", False)),
+        "state": dict(getattr(batch, "state", None) or {}),
     }
+
+
+def state_path(workdir: Path, contract: Contract) -> Path:
+    return Path(workdir) / "state" / f"{contract.id}.json"
+
+
+def source_state(workdir: Path, contract: Contract, client: Any = None) -> dict[str, Any]:
+    """The source's validators (ETag, Last-Modified, watermark) from the last good run,
+    so an unchanged source costs one small conditional request. Empty when there is
+    none, or when the catalog no longer has the dataset (then fetch everything)."""
+    path = state_path(workdir, contract)
+    if not path.exists():
+        return {}
+    if client is not None:
+        package = client.show_or_none("package_show", id=contract.id)
+        if package is None or package.get("state") != "active":
+            return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def remember_source_state(workdir: Path, contract: Contract, raw: dict[str, Any] | None) -> None:
+    """Keep the validators of a batch that was published (or found unchanged)."""
+    if not raw or raw.get("not_modified") or not raw.get("state"):
+        return
+    path = state_path(workdir, contract)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_json(path, raw["state"])
 
 
 def load_raw(ref: dict[str, Any]) -> RawBatch:
@@ -453,7 +481,10 @@ def run(
         if not dry_run and client is None:
             raise PipelineError("no CKAN client: configure ckan_default or use --dry-run")
         say(f"[{contract.id}] mengambil data (extract) dari {_source_label(contract, source_file)}")
-        raw = extract_step(contract, workdir=workdir, run_id=run_id, source_file=source_file)
+        state = None if source_file else source_state(workdir, contract, client)
+        raw = extract_step(
+            contract, workdir=workdir, run_id=run_id, source_file=source_file, state=state
+        )
         if raw["not_modified"]:
             report.status = "unchanged"
             report.message = "source not modified since the last run; nothing to do"
@@ -485,6 +516,8 @@ def run(
         report.message = (
             "published" if report.status == "published" else "data unchanged; nothing uploaded"
         )
+        if source_file is None:
+            remember_source_state(workdir, contract, raw)
     except BatchRejected as exc:
         report.status = "rejected"
         report.problems = exc.problems

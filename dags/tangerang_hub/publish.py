@@ -50,7 +50,7 @@ DATASTORE_TYPES = {
     "number": "numeric",
     "boolean": "bool",
     "date": "date",
-    "datetime": "timestamp",
+    "datetime": "timestamp",  # wall-clock WIB: normalize keeps datetimes in Asia/Jakarta
     "year": "int4",
 }
 
@@ -279,6 +279,7 @@ def publish(
         "update": {
             **dataset_metadata(contract),
             "private": contract.access != "terbuka",
+            "state": "active",  # a dataset deleted in the catalog comes back with new data
             "sha256": staged.sha256,
             "row_count": staged.rows,
             "last_run_id": run_id or staged.sha256[:12],
@@ -380,7 +381,7 @@ def load_datastore(client: CkanClient, contract: Contract, resource_id: str, tim
         if time.monotonic() > deadline:
             raise PublishError(f"xloader did not finish for {contract.id} within {timeout:.0f}s")
         time.sleep(delay)
-        delay = min(delay * 2, 5.0)
+        delay = min(delay * 2, 1.0)  # xloader jobs take seconds; poll often
     return datastore_total(client, resource_id) or 0
 
 

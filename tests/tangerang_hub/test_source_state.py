@@ -1,0 +1,36 @@
+"""Conditional requests across runs: an unchanged source costs one small request."""
+
+from __future__ import annotations
+
+import json
+
+from ckan_site import anonymous_client, bot_client, contract_copy
+
+from tangerang_hub import pipeline
+
+
+def run(contract, workdir, run_id):
+    return pipeline.run(contract, client=bot_client(), workdir=workdir, run_id=run_id)
+
+
+def test_unchanged_source_is_not_downloaded_again_and_a_lost_dataset_is_rebuilt(tmp_path):
+    contract = contract_copy("fasyankes")  # http_csv from the sample agency server
+
+    first = run(contract, tmp_path, "run-1")
+    assert first.status == "published", first.message
+    saved = json.loads(pipeline.state_path(tmp_path, contract).read_text())
+    assert saved.get("etag") or saved.get("last_modified")
+
+    second = run(contract, tmp_path, "run-2")
+    assert second.status == "unchanged"
+    assert "not modified" in second.message
+    assert second.rows is None, "nothing was downloaded or normalized"
+
+    # A steward deleted the dataset in the catalog: the saved validators must not
+    # keep the hub from publishing it again.
+    bot_client().call("package_delete", id=contract.id)
+    third = run(contract, tmp_path, "run-3")
+    assert third.status == "published", third.message
+    package = anonymous_client().call("package_show", id=contract.id)
+    assert package["state"] == "active"
+    assert package["sha256"] == first.sha256
