@@ -32,10 +32,16 @@ help:
 
 # --- installation (idempotent; redone only when a lock file changes) --------
 
+# Debian packages the stack runs on; installed only when something is missing.
+SYSTEM_TOOLS := redis-server pg_config pg_ctlcluster java mvn
 .venv/.system-packages:
-	@command -v redis-server >/dev/null && command -v pg_config >/dev/null && test -x /usr/bin/chromium \
-	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	         redis-server libpq-dev chromium >/dev/null; }
+	@missing=0; for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
+	test -x /usr/bin/chromium || missing=1; \
+	if [ $$missing = 1 ]; then \
+	  echo "== Debian packages (redis, PostgreSQL 15, libpq, Java 17, Maven, Chromium)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    redis-server libpq-dev postgresql-15 openjdk-17-jdk-headless maven chromium >/dev/null; \
+	fi
 	@mkdir -p .venv && touch $@
 
 $(UV):
@@ -56,7 +62,7 @@ $(UV):
 	$(UV) pip install -q --python $(AF_PY) --no-deps -e .
 	touch $@
 
-$(SOLR_JAR): stack/solr/pom.xml $(wildcard stack/solr/src/main/java/id/go/tangerangkota/hub/solr/*.java)
+$(SOLR_JAR): stack/solr/pom.xml $(wildcard stack/solr/src/main/java/id/go/tangerangkota/hub/solr/*.java) | .venv/.system-packages
 	@echo "== Solr $(shell sed -n 's:.*<solr.version>\(.*\)</solr.version>.*:\1:p' stack/solr/pom.xml) from Maven Central"
 	mvn -q -B -f stack/solr/pom.xml package -DskipTests
 

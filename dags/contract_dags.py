@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pendulum
 from airflow.sdk import dag, task
 
-from tangerang_hub.contracts import Contract, load_contracts
+from tangerang_hub.contracts import Contract, ContractError, contract_files, load_contract
 from tangerang_hub.scheduling import DEFAULT_ARGS, run_key
 
 
@@ -173,5 +174,36 @@ def build_dag(contract: Contract) -> Any:
     return pipeline()
 
 
-for _contract in load_contracts():
+def broken_contract_dag(path: Path, error: ContractError) -> Any:
+    """A broken contract gets a DAG that fails loudly with the reason, instead of
+    turning the whole file into an import error that hides every other dataset."""
+
+    @dag(
+        dag_id=f"hub_kontrak_rusak_{path.stem.replace('-', '_')}",
+        description=f"Kontrak rusak: {path.name}",
+        schedule=None,
+        start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Jakarta"),
+        catchup=False,
+        tags=["kontrak-rusak"],
+        doc_md=f"# Kontrak rusak: `{path.name}`\n\n```\n{error}\n```\n\nPerbaiki lalu "
+        "jalankan `hub contracts check`.",
+    )
+    def broken() -> None:
+        @task(retries=0)
+        def contract_check() -> None:
+            from airflow.sdk.exceptions import AirflowFailException
+
+            raise AirflowFailException(str(error))
+
+        contract_check()
+
+    return broken()
+
+
+for _path in contract_files():
+    try:
+        _contract = load_contract(_path)
+    except ContractError as _error:
+        globals()[f"broken_{_path.stem}"] = broken_contract_dag(_path, _error)
+        continue
     globals()[f"hub_{_contract.id.replace('-', '_')}"] = build_dag(_contract)

@@ -280,21 +280,33 @@ def pidfile(name: str) -> Path:
     return RUN / f"{name}.pid"
 
 
+def _start_time(pid: int) -> str | None:
+    """The kernel's start time of `pid` (clock ticks since boot), or None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(") ", 1)[-1].split()
+    return None if fields[0] == "Z" else fields[19]  # zombies are not running
+
+
+def write_pidfile(name: str, pid: int) -> None:
+    # The start time makes the record unique: after a reboot the same pid may
+    # belong to an unrelated process, which must never be signalled.
+    RUN.mkdir(parents=True, exist_ok=True)
+    pidfile(name).write_text(f"{pid} {_start_time(pid) or ''}\n")
+
+
 def running_pid(name: str) -> int | None:
-    """The pid in the service's pid file, if that process is still alive."""
+    """The pid in the service's pid file, if that very process is still alive."""
     path = pidfile(name)
     try:
-        pid = int(path.read_text().strip())
+        pid_text, _, started = path.read_text().strip().partition(" ")
+        pid = int(pid_text)
     except (FileNotFoundError, ValueError):
         return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        path.unlink(missing_ok=True)
-        return None
-    # A zombie or a recycled pid is not our service.
-    stat = Path(f"/proc/{pid}/stat")
-    if stat.exists() and stat.read_text().split(") ")[-1].startswith("Z"):
+    now = _start_time(pid)
+    if now is None or (started and started != now):
         path.unlink(missing_ok=True)
         return None
     return pid
@@ -335,7 +347,7 @@ def start(service: Service) -> None:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    pidfile(service.name).write_text(f"{process.pid}\n")
+    write_pidfile(service.name, process.pid)
     started = time.monotonic()
     wait_healthy(service, process.pid)
     print(f"  {service.name}: started (pid {process.pid}, {time.monotonic() - started:.0f}s)")
@@ -374,9 +386,8 @@ def postgres_up() -> None:
         return
     subprocess.run(["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "start"], check=True)
     # Remember that we started it, so `down` stops only what we started.
-    RUN.mkdir(parents=True, exist_ok=True)
     data = Path(f"/var/lib/postgresql/{PG_VERSION}/{PG_CLUSTER}/postmaster.pid")
-    pidfile("postgres").write_text(data.read_text().splitlines()[0] + "\n")
+    write_pidfile("postgres", int(data.read_text().splitlines()[0]))
     deadline = time.monotonic() + 60
     while not tcp_ok(PG_PORT)():
         if time.monotonic() > deadline:

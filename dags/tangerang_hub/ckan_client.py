@@ -19,6 +19,12 @@ from tangerang_hub import __version__
 USER_AGENT = f"tangerang-open-data-hub/{__version__} (+https://data.tangerangkota.go.id)"
 # Transient failures worth retrying; validation and auth errors never are.
 RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
+# Only reads are resent after a timeout or a 5xx: a write may have been done by
+# CKAN even though the answer never arrived (a second package_create or
+# resource extend would duplicate it). Writes are retried only when the
+# connection was never made, or on 429 (the request was refused, not done).
+READ_ONLY_SUFFIXES = ("_show", "_list", "_search", "_status", "_info", "_autocomplete")
+MAX_RETRY_AFTER = 60.0
 
 
 class CkanError(Exception):
@@ -39,6 +45,13 @@ class CkanError(Exception):
 
 class NotFound(CkanError):
     pass
+
+
+def _retry_after(response: requests.Response) -> float:
+    try:
+        return min(float(response.headers.get("Retry-After", 0)), MAX_RETRY_AFTER)
+    except ValueError:
+        return 0.0
 
 
 class CkanClient:
@@ -76,18 +89,24 @@ class CkanClient:
         """POST an action and return its ``result``; raise CkanError otherwise."""
         payload = {**(data or {}), **params}
         url = f"{self.base_url}/api/3/action/{action}"
+        read_only = action.endswith(READ_ONLY_SUFFIXES)
         attempt = 0
         while True:
             attempt += 1
+            wait = self.backoff * 2 ** (attempt - 1)
             try:
                 response = self._post(url, payload, files)
             except (requests.ConnectionError, requests.Timeout) as exc:
-                if attempt > self.retries:
+                never_sent = isinstance(exc, requests.ConnectTimeout)
+                if attempt > self.retries or not (read_only or never_sent):
                     raise CkanError(action, 0, f"{type(exc).__name__}: {exc}") from exc
             else:
-                if response.status_code not in RETRYABLE_STATUS or attempt > self.retries:
+                status = response.status_code
+                retry = status in RETRYABLE_STATUS and (read_only or status == 429)
+                if not retry or attempt > self.retries:
                     return self._result(action, response)
-            time.sleep(self.backoff * 2 ** (attempt - 1))
+                wait = max(wait, _retry_after(response))
+            time.sleep(wait)
 
     def _post(
         self, url: str, payload: Mapping[str, Any], files: Mapping[str, Path] | None

@@ -256,9 +256,15 @@ def remember_source_state(workdir: Path, contract: Contract, raw: dict[str, Any]
     """Keep the validators of a batch that was published (or found unchanged)."""
     if not raw or raw.get("not_modified") or not raw.get("state"):
         return
+    # Each run publishes a full snapshot, so an incremental watermark must not
+    # carry over: the next extract would return only new rows and the dataset
+    # would shrink to them. Conditional-request validators are safe to keep.
+    state = {key: value for key, value in raw["state"].items() if key != "watermark"}
+    if not state:
+        return
     path = state_path(workdir, contract)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_json(path, raw["state"])
+    write_json(path, state)
 
 
 def load_raw(ref: dict[str, Any]) -> RawBatch:
@@ -297,7 +303,9 @@ def quarantine(
     folder = quarantine_dir(workdir, contract, run_id)
     folder.mkdir(parents=True, exist_ok=True)
     if raw is not None and Path(raw["path"]).exists():
-        shutil.copy2(raw["path"], folder / Path(raw["path"]).name)
+        # under raw/, so a source file called report.json is never overwritten
+        (folder / "raw").mkdir(exist_ok=True)
+        shutil.copy2(raw["path"], folder / "raw" / Path(raw["path"]).name)
     write_json(
         folder / "report.json",
         {

@@ -2,8 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+
+# Problems end up in public run reports, logs and quarantine files, so whatever
+# a message quotes from the data is masked here, once for every stage: long
+# digit runs (NIK, KK, NPWP, phone numbers; separators allowed) keep their first
+# and last four digits, e-mail addresses keep one letter. Kemendagri codes
+# (36.71.01.1001) are public reference codes and stay readable.
+_KEMENDAGRI = re.compile(r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$")
+_DIGIT_RUN = re.compile(r"\+?\d(?:[ .\-\u00a0]?\d){8,}")
+_EMAIL = re.compile(r"([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+
+
+def _mask_run(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if _KEMENDAGRI.match(text):
+        return text
+    digits = re.sub(r"\D", "", text)
+    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+
+
+def mask_identifiers(text: str) -> str:
+    """`text` with identifiers and e-mail addresses masked (see above)."""
+    return _EMAIL.sub(r"\1***@\2", _DIGIT_RUN.sub(_mask_run, text))
 
 
 @dataclass(frozen=True)
@@ -20,6 +43,9 @@ class Problem:
     column: str | None
     message: str
     expectation: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", mask_identifiers(self.message))
 
     def to_dict(self) -> dict[str, Any]:
         return {

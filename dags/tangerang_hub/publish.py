@@ -215,6 +215,30 @@ def _by_role(package: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _same(current: Any, wanted: Any) -> bool:
+    if isinstance(wanted, list) and wanted and isinstance(wanted[0], dict):  # tags
+        return sorted(t["name"] for t in current or []) == sorted(t["name"] for t in wanted)
+    return (current if current not in (None, "") else "") == (
+        wanted if wanted not in (None, "") else ""
+    )
+
+
+def sync_metadata(
+    client: CkanClient, package: dict[str, Any], contract: Contract
+) -> dict[str, Any]:
+    """Apply contract edits (title, SDI fields, access) even when the data is
+    unchanged: the contract governs the dataset, so a steward who sets
+    `access: tertutup` takes it out of public view on the next run."""
+    wanted = {**dataset_metadata(contract), "private": contract.access != "terbuka"}
+    changed = {key: value for key, value in wanted.items() if not _same(package.get(key), value)}
+    if not changed:
+        return package
+    match = {"id": package["id"], "sha256": package.get("sha256") or ""}
+    return client.call(
+        "package_revise", {"match": match, "filter": KEEP_GROUPS, "update": changed}
+    )["package"]
+
+
 def publish(
     staged: StagedBatch,
     contract: Contract,
@@ -227,6 +251,13 @@ def publish(
 ) -> PublishResult:
     """Publish ``staged`` as dataset ``contract.id``; see the module docstring."""
     package = client.show_or_none("package_show", id=contract.id)
+    if package is not None and package.get("state") == "deleted":
+        # A takedown in the catalog wins until a steward restores the dataset
+        # or removes its contract; the hub never resurrects it on its own.
+        raise PublishError(
+            f"dataset {contract.id} was deleted in the catalog; restore it there "
+            "(or remove its contract) before the hub publishes it again"
+        )
     existing = _by_role(package) if package else {}
     if (
         package
@@ -241,6 +272,7 @@ def publish(
             rows = load_datastore(client, contract, csv["id"], datastore_timeout)
             scored = update_score(client, package, score)
             return PublishResult("published", package["id"], ids, rows, scored)
+        package = sync_metadata(client, package, contract)
         return PublishResult(
             "unchanged", package["id"], ids, score=update_score(client, package, score)
         )
@@ -279,7 +311,6 @@ def publish(
         "update": {
             **dataset_metadata(contract),
             "private": contract.access != "terbuka",
-            "state": "active",  # a dataset deleted in the catalog comes back with new data
             "sha256": staged.sha256,
             "row_count": staged.rows,
             "last_run_id": run_id or staged.sha256[:12],

@@ -63,6 +63,21 @@ def score_contract() -> Contract:
     return load_contract(SCORE_CONTRACT_PATH)
 
 
+PRIVATE_ACCESS = ("terbatas", "tertutup")
+
+
+def is_public(contract: Contract, package: Mapping[str, Any] | None) -> bool:
+    """A dataset may be listed in the public score table only when the contract says
+    `terbuka` and CKAN shows it publicly (not `private`, not classified terbatas/tertutup)."""
+    if str(contract.access or "").lower() in PRIVATE_ACCESS:
+        return False
+    if package is None:
+        return False
+    if package.get("private", False) not in (False, "false", "False", None):
+        return False
+    return str(package.get("klasifikasi_akses") or "").lower() not in PRIVATE_ACCESS
+
+
 @dataclass(frozen=True)
 class DatasetScore:
     dataset_id: str
@@ -71,6 +86,7 @@ class DatasetScore:
     score: Score
     computed_at: datetime.datetime
     updated: bool  # the dataset's stored score changed
+    public: bool = True  # False: terbatas/tertutup or private in CKAN (never in the table)
 
     def row(self) -> dict[str, Any]:
         """One row of the score table (column names of `skor-kualitas-data`)."""
@@ -193,6 +209,7 @@ def rescore_dataset(
         score=score,
         computed_at=now,
         updated=changed and update,
+        public=is_public(contract, package),
     )
 
 
@@ -203,8 +220,14 @@ def rescore_datasets(
     workdir: Path,
     now: datetime.datetime,
     progress: Progress | None = None,
+    include_private: bool = False,
 ) -> list[DatasetScore]:
-    """Rescore every contract's published dataset (unpublished ones are left out)."""
+    """Rescore every contract's published dataset (unpublished ones are left out).
+
+    Private datasets (terbatas/tertutup, or private in CKAN) are scored and their score stored
+    on the dataset itself, but they are left out of the returned list (the rows of the public
+    table `skor-kualitas-data`) unless `include_private`.
+    """
     say = progress or (lambda _message: None)
     scores = []
     for contract in contracts:
@@ -214,6 +237,9 @@ def rescore_datasets(
             continue
         mark = " (diperbarui)" if scored.updated else ""
         say(f"[{contract.id}] skor {scored.score.total} ({scored.score.grade}){mark}")
+        if not scored.public and not include_private:
+            say(f"[{contract.id}] tidak publik; tidak dimasukkan ke tabel skor")
+            continue
         scores.append(scored)
     return scores
 

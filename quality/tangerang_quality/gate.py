@@ -7,7 +7,9 @@ metadata, else counted as a spreadsheet does (header row 1, first data row 2). F
 expectations with `meta.severity == "error"` block; `warning` ones publish with a flag.
 
 Privacy: raw values never leave the gate. Messages, the returned GX result and Data Docs carry
-values passed through `pii.mask_text` (identifiers shown as `3671********0001`).
+values passed through `mask_value`: numbers are turned into text, detected personal data is
+masked (`3671********0001`), and then `pii.redact` masks every remaining run of 8+ digits (at
+most the first and last 4 kept) and every e-mail address.
 """
 
 from __future__ import annotations
@@ -29,7 +31,14 @@ import pyarrow as pa
 from tangerang_hub.contracts import Contract
 from tangerang_hub.problems import Problem
 from tangerang_quality.data_docs import escape_strings, write_page
-from tangerang_quality.pii import header_kind, mask_date, mask_text, scan_text
+from tangerang_quality.pii import (
+    header_kind,
+    mask_date,
+    mask_text,
+    redact,
+    scan_number,
+    scan_text,
+)
 from tangerang_quality.suite import build_suite, expectation_parameters
 
 MAX_PROBLEMS_PER_EXPECTATION = 50
@@ -85,14 +94,37 @@ def to_dataframe(table: pa.Table) -> pd.DataFrame:
 
 
 def mask_value(value: Any, check: str | None = None) -> Any:
-    """A value safe to show: personal data masked. `check == "pii"` masks even undetected text."""
-    if value is None or isinstance(value, bool | int | float):
+    """A value safe to show: personal data masked. `check == "pii"` masks even undetected text.
+
+    Numbers are read as text (a NIK stored as an integer is still a NIK); a number is returned
+    unchanged only when nothing in it needed masking. Every result also goes through
+    `pii.redact`: any run of 8+ digits keeps at most its first and last 4, e-mails are masked.
+    """
+    if value is None or isinstance(value, bool):
         return value
-    text = str(value)
+    if isinstance(value, dict):
+        return {k: mask_value(v, check) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_value(v, check) for v in value]
+    text = _number_text(value) if isinstance(value, int | float) else str(value)
     if check == "pii":
         matches = scan_text(text)
-        return mask_text(text, matches) if matches else mask_date(text)[:4] + "***"
-    return mask_text(text)
+        if not matches and (number := scan_number(value)) is not None:
+            masked = number.masked
+        else:
+            masked = mask_text(text, matches) if matches else mask_date(text)[:4] + "***"
+    else:
+        masked = mask_text(text)
+    masked = redact(masked)
+    if isinstance(value, int | float) and masked == text:
+        return value
+    return masked
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, float) and value == value and value.is_integer() and abs(value) < 1e17:
+        return str(int(value))
+    return str(value)
 
 
 def _sanitize_result(result: dict[str, Any], check: str | None) -> None:
@@ -104,6 +136,9 @@ def _sanitize_result(result: dict[str, Any], check: str | None) -> None:
         for item in counts:
             if isinstance(item, dict) and "value" in item:
                 item["value"] = mask_value(item["value"], check)
+    for key in ("observed_value", "details"):
+        if result.get(key) is not None:
+            result[key] = mask_value(result[key])
     result.pop("unexpected_rows", None)  # whole rows: may hold personal data in other columns
 
 
@@ -125,6 +160,13 @@ def mask_table(table: pa.Table, contract: Contract) -> pa.Table:
                 for v in column.to_pylist()
             ]
             out = out.set_column(idx, out.field(idx), pa.array(masked, type=column.type))
+        elif pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+            # A typed number cannot hold a mask: a NIK/KK stored as a number becomes null.
+            kept = [
+                None if scan_number(v, column_kind=kind) is not None else v
+                for v in column.to_pylist()
+            ]
+            out = out.set_column(idx, out.field(idx), pa.array(kept, type=column.type))
         elif kind == "dob":  # a typed birth date cannot hold a mask: drop the values
             out = out.set_column(idx, out.field(idx), pa.nulls(len(column), type=column.type))
     return out
@@ -153,7 +195,9 @@ def _describe(check: str, etype: str, kwargs: dict[str, Any]) -> str:
     if check == "type":
         return "value has the wrong type"
     if check == "formula":
-        return "text starts with = + - or @ (spreadsheet formula injection)"
+        return "text is a spreadsheet formula (formula injection)"
+    if check == "formula_sign":
+        return "text starts with + or - (published; the CSV writer defuses it with a quote)"
     if check == "pii":
         return "personal data"
     return etype
@@ -162,6 +206,9 @@ def _describe(check: str, etype: str, kwargs: dict[str, Any]) -> str:
 def _pii_detail(value: Any, kwargs: dict[str, Any]) -> str:
     if kwargs.get("every_value_is") == "dob":
         return "date of birth beside a name"
+    if kwargs.get("numeric"):
+        number = scan_number(value, column_kind=kwargs.get("header_kind"))
+        return number.kind if number is not None else "personal data"
     kinds = sorted({m.kind for m in scan_text(str(value), column_kind=kwargs.get("header_kind"))})
     return ", ".join(kinds) or "personal data"
 
@@ -198,7 +245,7 @@ def _result_problems(
     result = res.get("result", {}) or {}
     exc = (res.get("exception_info") or {}).get("exception_message")
     if exc and (res.get("exception_info") or {}).get("raised_exception"):
-        yield Problem(file, None, column, f"{etype} could not run: {exc}", etype)
+        yield Problem(file, None, column, f"{etype} could not run: {redact(str(exc))}", etype)
         return
     what = _describe(check or "", etype, kwargs)
     indexes = result.get("unexpected_index_list")

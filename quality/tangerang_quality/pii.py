@@ -195,10 +195,22 @@ def is_name_column(name: str) -> bool:
 
 # -- text scanning ----------------------------------------------------------------------------
 
-_SEP = r"[ .\-]"
-# Exactly 16 (or 15) digits with at most one separator between digits, not part of a longer run.
-_RUN16 = re.compile(rf"(?<!\d)(?<!\d{_SEP})(?:\d{_SEP}?){{15}}\d(?!\d)(?!{_SEP}\d)")
-_RUN15 = re.compile(rf"(?<!\d)(?<!\d{_SEP})(?:\d{_SEP}?){{14}}\d(?!\d)(?!{_SEP}\d)")
+# Between the digits of one identifier: one space, or `.`/`-` with optional spaces around it
+# (text is normalised first: non-breaking spaces become spaces, whitespace runs one space).
+_SEP = r"(?: ?[.\-] ?| )"
+# Exactly 16 (or 15) digits joined by separators, not part of a longer run.
+# (Python lookbehinds are fixed-width: one per separator width.)
+_NOT_AFTER = r"(?<!\d)(?<!\d )(?<!\d[.\-])(?<!\d [.\-])(?<!\d[.\-] )(?<!\d [.\-] )"
+_RUN16 = re.compile(rf"{_NOT_AFTER}(?:\d{_SEP}?){{15}}\d(?!\d)(?!{_SEP}\d)")
+_RUN15 = re.compile(rf"{_NOT_AFTER}(?:\d{_SEP}?){{14}}\d(?!\d)(?!{_SEP}\d)")
+# Tried even when the greedy run above is rejected (a NIK followed by a phone number, `RT 05`
+# before it): a bare 16-digit token, and 4-4-4-4 / 6-6-4 groupings with one separator.
+_TOKEN16 = re.compile(r"(?<!\d)(?<!\d[.,])\d{16}(?!\d)(?![.,]\d)")
+_GROUPED16 = re.compile(
+    r"(?=(?<!\d)(?P<g>\d{4}(?P<s>[ .\-]+)\d{4}(?P=s)\d{4}(?P=s)\d{4}"
+    r"|\d{6}(?P<t>[ .\-]+)\d{6}(?P=t)\d{4})(?!\d))"
+)
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 _NPWP_LAYOUT = re.compile(r"(?<!\d)\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?!\d)")
 _PHONE = re.compile(
     r"(?<![\d+])(?:\+62|62|0)[ .\-]?\(?8\d{1,2}\)?(?:[ .\-]?\d){6,10}(?!\d)(?![ .\-]\d)"
@@ -223,6 +235,29 @@ _DOB = re.compile(
 )
 
 
+def normalise_spaces(text: str) -> tuple[str, list[int], list[int]]:
+    """`text` with every whitespace run (non-breaking spaces included) as one space, and for
+    each character of the result its start and end offsets in `text`."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _SPACES.finditer(text):
+        for i in range(pos, m.start()):
+            out.append(text[i])
+            starts.append(i)
+            ends.append(i + 1)
+        out.append(" ")
+        starts.append(m.start())
+        ends.append(m.end())
+        pos = m.end()
+    for i in range(pos, len(text)):
+        out.append(text[i])
+        starts.append(i)
+        ends.append(i + 1)
+    return "".join(out), starts, ends
+
+
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
@@ -241,29 +276,49 @@ def scan_text(
     kinds: Sequence[str] = KINDS,
     column_kind: str | None = None,
 ) -> list[Match]:
-    """Every personal-data hit in one text value. `column_kind` is the header's kind, if any."""
-    found: list[Match] = []
+    """Every personal-data hit in one text value. `column_kind` is the header's kind, if any.
+
+    Spans are offsets in `text`; scanning runs on the text with whitespace normalised.
+    """
     if not text:
-        return found
+        return []
+    norm, starts, ends = normalise_spaces(text)
+    hits = _scan_normalised(norm, kinds=kinds, column_kind=column_kind)
+    return [
+        Match(m.kind, starts[m.start], ends[m.end - 1], m.masked) for m in hits if m.end > m.start
+    ]
+
+
+def _scan_normalised(text: str, *, kinds: Sequence[str], column_kind: str | None) -> list[Match]:
+    found: list[Match] = []
 
     def add(kind: str, start: int, end: int, masked: str) -> None:
         if kind in kinds and not _overlaps(found, start, end):
             found.append(Match(kind, start, end, masked))
 
     suspicious = column_kind in ("nik", "kk", "npwp")
+
+    def sixteen(start: int, end: int) -> None:
+        run = text[start:end]
+        digits = _digits(run)
+        if _overlaps(found, start, end) or _is_money(text, start, run):
+            return
+        sex = nik_structure(digits, strict_region=not suspicious)
+        if sex:
+            near = text[max(0, start - 25) : start]
+            is_kk = sex == "male" and (column_kind == "kk" or bool(_KK_NEAR.search(near)))
+            add("kk" if is_kk else "nik", start, end, mask_digits(digits))
+        elif npwp_valid(digits) or (column_kind == "npwp" and digits.startswith("0")):
+            add("npwp", start, end, mask_digits(digits))
+
     for m in _NPWP_LAYOUT.finditer(text):
         add("npwp", m.start(), m.end(), mask_digits(_digits(m.group())))
     for m in _RUN16.finditer(text):
-        run, digits = m.group(), _digits(m.group())
-        if _is_money(text, m.start(), run):
-            continue
-        sex = nik_structure(digits, strict_region=not suspicious)
-        if sex:
-            near = text[max(0, m.start() - 25) : m.start()]
-            is_kk = sex == "male" and (column_kind == "kk" or bool(_KK_NEAR.search(near)))
-            add("kk" if is_kk else "nik", m.start(), m.end(), mask_digits(digits))
-        elif npwp_valid(digits) or (column_kind == "npwp" and digits.startswith("0")):
-            add("npwp", m.start(), m.end(), mask_digits(digits))
+        sixteen(m.start(), m.end())
+    for m in _TOKEN16.finditer(text):
+        sixteen(m.start(), m.end())
+    for m in _GROUPED16.finditer(text):
+        sixteen(m.start("g"), m.end("g"))
     for m in _RUN15.finditer(text):
         digits = _digits(m.group())
         if not _is_money(text, m.start(), m.group()) and (
@@ -278,6 +333,51 @@ def scan_text(
     for m in _DOB.finditer(text):
         add("dob", m.start("date"), m.end("date"), mask_date(m.group("date")))
     return sorted(found, key=lambda x: x.start)
+
+
+def scan_number(value: object, *, column_kind: str | None = None) -> Match | None:
+    """The numeric rule for integer/number columns: a NIK or KK stored as a number.
+
+    A value is personal data only when it is a whole number of exactly 16 digits that passes
+    the structural check with the strict region table (`nik_structure`: python-stdnum's
+    province+regency, real DDMMYY with +40 for women, serial not 0000). Totals that do not
+    parse as a NIK stay clean. A NIK-shaped male number in a column named like a KK is `kk`.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if value != value or not value.is_integer():
+            return None
+        value = int(value)
+    if isinstance(value, int):
+        digits = str(abs(value))
+    elif isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+        digits = value.strip().lstrip("+-")
+    else:
+        try:  # numpy and Decimal integers
+            digits = str(abs(int(value)))  # type: ignore[call-overload]
+            if float(value) != int(value):  # type: ignore[arg-type]
+                return None
+        except (TypeError, ValueError, OverflowError):
+            return None
+    sex = nik_structure(digits, strict_region=True)
+    if sex is None:
+        return None
+    kind = "kk" if sex == "male" and column_kind == "kk" else "nik"
+    return Match(kind, 0, len(digits), mask_digits(digits))
+
+
+# Any run of 8+ digits (optional space/dot/dash between them) in text shown to people.
+_LONG_DIGITS = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){7,}(?!\d)")
+
+
+def redact(text: str) -> str:
+    """Defence in depth for messages, results and reports: detected personal data masked, then
+    every remaining run of 8+ digits keeps at most its first and last 4 digits, and every
+    e-mail address is masked."""
+    out = mask_text(text)
+    out = _LONG_DIGITS.sub(lambda m: mask_digits(_digits(m.group())), out)
+    return _EMAIL.sub(lambda m: mask_email(m.group()), out)
 
 
 def mask_text(text: str, matches: Sequence[Match] | None = None) -> str:

@@ -34,6 +34,10 @@ GX_SEVERITY = {ERROR: "critical", WARNING: "warning"}
 THRESHOLD_CHECKS = ("required", "enum", "pattern", "range", "reference", "bbox")
 # Never downgraded: personal data and formula injection always block.
 ALWAYS_ERROR = ("pii", "formula")
+# Text starting with + or - that is not a formula (`- Tidak ada data`): always a warning.
+ALWAYS_WARNING = ("formula_sign",)
+# Numeric contract types that get the numeric personal-data rule (a NIK/KK stored as a number).
+NUMERIC_PII_TYPES = ("integer", "number")
 
 # Python types GX's type-list check accepts for each contract type. The gate hands GX an
 # object-dtype frame of Python values (see gate.to_dataframe), so these are Python type names.
@@ -71,6 +75,8 @@ def expectation_parameters(contract: Contract) -> dict[str, float]:
 def _severity(contract: Contract, check: str) -> str:
     if check in ALWAYS_ERROR:
         return ERROR
+    if check in ALWAYS_WARNING:
+        return WARNING
     configured = (contract.quality.get("severity", {}) or {}).get(check, ERROR)
     if configured not in (ERROR, WARNING):
         raise SuiteError(f"{contract.id}: quality.severity.{check} must be error or warning")
@@ -176,9 +182,14 @@ def _field_expectations(contract: Contract, field: Field, has_name: bool) -> lis
             column=col, header_kind=kind, every_value_is="dob" if beside_name_dob else None
         )
         out.append(_tag(pii, ERROR, "pii"))
+    elif field.pii_allowed_reason is None and field.type in NUMERIC_PII_TYPES:
+        pii = tqe.ExpectColumnValuesToNotContainPii(column=col, header_kind=kind, numeric=True)
+        out.append(_tag(pii, ERROR, "pii"))
     if field.type == "string":
         formula = tqe.ExpectColumnValuesToNotBeFormulaInjection(column=col)
         out.append(_tag(formula, ERROR, "formula"))
+        sign = tqe.ExpectColumnValuesToNotBeFormulaInjection(column=col, mode="sign")
+        out.append(_tag(sign, WARNING, "formula_sign"))
     return out
 
 

@@ -56,3 +56,21 @@ def test_dag_test_publishes_fasyankes_into_ckan_with_datastore_rows(dagbag, monk
     assert found["count"] == 1
     runs = anonymous_client().call("tangerang_run_report_list", package_id="fasyankes")
     assert runs, "the report task recorded the run in the catalog"
+
+
+def test_a_broken_contract_fails_alone_and_says_why(tmp_path, monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
+
+    from tangerang_hub.contracts import contracts_dir
+
+    for contract in contracts_dir().glob("*.yaml"):
+        (tmp_path / contract.name).write_text(contract.read_text(encoding="utf-8"))
+    (tmp_path / "rusak.yaml").write_text("id: rusak\ntitle: [tidak, lengkap\n", encoding="utf-8")
+    monkeypatch.setenv("HUB_CONTRACTS_DIR", str(tmp_path))
+
+    bag = DagBag(dag_folder=str(DAGS / "contract_dags.py"))
+
+    assert bag.import_errors == {}
+    assert "hub_fasyankes" in bag.dag_ids
+    broken = bag.get_dag("hub_kontrak_rusak_rusak")
+    assert "rusak.yaml" in broken.doc_md

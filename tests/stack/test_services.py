@@ -48,10 +48,10 @@ def children(pid: int) -> list[int]:
 def test_start_writes_a_pid_file_and_stop_ends_the_process_group(services):
     service = sleeper(services)
     services.start(service)
-    pid = int((services.RUN / "sleeper.pid").read_text())
+    pid = int((services.RUN / "sleeper.pid").read_text().split()[0])
     assert alive(pid)
     services.start(service)  # idempotent: the running process is kept
-    assert int((services.RUN / "sleeper.pid").read_text()) == pid
+    assert int((services.RUN / "sleeper.pid").read_text().split()[0]) == pid
 
     kids: list[int] = []
     for _ in range(50):
@@ -92,3 +92,19 @@ def test_a_service_that_dies_at_start_reports_its_log(services):
         services.start(broken)
     assert "broken exited during start-up" in str(caught.value)
     assert "boom" in str(caught.value)
+
+
+def test_a_recycled_pid_is_never_signalled(services):
+    # The pid file names a live process, but not the one it recorded (as after a
+    # reboot): it must be treated as stale and left alone.
+    stranger = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    try:
+        services.RUN.mkdir(parents=True)
+        (services.RUN / "redis.pid").write_text(f"{stranger.pid} 1\n")
+
+        assert services.running_pid("redis") is None
+        services.stop("redis")
+        assert alive(stranger.pid)
+    finally:
+        stranger.kill()
+        stranger.wait()

@@ -126,7 +126,7 @@ def test_bad_wilayah_is_quarantined(contract, catalog: FakeCatalog, tmp_path: Pa
     assert [(p.row, p.column) for p in report.problems] == [(4, "Kecamatan")]
     folder = tmp_path / "quarantine" / "fasyankes" / "bad"
     assert report.quarantine_path == folder
-    assert (folder / bad.name).read_bytes() == bad.read_bytes()
+    assert (folder / "raw" / bad.name).read_bytes() == bad.read_bytes()
     saved = json.loads((folder / "report.json").read_text(encoding="utf-8"))
     assert saved["status"] == "rejected"
     assert saved["problems"][0]["row"] == 4

@@ -1,3 +1,5 @@
+import pytest
+
 from tangerang_hub.problems import Problem
 
 
@@ -29,3 +31,26 @@ def test_to_dict_round_trip() -> None:
 def test_is_frozen_and_hashable() -> None:
     problem = Problem("a.csv", 2, "x", "bad")
     assert len({problem, Problem("a.csv", 2, "x", "bad")}) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "hidden", "shown"),
+    [
+        ("nilai 3671014502900001 bukan bilangan bulat", "3671014502900001", "3671********0001"),
+        ("isi: NIK 3671 0145 0290 0001", "0145 0290", "3671********0001"),
+        ("telepon 0812-3456-7890 di kolom alamat", "3456", "0812****7890"),
+        ("kontak budi.santoso@example.go.id", "budi.santoso", "b***@example.go.id"),
+    ],
+)
+def test_messages_never_carry_identifiers(message, hidden, shown):
+    problem = Problem("f.csv", 2, "c", message)
+    assert hidden not in problem.message
+    assert shown in problem.message
+    assert hidden not in str(problem) and hidden not in problem.to_dict()["message"]
+
+
+def test_public_reference_codes_and_small_numbers_stay_readable():
+    problem = Problem(
+        "f.csv", 3, "kelurahan", "kode 36.71.01.1001 bukan di kecamatan 36.71.02; 1.234"
+    )
+    assert problem.message == "kode 36.71.01.1001 bukan di kecamatan 36.71.02; 1.234"

@@ -9,6 +9,7 @@ import pytest
 from ckan_site import anonymous_client, bot_client, contract_copy
 
 from tangerang_hub import pipeline
+from tangerang_hub.ckan_client import CkanError
 from tangerang_hub.contracts import Field
 from tangerang_hub.publish import RESOURCES, SAMPLE_TAG
 
@@ -252,3 +253,19 @@ def test_allowed_personal_data_is_published_masked(tmp_path):
     assert not any("3456" in p for p in phones)
     staged_csv = tmp_path / "staging" / contract.id / f"{report.sha256}.csv"
     assert "3456" not in staged_csv.read_text(encoding="utf-8")  # what was uploaded
+
+
+def test_contract_access_change_applies_even_when_data_is_unchanged(tmp_path):
+    contract = contract_copy("fasyankes")
+    assert run(contract, FASYANKES_CSV, tmp_path, "run-open").status == "published"
+    closed = replace(contract, access="tertutup", title=contract.title + " (tertutup)")
+
+    report = run(closed, FASYANKES_CSV, tmp_path, "run-closed")
+
+    assert report.status == "unchanged"
+    package = bot_client().call("package_show", id=contract.id)
+    assert package["private"] is True
+    assert package["title"].endswith("(tertutup)")
+    with pytest.raises(CkanError) as caught:
+        anonymous_client().call("package_show", id=contract.id)
+    assert caught.value.status == 403

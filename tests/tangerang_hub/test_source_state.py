@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ckan_site import anonymous_client, bot_client, contract_copy
+from ckan_site import bot_client, contract_copy
 
 from tangerang_hub import pipeline
 
@@ -13,7 +13,7 @@ def run(contract, workdir, run_id):
     return pipeline.run(contract, client=bot_client(), workdir=workdir, run_id=run_id)
 
 
-def test_unchanged_source_is_not_downloaded_again_and_a_lost_dataset_is_rebuilt(tmp_path):
+def test_unchanged_source_is_not_downloaded_again_and_a_takedown_is_respected(tmp_path):
     contract = contract_copy("fasyankes")  # http_csv from the sample agency server
 
     first = run(contract, tmp_path, "run-1")
@@ -26,11 +26,12 @@ def test_unchanged_source_is_not_downloaded_again_and_a_lost_dataset_is_rebuilt(
     assert "not modified" in second.message
     assert second.rows is None, "nothing was downloaded or normalized"
 
-    # A steward deleted the dataset in the catalog: the saved validators must not
-    # keep the hub from publishing it again.
+    # A steward took the dataset down in the catalog: the hub fetches in full again
+    # (the saved validators no longer apply) but does not resurrect it.
     bot_client().call("package_delete", id=contract.id)
     third = run(contract, tmp_path, "run-3")
-    assert third.status == "published", third.message
-    package = anonymous_client().call("package_show", id=contract.id)
-    assert package["state"] == "active"
-    assert package["sha256"] == first.sha256
+    assert third.status == "failed"
+    assert "deleted in the catalog" in third.message
+    assert third.rows == first.rows, "the source was downloaded again, not skipped"
+    package = bot_client().call("package_show", id=contract.id)
+    assert package["state"] == "deleted"

@@ -55,3 +55,69 @@ def test_score_rows_pass_normalize_and_the_gate(tmp_path: Path) -> None:
     # the same rows give the same staged data: a re-run of the same interval is unchanged
     again = pipeline.normalize_step(contract, raw, workdir=tmp_path, run_id="s2")
     assert again["sha256"] == staged["sha256"]
+
+
+# -- private datasets stay out of the public score table --------------------------------------
+
+
+class FakeCkan:
+    def __init__(self, packages: dict[str, dict]) -> None:
+        self.packages = packages
+        self.revised: list[str] = []
+
+    def show_or_none(self, action: str, **kwargs):
+        return self.packages.get(kwargs["id"])
+
+    def call(self, action: str, *args, **kwargs):
+        if action == "tangerang_run_report_list":
+            return []
+        if action == "package_revise":
+            self.revised.append(args[0]["match"]["id"])
+            return {}
+        raise AssertionError(action)
+
+
+def _package(dataset_id: str, *, private: bool = False, klasifikasi: str = "terbuka") -> dict:
+    return {
+        "id": dataset_id,
+        "state": "active",
+        "sha256": "ab" * 32,
+        "private": private,
+        "klasifikasi_akses": klasifikasi,
+        "title": dataset_id,
+        "resources": [{"format": "CSV"}],
+        "organization": {"name": "dinkes"},
+    }
+
+
+def test_private_datasets_are_scored_but_left_out_of_the_table(make_contract, tmp_path) -> None:
+    from dataclasses import replace
+
+    from tangerang_hub.contracts import Field
+
+    fields = [Field("jumlah", "integer", "Jumlah")]
+    open_c = replace(make_contract(fields), id="terbuka-1", access="terbuka")
+    closed_c = replace(make_contract(fields), id="tertutup-1", access="tertutup")
+    limited_c = replace(make_contract(fields), id="terbatas-1", access="terbatas")
+    ckan_private = replace(make_contract(fields), id="privat-1", access="terbuka")
+    client = FakeCkan(
+        {
+            "terbuka-1": _package("terbuka-1"),
+            "tertutup-1": _package("tertutup-1", private=True, klasifikasi="tertutup"),
+            "terbatas-1": _package("terbatas-1"),
+            "privat-1": _package("privat-1", private=True),
+        }
+    )
+    contracts = [open_c, closed_c, limited_c, ckan_private]
+    scores = catalog_score.rescore_datasets(client, contracts, workdir=tmp_path, now=NOW)
+    assert [s.dataset_id for s in scores] == ["terbuka-1"]
+    assert sorted(client.revised) == ["privat-1", "terbatas-1", "terbuka-1", "tertutup-1"]
+    everything = catalog_score.rescore_datasets(
+        client, contracts, workdir=tmp_path, now=NOW, include_private=True
+    )
+    assert {s.dataset_id: s.public for s in everything} == {
+        "terbuka-1": True,
+        "tertutup-1": False,
+        "terbatas-1": False,
+        "privat-1": False,
+    }

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tangerang_quality.formula import defuse, is_formula_injection
+from tangerang_quality.formula import defuse, is_formula_injection, starts_with_sign
 
 
 @pytest.mark.parametrize(
@@ -13,15 +13,41 @@ from tangerang_quality.formula import defuse, is_formula_injection
         "-2+3+cmd|' /C calc'!A0",
         "@SUM(A1:A2)",
         " \t=A1",
-        "--",
         "-2+3",
         "-6.17,106.63+A1",
-        "+62 812",
+        "-SUM(A1:A3)",
+        "+A1",
+        "-Sheet1!B2",
+        "+$C$3",
+        "+cmd|' /C calc'!A0",
+        "-2*3",
+        "+A1&B1",
+        "@nama",
     ],
 )
 def test_formulas(value: str) -> None:
     assert is_formula_injection(value)
+    assert not starts_with_sign(value)
     assert defuse(value) == "'" + value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "- Tidak ada data",
+        "+62 21 5523456",
+        "+62 812",
+        "--",
+        "-- catatan --",
+        "- Jl. Raya Serpong - Cipondoh",
+        "- Rusak berat (3 unit)",
+        "-Kondisi baik/rusak ringan",
+    ],
+)
+def test_leading_sign_text_is_a_warning_not_a_formula(value: str) -> None:
+    assert not is_formula_injection(value)
+    assert starts_with_sign(value)
+    assert defuse(value) == "'" + value  # the CSV writer still defuses it
 
 
 @pytest.mark.parametrize(
@@ -44,3 +70,9 @@ def test_formulas(value: str) -> None:
 )
 def test_not_formulas(value: object) -> None:
     assert not is_formula_injection(value)
+
+
+@pytest.mark.parametrize("value", ["-12", "-6.17,106.63", "-", "abc", "Cipondoh"])
+def test_numbers_and_plain_text_are_neither(value: str) -> None:
+    assert not starts_with_sign(value)
+    assert defuse(value) == value

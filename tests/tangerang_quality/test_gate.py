@@ -166,3 +166,80 @@ def test_compound_primary_key(make_contract) -> None:
     keys = [p for p in result.blocking if p.expectation == "expect_compound_columns_to_be_unique"]
     assert [p.row for p in keys] == [2, 3]
     assert "kecamatan='36.71.01'" in keys[0].message
+
+
+# -- review fixes ---------------------------------------------------------------------------
+
+NIK = "3671014502900001"
+
+
+def test_integer_column_of_niks_blocks_with_masked_values(make_contract, tmp_path: Path) -> None:
+    fields = [*FIELDS, Field("id_penerima", "integer", "ID penerima")]
+    ids = pa.array([int(NIK), 3671015708850002, None], pa.int64())
+    result = run_gate(table(id_penerima=ids), make_contract(fields), data_docs_dir=tmp_path)
+    assert not result.success
+    pii = [p for p in result.blocking if p.column == "id_penerima"]
+    assert [(p.row, p.message) for p in pii] == [
+        (2, "nik: 3671********0001"),
+        (3, "nik: 3671********0002"),
+    ]
+    text = json.dumps(result.gx_result, default=str)
+    text += "".join(p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.html"))
+    assert NIK not in text and "3671015708850002" not in text
+
+
+def test_integer_column_of_sixteen_digit_totals_passes(make_contract) -> None:
+    fields = [*FIELDS, Field("anggaran", "integer", "Anggaran (Rp)")]
+    totals = pa.array([1234567890123456, 3671010001000100, 9_000_000_000_000_000], pa.int64())
+    result = run_gate(table(anggaran=totals), make_contract(fields))
+    assert result.success, [str(p) for p in result.blocking]
+
+
+def test_numbers_in_messages_results_and_docs_are_masked(make_contract, tmp_path: Path) -> None:
+    fields = [
+        *FIELDS,
+        Field("id_penerima", "integer", "ID", unique=True),
+        Field("kode_unit", "string", "Kode unit", enum=("A", "B")),
+    ]
+    ids = pa.array([int(NIK), int(NIK), 1234567890123456], pa.int64())
+    units = ["A", "kontak budi@example.go.id ref 9876 5432 1098", "B"]
+    result = run_gate(
+        table(id_penerima=ids, kode_unit=units), make_contract(fields), data_docs_dir=tmp_path
+    )
+    messages = " ".join(p.message for p in result.blocking)
+    assert "value is not unique: '3671********0001'" in messages
+    shown = messages + json.dumps(result.gx_result, default=str)
+    shown += "".join(p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.html"))
+    for raw in (NIK, "budi@example.go.id", "9876 5432 1098", "5432"):
+        assert raw not in shown, raw
+    assert "b***@example.go.id" in messages
+
+
+def test_mask_value_turns_numbers_into_masked_text() -> None:
+    from tangerang_quality.gate import mask_value
+
+    assert mask_value(int(NIK)) == "3671********0001"
+    assert mask_value(float(NIK)) == "3671********0001"
+    assert mask_value(1234567890123456) == "1234********3456"
+    assert mask_value(int(NIK), "pii") == "3671********0001"
+    assert mask_value(42) == 42 and mask_value(-6.17) == -6.17  # nothing to hide
+    assert mask_value({"id": int(NIK)}) == {"id": "3671********0001"}
+
+
+def test_leading_sign_text_warns_and_real_formula_blocks(make_contract) -> None:
+    notes = ["- Tidak ada data", "+62 21 5523456", None]
+    warned = run_gate(table(keterangan=notes), make_contract(FIELDS))
+    assert warned.success and warned.flagged
+    assert [(p.row, p.column) for p in warned.warnings] == [(2, "keterangan"), (3, "keterangan")]
+    blocked = run_gate(table(keterangan=["=1+1", "-SUM(A1:A3)", None]), make_contract(FIELDS))
+    assert not blocked.success
+    assert [p.row for p in blocked.blocking] == [2, 3]
+
+
+def test_mask_table_drops_niks_from_an_allowed_integer_column(make_contract) -> None:
+    fields = [*FIELDS, Field("nik", "integer", "NIK", pii_allowed_reason="izin tertulis")]
+    c = make_contract(fields)
+    t = table(nik=pa.array([int(NIK), 12, None], pa.int64()))
+    masked = mask_table(t, c)
+    assert masked.column("nik").to_pylist() == [None, 12, None]
+    assert masked.schema == t.schema

@@ -178,3 +178,70 @@ def test_birth_date_column_beside_name_column() -> None:
 def test_leading_zero_is_not_a_number() -> None:
     assert not is_numeric_column(["081234567890"])
     assert mask_digits("081234567890") == "0812****7890"
+
+
+# -- review fixes: detector misses, the numeric rule, redaction --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"NIK {NIK_F} 081234567890",  # a separator and a digit after the NIK
+        f"{NIK_F} 2 anak",
+        "3671\u00a00145\u00a00290\u00a00001",  # non-breaking spaces
+        "3671  0145  0290  0001",  # double spaces
+        "3671 - 0145 - 0290 - 0001",
+        f"RT 05 {NIK_F}",  # digits before the NIK
+        "RT 05 3671 0145 0290 0001",
+        "367101 450290 0001",
+        f"nama\u00a0 budi {NIK_F}\u00a0x",
+    ],
+)
+def test_nik_found_beside_other_digits_and_odd_spacing(text: str) -> None:
+    matches = scan_text(text)
+    assert "nik" in [m.kind for m in matches]
+    masked = mask_text(text, matches)
+    assert "3671********0001" in masked
+    assert "0145" not in masked.replace(" ", "").replace("\u00a0", "").replace("-", "")
+
+
+def test_nik_and_phone_in_one_value_are_both_masked() -> None:
+    text = f"NIK {NIK_F} 081234567890"
+    assert mask_text(text) == "NIK 3671********0001 0812****7890"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rp 3671014502900001",
+        "3671014502900001.5",
+        "36.71.01.1001 36.71.01.1002 36.71.01.1003",
+        "3671010001 3671010002",
+        "1.234.567.890.123.456 dan 2.345.678.901.234.567",
+        "total 1234567890123456 rupiah",
+    ],
+)
+def test_widened_search_keeps_codes_and_totals_clean(text: str) -> None:
+    assert [m.kind for m in scan_text(text) if m.kind in ("nik", "kk")] == []
+
+
+def test_scan_number_is_the_structural_rule() -> None:
+    from tangerang_quality.pii import scan_number
+
+    hit = scan_number(int(NIK_F))
+    assert hit is not None and hit.kind == "nik" and hit.masked == "3671********0001"
+    assert scan_number(float(NIK_F)) is not None
+    kk = scan_number(int(NIK_M), column_kind="kk")
+    assert kk is not None and kk.kind == "kk"
+    for total in (1234567890123456, 3671010001000100, 9971014502900001, 123, -5, 2.5, None, True):
+        assert scan_number(total) is None, total
+
+
+def test_redact_masks_long_digit_runs_and_emails() -> None:
+    from tangerang_quality.pii import redact
+
+    out = redact("ref 1234567890123456, id 1234 5678 9012, budi@example.go.id, kode 1234567")
+    assert "1234567890123456" not in out and "1234********3456" in out
+    assert "5678" not in out
+    assert "budi@" not in out and "b***@example.go.id" in out
+    assert "1234567" in out  # shorter than 8 digits: kept

@@ -33,12 +33,21 @@ def test_suite_follows_the_contract(make_contract) -> None:
         "expect_column_values_to_be_wilayah_code",
         "expect_column_values_to_not_contain_pii",
         "expect_column_values_to_not_be_formula_injection",
+        "expect_column_values_to_not_be_formula_injection",
     ]
     assert "expect_column_values_to_be_between" in cols["tahun"]
     assert {"expect_column_values_to_be_in_set", "expect_column_values_to_match_regex"} <= set(
         cols["jenis"]
     )
-    assert "expect_column_values_to_not_contain_pii" not in cols["jumlah"]  # numbers: totals
+    # numbers get the numeric rule (a 16-digit NIK/KK that parses as one), not the text scan
+    jumlah_pii = [
+        e
+        for e in suite.expectations
+        if getattr(e, "column", None) == "jumlah"
+        and e.expectation_type == "expect_column_values_to_not_contain_pii"
+    ]
+    assert len(jumlah_pii) == 1 and jumlah_pii[0].numeric is True
+    assert jumlah_pii[0].meta == {"severity": "error", "check": "pii"}
     assert "expect_column_values_to_be_kota_tangerang_latitude" in cols["lat"]
     assert "expect_column_values_to_not_contain_pii" not in cols["nik_pengelola"]
     assert cols[None] == ["expect_compound_columns_to_be_unique"]
@@ -89,3 +98,15 @@ def test_bad_quality_section(make_contract, quality) -> None:
     with pytest.raises(SuiteError):
         build_suite(c)
         expectation_parameters(c)
+
+
+def test_formula_blocks_and_leading_sign_text_warns(make_contract) -> None:
+    quality = {"severity": {"formula": "warning", "formula_sign": "error"}}
+    suite = build_suite(make_contract(FIELDS, quality=quality))
+    checks = {
+        (e.column, e.meta["check"]): (e.meta["severity"], getattr(e, "mode", None))
+        for e in suite.expectations
+        if e.expectation_type == "expect_column_values_to_not_be_formula_injection"
+    }
+    assert checks[("jenis", "formula")] == ("error", None)
+    assert checks[("jenis", "formula_sign")] == ("warning", "sign")

@@ -11,21 +11,34 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     column_condition_partial,
 )
 
-from tangerang_quality.formula import is_formula_injection
+from tangerang_quality.formula import is_formula_injection, starts_with_sign
+
+FORMULA, SIGN = "formula", "sign"
 
 
 class ColumnValuesNotFormulaInjection(ColumnMapMetricProvider):
     condition_metric_name = "column_values.tangerang_no_formula"
+    condition_value_keys = ("mode",)
 
     @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column, **kwargs):
-        return column.map(lambda v: not is_formula_injection(v))
+    def _pandas(cls, column, mode=None, **kwargs):
+        test = starts_with_sign if mode == SIGN else is_formula_injection
+        return column.map(lambda v: not test(v))
 
 
 class ExpectColumnValuesToNotBeFormulaInjection(ColumnMapExpectation):
-    """Expect no text value starting with `=`, `+`, `-` or `@` unless it is a number."""
+    """Expect no text value a spreadsheet would run as a formula.
+
+    Args:
+        column: the text column.
+        mode: `formula` (default): `=`/`@` or a `+`/`-` formula (function call, cell
+            reference, operator expression); `sign`: other text starting with `+`/`-`
+            (`- Tidak ada data`), meant for a warning-severity expectation.
+    """
+
+    mode: str | None = None
 
     map_metric = "column_values.tangerang_no_formula"
-    success_keys = ("mostly",)
+    success_keys = ("mode", "mostly")
     args_keys = ("column",)
     library_metadata: ClassVar[dict] = {"tags": ["security", "tangerang"], "contributors": []}
