@@ -31,7 +31,13 @@ class Credentials:
         return tuple(v for v in values if v)
 
     def client_kwargs(self) -> dict[str, Any]:
-        return {"headers": self.headers, "auth": self.basic, "redact": self.secrets}
+        """`HttpClient` arguments; the client sends them only to the connection's origin."""
+        return {
+            "headers": self.headers,
+            "auth": self.basic,
+            "redact": self.secrets,
+            "query": self.query,
+        }
 
 
 def _secret_header(name: str) -> bool:

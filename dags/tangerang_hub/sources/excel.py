@@ -6,7 +6,9 @@
   sheet               sheet name or 0-based index (first sheet)
   header_row, header_rows, columns, names, total_pattern, footnote_pattern
                       table detection overrides, see `excel_table.read_table`
-  max_bytes (20 MB), max_sheets (20), max_uncompressed (100 MB)
+  max_bytes (20 MB), max_sheets (20), max_uncompressed (100 MB),
+  max_rows (200 000), max_columns (200), max_cells (5 000 000)
+                      caps checked while the sheet is read lazily; see `read_sheet_rows`
   archive_dir         where originals are kept as ``<sha256>-<name>``
                       (default ``$HUB_INBOX_ARCHIVE`` or ``<repo>/var/inbox-archive``)
 The file is parsed by openpyxl in read-only mode with defusedxml guarding the XML.
@@ -33,6 +35,11 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 MB = 1024 * 1024
+DEFAULT_MAX_SHEETS = 20
+DEFAULT_MAX_UNCOMPRESSED = 100 * MB
+DEFAULT_MAX_ROWS = 200_000
+DEFAULT_MAX_COLUMNS = 200
+DEFAULT_MAX_CELLS = 5_000_000
 
 
 def check_workbook_limits(
@@ -54,7 +61,21 @@ def check_workbook_limits(
         raise SourceError(f"{name} has {len(sheets)} sheets, over the limit of {max_sheets}")
 
 
-def read_rows(content: bytes, name: str, sheet: str | int | None) -> list[tuple[Any, ...]]:
+def read_rows(
+    content: bytes,
+    name: str,
+    sheet: str | int | None,
+    *,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> list[list[Any]]:
+    """The sheet's rows, read lazily under caps on rows, columns and cells.
+
+    openpyxl's read-only mode trusts the file's ``<dimension ref=...>`` and pads every
+    row to it, so a few KB can claim ``A1:XFD1048576``; the dimensions are reset first
+    and every row is trimmed of trailing empty cells.
+    """
     import openpyxl
     from openpyxl import xml as openpyxl_xml
 
@@ -76,10 +97,66 @@ def read_rows(content: bytes, name: str, sheet: str | int | None) -> list[tuple[
     except (IndexError, KeyError):
         workbook.close()
         raise SourceError(f"{name} has no sheet {sheet!r}; sheets: {workbook.sheetnames}") from None
+    where = f"{name}, sheet {worksheet.title!r}"
     try:
-        return list(worksheet.iter_rows(values_only=True))
+        if hasattr(worksheet, "reset_dimensions"):
+            worksheet.reset_dimensions()
+        rows: list[list[Any]] = []
+        cells = 0
+        for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if number > max_rows:
+                raise SourceError(f"{where}: more than {max_rows} rows, over the limit")
+            values = list(row)
+            while values and _empty(values[-1]):
+                values.pop()
+            if len(values) > max_columns:
+                raise SourceError(
+                    f"{where}: row {number} has {len(values)} columns, "
+                    f"over the limit of {max_columns}"
+                )
+            cells += len(values)
+            if cells > max_cells:
+                raise SourceError(f"{where}: more than {max_cells} cells, over the limit")
+            rows.append(values)
+        return rows
+    except SourceError:
+        raise
+    except Exception as exc:  # a broken sheet part surfaces only while iterating
+        raise SourceError(f"{where} cannot be read: {exc}") from None
     finally:
         workbook.close()
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_sheet_rows(
+    content: bytes,
+    filename: str,
+    sheet: str | int | None = None,
+    *,
+    max_sheets: int = DEFAULT_MAX_SHEETS,
+    max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> list[list[Any]]:
+    """Every safety check, then the capped rows: the one way to read an untrusted .xlsx.
+
+    Zip-bomb and sheet-count limits (`check_workbook_limits`), defusedxml required, and
+    lazy reading under row/column/cell caps; any violation is a `SourceError` naming
+    the file (and the sheet).
+    """
+    check_workbook_limits(content, filename, max_sheets, max_uncompressed)
+    return read_rows(
+        content,
+        filename,
+        sheet,
+        max_rows=max_rows,
+        max_columns=max_columns,
+        max_cells=max_cells,
+    )
 
 
 def archive(content: bytes, name: str, directory: Path) -> tuple[str, Path]:
@@ -129,13 +206,16 @@ class ExcelHook(SourceHook):
             )
         if Path(name).suffix.lower() not in EXCEL_SUFFIXES:
             raise SourceError(f"{name}: only .xlsx, .xlsm and .csv files are read from the inbox")
-        check_workbook_limits(
+        rows = read_sheet_rows(
             content,
             name,
-            int(self.param("max_sheets", 20)),
-            int(self.param("max_uncompressed", 100 * MB)),
+            self.param("sheet"),
+            max_sheets=int(self.param("max_sheets", DEFAULT_MAX_SHEETS)),
+            max_uncompressed=int(self.param("max_uncompressed", DEFAULT_MAX_UNCOMPRESSED)),
+            max_rows=int(self.param("max_rows", DEFAULT_MAX_ROWS)),
+            max_columns=int(self.param("max_columns", DEFAULT_MAX_COLUMNS)),
+            max_cells=int(self.param("max_cells", DEFAULT_MAX_CELLS)),
         )
-        rows = read_rows(content, name, self.param("sheet"))
         try:
             table = read_table(
                 rows,
@@ -207,7 +287,7 @@ class ExcelHook(SourceHook):
             self.params, conn.base_url, max_bytes=max_bytes, **creds.client_kwargs()
         )
         url = client.url(self.param("url") or self.param("path", required=True))
-        response = client.get(url, params=creds.query or None, state=state)
+        response = client.get(url, state=state)
         if response.not_modified:
             return None
         name = self.param("filename") or posixpath.basename(urlsplit(url).path) or "inbox.xlsx"

@@ -3,19 +3,24 @@
 Timeouts, bounded retries with exponential backoff on 429/5xx honouring ``Retry-After``,
 a User-Agent naming the hub, conditional requests from caller-held state, a byte cap on
 downloads, and truncated or invalid JSON turned into a clear `SourceError`.
+
+Credentials (connection headers, basic auth, query keys) go only to the connection's
+origin (scheme, host and port of its base URL). Redirects are followed by hand, a bounded
+number of times, and lose every credential once they leave that origin.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 
@@ -26,6 +31,30 @@ LOG = logging.getLogger(__name__)
 USER_AGENT = f"tangerang-open-data-hub/{__version__} (+https://data.tangerangkota.go.id)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+MAX_REDIRECTS = 10
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_URL_QUERY = re.compile(r"(https?://[^\s?#'\"<>]*)\?[^\s#'\"<>]*")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of `url`, the default port made explicit."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
+
+
+def without_query_keys(url: str, keys: set[str] | frozenset[str]) -> str:
+    """`url` with the query parameters named in `keys` removed."""
+    parts = urlsplit(url)
+    if not keys or not parts.query:
+        return url
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in keys]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 class HttpStatusError(SourceError):
@@ -97,6 +126,7 @@ class HttpClient:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         redact: tuple[str, ...] = (),
+        query: Mapping[str, str] | None = None,
     ):
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""
         self.timeout = timeout
@@ -105,12 +135,15 @@ class HttpClient:
         self.max_wait = max_wait
         self.max_bytes = max_bytes
         self.sleep = sleep
-        self.redact = tuple(r for r in redact if r)
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
-        self.session.headers.update(headers or {})
-        if auth:
-            self.session.auth = auth
+        # Kept off the session: sent only to the connection's own origin (see `_once`).
+        self.headers = dict(headers or {})
+        self.auth = auth
+        self.query = {str(k): str(v) for k, v in (query or {}).items()}
+        secrets = [*redact, *self.query.values(), *(auth[1:] if auth else ())]
+        self.redact = tuple(dict.fromkeys(r for r in secrets if r))
+        self.origin = origin(self.base_url) if self.base_url else None
 
     def url(self, path_or_url: str) -> str:
         if path_or_url.startswith(("http://", "https://")):
@@ -136,10 +169,28 @@ class HttpClient:
             raise
 
     def clean(self, text: str) -> str:
-        """`text` with every secret (API key in a path or query) masked."""
-        for secret in self.redact:
-            text = text.replace(secret, "***")
-        return text
+        """`text` with every secret masked (raw or URL-encoded) and URL queries dropped."""
+        forms = {
+            form
+            for secret in self.redact
+            for form in (secret, quote(secret, safe=""), quote(secret), quote_plus(secret))
+        }
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, "***")
+        return _URL_QUERY.sub(r"\1", text)
+
+    def trusted(self, url: str, start: str | None = None) -> bool:
+        """Whether `url` may receive the connection's credentials.
+
+        The connection's origin is its base URL's; without a base URL it is `start`'s
+        (the URL a request began with).
+        """
+        expected = self.origin or (origin(start) if start else None)
+        return expected is not None and origin(url) == expected
+
+    def public_url(self, url: str) -> str:
+        """`url` without the credential query keys, fit for provenance records."""
+        return without_query_keys(url, frozenset(self.query))
 
     def _get(
         self,
@@ -194,34 +245,61 @@ class HttpClient:
     def _once(
         self, url: str, params: Mapping[str, Any] | None, headers: dict[str, str]
     ) -> Response:
-        with self.session.get(
-            url, params=params, headers=headers, timeout=self.timeout, stream=True
-        ) as raw:
-            declared = raw.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > self.max_bytes:
-                raise SourceError(
-                    f"{raw.url} is {declared} bytes, over the cap of {self.max_bytes}", url=url
-                )
-            chunks: list[bytes] = []
-            size = 0
-            try:
-                for chunk in raw.iter_content(chunk_size=65536):
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise SourceError(
-                            f"{raw.url} exceeds the cap of {self.max_bytes} bytes; aborted",
-                            url=url,
-                        )
-                    chunks.append(chunk)
-            except requests.exceptions.ChunkedEncodingError as exc:
-                raise SourceError(
-                    f"body from {raw.url} was cut short after {size} bytes: {exc}", url=url
-                ) from None
-            except requests.exceptions.ContentDecodingError as exc:
-                raise SourceError(
-                    f"body from {raw.url} cannot be decoded: {exc}", url=url
-                ) from None
-            return Response(raw.url, raw.status_code, b"".join(chunks), dict(raw.headers))
+        current = url
+        current_params: dict[str, Any] = dict(params or {})
+        secret_keys = frozenset(self.query)
+        for _ in range(MAX_REDIRECTS + 1):
+            if self.trusted(current, url):
+                sent_headers = {**self.headers, **headers}
+                sent_params = {**current_params, **self.query}
+                target, auth = without_query_keys(current, secret_keys), self.auth
+            else:
+                sent_headers = dict(headers)
+                sent_params = {k: v for k, v in current_params.items() if k not in secret_keys}
+                target, auth = without_query_keys(current, secret_keys), None
+            raw = self.session.get(
+                target,
+                params=sent_params or None,
+                headers=sent_headers,
+                auth=auth,
+                timeout=self.timeout,
+                stream=True,
+                allow_redirects=False,
+            )
+            location = raw.headers.get("Location")
+            if raw.status_code in REDIRECT_STATUSES and location:
+                raw.close()
+                current = urljoin(raw.url, location)
+                current_params = {}
+                continue
+            with raw:
+                return self._read(raw, url)
+        raise SourceError(f"{url} redirects more than {MAX_REDIRECTS} times", url=url)
+
+    def _read(self, raw: requests.Response, url: str) -> Response:
+        shown = self.public_url(raw.url)
+        declared = raw.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            raise SourceError(
+                f"{shown} is {declared} bytes, over the cap of {self.max_bytes}", url=url
+            )
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in raw.iter_content(chunk_size=65536):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise SourceError(
+                        f"{shown} exceeds the cap of {self.max_bytes} bytes; aborted", url=url
+                    )
+                chunks.append(chunk)
+        except requests.exceptions.ChunkedEncodingError as exc:
+            raise SourceError(
+                f"body from {shown} was cut short after {size} bytes: {exc}", url=url
+            ) from None
+        except requests.exceptions.ContentDecodingError as exc:
+            raise SourceError(f"body from {shown} cannot be decoded: {exc}", url=url) from None
+        return Response(shown, raw.status_code, b"".join(chunks), dict(raw.headers))
 
     def _checked(self, response: Response) -> Response:
         if response.status < 400 or response.status == 304:

@@ -30,8 +30,8 @@ class HttpCsvHook(SourceHook):
         client = self.get_conn()
         url = client.url(target)
         filename = self.param("filename") or posixpath.basename(urlsplit(url).path) or "data.csv"
-        creds = credentials(self.connection, self.param("auth"))
-        query = {**(self.param("query") or {}), **creds.query}
+        # The client adds the connection's query key itself, and only on its own origin.
+        query = dict(self.param("query") or {})
         response = client.get(url, params=query or None, state=state)
         media_type = self.param("media_type") or response.media_type
         if response.not_modified:
@@ -43,5 +43,5 @@ class HttpCsvHook(SourceHook):
             media_type=media_type,
             etag=response.etag,
             last_modified=response.last_modified,
-            source_url=response.url,
+            source_url=client.public_url(response.url),
         )

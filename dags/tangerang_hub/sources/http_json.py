@@ -24,7 +24,7 @@ from typing import Any
 
 from tangerang_hub.sources.auth import credentials
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook, unchanged
-from tangerang_hub.sources.http import HttpClient, Response, client_for
+from tangerang_hub.sources.http import HttpClient, Response, client_for, origin
 from tangerang_hub.sources.records import at_path, find_records, shape
 
 STYLES = ("none", "page", "offset", "next", "cursor")
@@ -42,19 +42,19 @@ class HttpJsonHook(SourceHook):
 
     def fetch(self, *, state: Mapping[str, Any] | None = None, since: Any = None) -> RawBatch:
         client = self.get_conn()
-        creds = credentials(self.connection, self.param("auth"))
         url = client.url(self.param("url") or self.param("path", required=True))
         paging: Mapping[str, Any] = self.param("pagination") or {}
         style = paging.get("style", "none")
         if style not in STYLES:
             raise SourceError(f"{self.hook_name}: pagination.style must be one of {STYLES}")
-        query = {**(self.param("query") or {}), **creds.query}
+        # The client adds the connection's query key itself, and only on its own origin.
+        query = dict(self.param("query") or {})
         records: list[dict[str, Any]] = []
         first: Response | None = None
         pages = 0
         # Only an unpaginated resource can be validated by one conditional request.
         conditional = state if style == "none" else None
-        pages_iter = self._pages(client, url, query, creds.query, style, paging, conditional)
+        pages_iter = self._pages(client, url, query, style, paging, conditional)
         for response, page in pages_iter:
             first = first or response
             if response.not_modified:
@@ -81,7 +81,6 @@ class HttpJsonHook(SourceHook):
         client: HttpClient,
         url: str,
         query: dict[str, Any],
-        auth_query: dict[str, str],
         style: str,
         paging: Mapping[str, Any],
         state: Mapping[str, Any] | None,
@@ -133,7 +132,14 @@ class HttpJsonHook(SourceHook):
                 if not link:
                     return
                 next_url = client.url(str(link))
-                query = dict(auth_query)  # the next link carries its own query
+                if origin(next_url) != origin(url):
+                    # A paginated API does not move hosts: a link elsewhere is refused
+                    # rather than followed (with or without the credentials).
+                    raise SourceError(
+                        f"{self.hook_name}: next link {client.clean(next_url)} leaves "
+                        f"{client.clean(url)}'s origin; refusing to follow it"
+                    )
+                query = {}  # the next link carries its own query
                 if next_url in seen:
                     raise SourceError(f"{client.clean(next_url)} links to itself: paging loops")
                 seen.add(next_url)

@@ -1,0 +1,95 @@
+"""Untrusted workbooks are read lazily under caps: a few KB cannot claim a million rows."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tangerang_hub.sources.base import SourceError
+from tangerang_hub.sources.excel import ExcelHook, read_rows, read_sheet_rows
+
+
+def workbook(
+    dimension: str | None = None, stray: str | None = None, rows: list[list[object]] | None = None
+) -> bytes:
+    """A small workbook whose sheet XML claims `dimension` and holds a `stray` cell."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    for row in rows or [["kecamatan", "jumlah"], ["36.71.01", 1]]:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = data.decode()
+                if dimension:
+                    xml = re.sub(
+                        r'<dimension ref="[^"]*" ?/>', f'<dimension ref="{dimension}"/>', xml
+                    )
+                if stray:
+                    number = re.sub(r"[A-Z]+", "", stray)
+                    cell = f'<c r="{stray}" t="inlineStr"><is><t>x</t></is></c>'
+                    xml = xml.replace("</sheetData>", f'<row r="{number}">{cell}</row></sheetData>')
+                data = xml.encode()
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_claimed_dimension_does_not_pad_rows() -> None:
+    content = workbook(dimension="A1:XFD3")
+    rows = read_sheet_rows(content, "lebar.xlsx")
+    assert rows == [["kecamatan", "jumlah"], ["36.71.01", 1]]
+
+
+def test_the_million_row_bomb_is_refused_quickly() -> None:
+    content = workbook(dimension="A1:XFD1048576", stray="A1048576")
+    assert len(content) < 10_000
+    with pytest.raises(SourceError, match=r"bom\.xlsx, sheet 'Data': more than 200000 rows"):
+        read_sheet_rows(content, "bom.xlsx")
+
+
+def test_row_column_and_cell_caps_name_file_and_sheet() -> None:
+    content = workbook(rows=[[1, 2, 3, 4, 5]] * 10)
+    with pytest.raises(SourceError, match=r"f\.xlsx, sheet 'Data': more than 5 rows"):
+        read_rows(content, "f.xlsx", None, max_rows=5)
+    with pytest.raises(SourceError, match=r"f\.xlsx, sheet 'Data': row 1 has 5 columns"):
+        read_rows(content, "f.xlsx", None, max_columns=4)
+    with pytest.raises(SourceError, match=r"f\.xlsx, sheet 'Data': more than 20 cells"):
+        read_rows(content, "f.xlsx", None, max_cells=20)
+    assert len(read_rows(content, "f.xlsx", "Data", max_rows=10, max_columns=5)) == 10
+
+
+def test_a_far_away_stray_cell_is_over_the_column_cap() -> None:
+    content = workbook(stray="XFD3")
+    with pytest.raises(SourceError, match="row 3 has 16384 columns, over the limit of 200"):
+        read_sheet_rows(content, "f.xlsx")
+
+
+def test_trailing_empty_cells_are_trimmed() -> None:
+    content = workbook(rows=[["a", "b", None, " "], ["1", None, "", None]])
+    assert read_sheet_rows(content, "f.xlsx") == [["a", "b"], ["1"]]
+
+
+def test_read_sheet_rows_checks_the_archive_first() -> None:
+    content = workbook()
+    with pytest.raises(SourceError, match="unpacks to"):
+        read_sheet_rows(content, "f.xlsx", max_uncompressed=1000)
+    with pytest.raises(SourceError, match="not a valid .xlsx"):
+        read_sheet_rows(b"not a zip", "f.xlsx")
+
+
+def test_hook_params_set_the_caps(tmp_path: Path) -> None:
+    (tmp_path / "besar.xlsx").write_bytes(workbook(rows=[["a", "b"]] + [[1, 2]] * 20))
+    params = {"folder": str(tmp_path), "archive_dir": str(tmp_path / "arc"), "max_rows": 10}
+    with pytest.raises(SourceError, match=r"besar\.xlsx, sheet 'Data': more than 10 rows"):
+        ExcelHook(None, params).fetch()
