@@ -2,17 +2,24 @@
 
 Rules (documented for stewards in schemas/README.md):
 
-* Text: decoded as UTF-8 (with or without BOM), else Windows-1252; anything else fails.
+* Text: decoded as UTF-8 (with or without BOM). Windows-1252 only when the bytes hold no valid
+  UTF-8 multi-byte sequence at all; a file mixing both is refused naming the byte offset/line.
   The delimiter is `;`, `,` or tab, whichever the header line uses most.
 * Headers match field names ignoring case, spaces, `_` and `-`; the field title is also accepted.
 * Every value is trimmed; an empty value is null.
-* `string`: kept as text, never through a number, so `0012` and 16-digit NIK/NIB survive.
+* A CSV row with fewer cells than the header is a problem (a truncated file); a blank row is
+  skipped. An XLSX sheet has no row length: a missing cell there is an empty cell.
+* `string`: kept as text, never through a number, so `0012` and 16-digit NIK/NIB survive. A
+  `format: id` value that arrives as a number (JSON/Excel) is a problem, except an integer of at
+  most 15 digits that satisfies the field's `pattern` (if any).
 * `integer`: `1234`, `1.234.567` (Indonesian thousands), `1,234,567`, `1234.0`. A single dot
   followed by exactly three digits (`1.234`) is a thousands separator.
 * `number`: `1234.5`, `1.234.567,89`, `1,234,567.89`, `-6,1789` (decimal comma). When both `.`
-  and `,` appear the last one is the decimal mark; a single `.` is always a decimal point, so
-  `1.234` is one point two three four (write `1.234,0` or `1234` for one thousand two hundred...).
-  Several `.` are thousands separators (`1.234.567`).
+  and `,` appear the last one is the decimal mark. Several `.` are thousands separators
+  (`1.234.567`). A single `.` followed by exactly three digits (`10.234`) is ambiguous; the
+  column decides: another value with a decimal comma (`6,5`, `1.234,5`) or several dots
+  (`1.234.567`) -> dots are thousands; another value with a `.` followed by other than three
+  digits (`2.25`) -> the dot is a decimal point. Undecided or contradictory -> a problem.
 * `date`: `2024-08-17`, `17/08/2024`, `17-08-2024`, `17 Agustus 2024`, `17 Agt 2024`,
   `Sabtu, 17 Agustus 2024`; numeric dates are always day first. A contract `format`
   (`%m/%d/%Y`) replaces the guessing.
@@ -107,12 +114,44 @@ def row_numbers(table: pa.Table) -> list[int] | None:
 # --------------------------------------------------------------------------- reading
 
 
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
 def decode(content: bytes, filename: str) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    """UTF-8 (BOM optional); Windows-1252 only for bytes with no UTF-8 multi-byte sequence.
+
+    One stray byte in an otherwise UTF-8 file must not turn every accented letter into
+    mojibake, so a mixed file is refused naming where the bad byte is.
+    """
+    bom = content.startswith(b"\xef\xbb\xbf")
+    body = content[3:] if bom else content
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = exc.start + (3 if bom else 0)
+    if bom or _UTF8_MULTIBYTE.search(content):
+        line = content[:bad].count(b"\n") + 1
+        raise NormalizeError(
+            [
+                Problem(
+                    filename,
+                    line,
+                    None,
+                    f"the file is UTF-8 but byte {bad} (line {line}) is not valid UTF-8 "
+                    f"(0x{content[bad]:02x}); the file mixes encodings - save it again as "
+                    "CSV UTF-8",
+                    expectation="encoding",
+                )
+            ]
+        )
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
     raise NormalizeError(
         [
             Problem(
@@ -184,28 +223,58 @@ def _json_rows(content: bytes, filename: str) -> _Rows:
     return _records_rows(data)
 
 
+MB = 1024 * 1024
+# Limits for .xlsx content arriving outside the Excel inbox (http_csv, --source-file); the
+# sheet is read by `sources.excel.read_sheet_rows` (zip bomb, sheet count, defusedxml,
+# <dimension> reset, row/column/cell caps); the file size is checked here first.
+XLSX_MAX_BYTES = 20 * MB
+XLSX_MAX_UNCOMPRESSED = 100 * MB
+XLSX_MAX_SHEETS = 20
+XLSX_MAX_ROWS = 200_000
+XLSX_MAX_COLUMNS = 200
+
+
+def _xlsx_problem(filename: str, message: str) -> NormalizeError:
+    return NormalizeError([Problem(filename, None, None, message, expectation="xlsx")])
+
+
 def _xlsx_rows(content: bytes, filename: str) -> _Rows:
     """First worksheet; rows numbered as Excel shows them."""
-    from openpyxl import load_workbook
+    from tangerang_hub.sources.base import SourceError
+    from tangerang_hub.sources.excel import read_sheet_rows
 
+    if len(content) > XLSX_MAX_BYTES:
+        raise _xlsx_problem(
+            filename, f"the XLSX file is {len(content)} bytes, over the limit of {XLSX_MAX_BYTES}"
+        )
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a bad file
-        raise NormalizeError(
-            [Problem(filename, None, None, f"not a readable XLSX file: {exc}")]
-        ) from exc
+        sheet_rows = read_sheet_rows(
+            content,
+            filename,
+            None,
+            max_sheets=XLSX_MAX_SHEETS,
+            max_uncompressed=XLSX_MAX_UNCOMPRESSED,
+            max_rows=XLSX_MAX_ROWS,
+            max_columns=XLSX_MAX_COLUMNS,
+        )
+    except SourceError as exc:
+        raise _xlsx_problem(filename, str(exc)) from None
     rows: list[tuple[int, list[Any]]] = []
     header: list[str] | None = None
     header_row: int | None = None
-    for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
-        if all(is_empty(v) for v in values):
+    for number, values in enumerate(sheet_rows, 1):
+        cells = list(values)
+        while cells and is_empty(cells[-1]):
+            cells.pop()
+        if not cells:
             continue
         if header is None:
-            header = ["" if v is None else str(v).strip() for v in values]
+            header = ["" if v is None else str(v).strip() for v in cells]
             header_row = number
         else:
-            rows.append((number, list(values)))
-    book.close()
+            # a cell absent from the sheet is an empty cell (no row length in XLSX)
+            cells += [None] * (len(header) - len(cells))
+            rows.append((number, cells))
     if header is None:
         raise NormalizeError([Problem(filename, None, None, "the worksheet is empty")])
     return _Rows(header, rows, header_row)
@@ -243,10 +312,50 @@ def column_key(name: str) -> str:
 _GROUPED_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _GROUPED_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+$")
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
+# `10.234` in a number column: ten thousand or ten point two? (`0.234` is never thousands)
+_AMBIGUOUS_DOT = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")
+# values that show the column's convention (matched without sign)
+_DOTS_ARE_THOUSANDS = re.compile(r"^\d+,\d+$|^\d{1,3}(\.\d{3})+,\d+$|^\d{1,3}(\.\d{3}){2,}$")
+_DOT_IS_DECIMAL = re.compile(r"^\d+\.\d+([eE][+-]?\d+)?$|^\d{1,3}(,\d{3})+\.\d+$")
+THOUSANDS, DECIMAL = "thousands", "decimal"
 
 
-def parse_decimal(text: str, *, integer: bool) -> Decimal:
-    """Parse a number written the Indonesian or the plain way; see the module docstring."""
+class AmbiguousNumber(ValueError):
+    """`10.234` in a number column whose other values do not say what the dot means."""
+
+
+def _unsigned(text: str) -> str:
+    s = text.strip().replace("\u2212", "-")
+    return s[1:].strip() if s[:1] in "+-" else s
+
+
+def dot_convention(values: Any) -> str | None:
+    """What a lone `.` + three digits means in a number column: THOUSANDS, DECIMAL or None.
+
+    None when no value settles it, or when values contradict each other.
+    """
+    thousands = decimal = False
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        s = _unsigned(value)
+        if _AMBIGUOUS_DOT.match(s):
+            continue
+        if _DOTS_ARE_THOUSANDS.match(s):
+            thousands = True
+        elif _DOT_IS_DECIMAL.match(s):
+            decimal = True
+    if thousands == decimal:
+        return None
+    return THOUSANDS if thousands else DECIMAL
+
+
+def parse_decimal(text: str, *, integer: bool, dots: str | None = None) -> Decimal:
+    """Parse a number written the Indonesian or the plain way; see the module docstring.
+
+    `dots` is the column's `dot_convention`; without it `10.234` in a number column raises
+    `AmbiguousNumber`.
+    """
     s = text.strip().replace("\u2212", "-")
     sign = ""
     if s[:1] in "+-":
@@ -273,8 +382,15 @@ def parse_decimal(text: str, *, integer: bool) -> Decimal:
             raise ValueError("not a number")
     elif has_dot:
         # several dots, or one dot + three digits in an integer column: thousands separators
-        if _GROUPED_DOTS.match(s) and (integer or s.count(".") >= 2):
+        if _GROUPED_DOTS.match(s) and (integer or s.count(".") >= 2 or dots == THOUSANDS):
             body = s.replace(".", "")
+        elif _AMBIGUOUS_DOT.match(s) and dots != DECIMAL:
+            raise AmbiguousNumber(
+                "ambiguous number: the '.' may be a thousands separator or a decimal point and "
+                "no other value in the column settles it; write it unambiguously "
+                "(10234 or 10.234,0 for ten thousand two hundred thirty-four, "
+                "10,234 for ten point two three four)"
+            )
         elif re.fullmatch(r"\d+\.\d+", s) or (not integer and _SCIENTIFIC.match(s)):
             body = s
         else:
@@ -306,12 +422,12 @@ def parse_integer(value: Any) -> int:
     return result
 
 
-def parse_number(value: Any) -> float:
+def parse_number(value: Any, dots: str | None = None) -> float:
     if isinstance(value, bool):
         raise ValueError("a true/false value is not a number")
     if isinstance(value, int | float):
         return float(value)
-    return float(parse_decimal(str(value), integer=False))
+    return float(parse_decimal(str(value), integer=False, dots=dots))
 
 
 MONTHS = {
@@ -423,7 +539,12 @@ def parse_year(value: Any) -> int:
 _SPREADSHEET_NUMBER = re.compile(r"^\d+(\.\d+)?[eE]\+\d+$")
 
 
+ID_MAX_DIGITS = 15  # float64 and Excel keep at most 15 significant digits
+
+
 def parse_string(value: Any, field: Field) -> str:
+    if field.format == "id" and isinstance(value, int | float) and not isinstance(value, bool):
+        _check_numeric_id(value, field)
     if isinstance(value, float):
         text = str(int(value)) if value.is_integer() else repr(value)
     elif isinstance(value, bool):
@@ -432,12 +553,31 @@ def parse_string(value: Any, field: Field) -> str:
         text = str(value).strip()
     if field.format == "id" and _SPREADSHEET_NUMBER.match(text):
         raise ValueError(
-            f"{text!r} looks like a code turned into a number by a spreadsheet; "
+            "looks like a code turned into a number by a spreadsheet (1.23E+15); "
             "format the column as text and export again"
         )
     if field.enum:
         text = _canonical_enum(text, field.enum)
     return text
+
+
+def _check_numeric_id(value: int | float, field: Field) -> None:
+    """A code sent as a JSON/Excel number may have lost leading zeros or digits.
+
+    Accepted only as an integer of at most 15 digits that satisfies the field's pattern (a
+    pattern such as `^[0-9]{7}$` tells that a short number lost its leading zeros).
+    """
+    ask = "send the code as text (a JSON string, an Excel text cell) so no digit is lost"
+    if isinstance(value, float):
+        raise ValueError(f"a code arrived as a decimal number, which loses digits; {ask}")
+    digits = str(abs(value))
+    if len(digits) > ID_MAX_DIGITS:
+        raise ValueError(f"a code of {len(digits)} digits arrived as a number; {ask}")
+    if field.pattern and not re.search(field.pattern, str(value)):
+        raise ValueError(
+            f"a code arrived as a number and does not match {field.pattern} "
+            f"(leading zeros lost?); {ask}"
+        )
 
 
 def _canonical_enum(text: str, allowed: tuple[str, ...]) -> str:
@@ -464,7 +604,24 @@ def normalize(batch: RawBatchLike, contract: Contract) -> pa.Table:
 
     values: dict[str, list[Any]] = {f.name: [] for f in contract.fields}
     kecamatan_field = next((f.name for f in contract.fields if f.reference == "kecamatan"), None)
+    dots = {
+        f.name: dot_convention(
+            raw[columns[f.name]] for _, raw in data.rows if columns[f.name] < len(raw)
+        )
+        for f in contract.fields
+        if f.type == "number" and f.name in columns
+    }
     for number, raw in data.rows:
+        if len(raw) < width and data.header_row is not None:
+            problems.append(
+                Problem(
+                    filename,
+                    number,
+                    None,
+                    f"row has {len(raw)} cells, header has {width} (a truncated or broken row)",
+                    expectation="row_width",
+                )
+            )
         if len(raw) > width and any(not is_empty(v) for v in raw[width:]):
             problems.append(
                 Problem(
@@ -481,7 +638,9 @@ def normalize(batch: RawBatchLike, contract: Contract) -> pa.Table:
             cell = raw[idx] if idx is not None and idx < len(raw) else None
             parent = row_values.get(kecamatan_field) if fld.reference == "kelurahan" else None
             try:
-                row_values[fld.name] = None if is_empty(cell) else convert(cell, fld, parent)
+                row_values[fld.name] = (
+                    None if is_empty(cell) else convert(cell, fld, parent, dots.get(fld.name))
+                )
             except ValueError as exc:
                 row_values[fld.name] = None
                 problems.append(
@@ -489,7 +648,7 @@ def normalize(batch: RawBatchLike, contract: Contract) -> pa.Table:
                         filename,
                         number,
                         header_of.get(fld.name, fld.name),
-                        _cell_message(cell, exc),
+                        _cell_message(cell, exc, fld),
                         expectation="reference" if fld.reference else f"type:{fld.type}",
                     )
                 )
@@ -510,7 +669,7 @@ def normalize(batch: RawBatchLike, contract: Contract) -> pa.Table:
     return table.replace_schema_metadata({ROW_NUMBERS_KEY: rows, FILE_KEY: filename})
 
 
-def convert(value: Any, field: Field, parent: str | None = None) -> Any:
+def convert(value: Any, field: Field, parent: str | None = None, dots: str | None = None) -> Any:
     """One non-empty cell to the Python value of the field's type, or ValueError (the reason)."""
     if isinstance(value, str):
         value = value.strip()
@@ -526,7 +685,7 @@ def convert(value: Any, field: Field, parent: str | None = None) -> Any:
         case "integer":
             return parse_integer(value)
         case "number":
-            return parse_number(value)
+            return parse_number(value, dots)
         case "boolean":
             return parse_boolean(value)
         case "date":
@@ -550,7 +709,7 @@ def _match_columns(
     for fld in contract.fields:
         hits = by_key.get(column_key(fld.name)) or by_key.get(column_key(fld.title)) or []
         if len(hits) > 1:
-            names = ", ".join(repr(data.header[i]) for i in hits)
+            names = ", ".join(preview(data.header[i]) for i in hits)
             problems.append(
                 Problem(
                     filename,
@@ -569,18 +728,72 @@ def _match_columns(
                     data.header_row,
                     fld.name,
                     f"required column {fld.name!r} ({fld.title}) is missing; "
-                    f"columns found: {', '.join(map(str, data.header)) or '(none)'}",
+                    f"columns found: {_show_header(data.header)}",
                     expectation="required_column",
                 )
             )
     return found
 
 
-def _cell_message(cell: Any, exc: Exception) -> str:
-    shown, reason = _show(cell), str(exc)
-    return reason if shown in reason else f"{shown}: {reason}"
+# --------------------------------------------------------------------------- messages
+# Problem messages go to the public run report: never echo a raw value that may be personal
+# data (NIK, phone, e-mail). A value is shown only as a short masked preview.
+
+PREVIEW_CHARS = 30
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LONG_DIGITS = re.compile(r"\d(?:[ -]?\d){5,}")  # 6+ digits, also written 3671 0145 ...
+MAX_HEADERS_SHOWN = 20
+
+EXPECTED = {
+    "string": "text",
+    "integer": "a whole number (1234 or 1.234.567)",
+    "number": "a number (1234,5 or 1.234,5 or 1234.5)",
+    "date": "a date (2024-08-17, 17/08/2024 or 17 Agustus 2024)",
+    "datetime": "a date-time (2024-08-17T13:45:00+07:00 or 17/08/2024 13:45)",
+    "boolean": "ya/tidak or true/false",
+    "year": "a four-digit year",
+}
 
 
-def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else repr(value.strip())
-    return text if len(text) <= 60 else text[:57] + "...'"
+def mask(text: str) -> str:
+    """E-mails become `***@***`; runs of 6+ digits keep only their first and last two."""
+
+    def digits(m: re.Match[str]) -> str:
+        run = re.sub(r"\D", "", m[0])
+        return run[:2] + "*" * (len(run) - 4) + run[-2:]
+
+    return _LONG_DIGITS.sub(digits, _EMAIL.sub("***@***", text))
+
+
+def preview(value: Any) -> str:
+    """A masked preview of a cell, at most PREVIEW_CHARS characters, quoted."""
+    text = " ".join(str(value).split())
+    text = mask(text)
+    if len(text) > PREVIEW_CHARS:
+        text = text[: PREVIEW_CHARS - 3] + "..."
+    return f"'{text}'"
+
+
+def _expected(field: Field) -> str:
+    if field.reference:
+        return f"a {field.reference} code or name of Kota Tangerang"
+    if field.type in ("date", "datetime") and field.format:
+        return f"a {field.type} in the format {field.format}"
+    if field.type == "string" and field.format == "id":
+        return "a code written as text"
+    return EXPECTED.get(field.type, field.type)
+
+
+def _cell_message(cell: Any, exc: Exception, field: Field) -> str:
+    reason = str(exc)
+    raw = str(cell).strip()
+    shown = preview(cell)
+    if raw:  # a reason quoting the value (reference lookups do) quotes the preview instead
+        reason = reason.replace(repr(raw), shown)
+    return f"expected {_expected(field)}, got {shown}: {mask(reason)}"
+
+
+def _show_header(header: Sequence[Any]) -> str:
+    cells = [preview(h) for h in header[:MAX_HEADERS_SHOWN] if not is_empty(h)]
+    more = len(header) - MAX_HEADERS_SHOWN
+    return (", ".join(cells) or "(none)") + (f" and {more} more" if more > 0 else "")

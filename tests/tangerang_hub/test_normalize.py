@@ -6,12 +6,18 @@ import pyarrow as pa
 import pytest
 import yaml
 
+from tangerang_hub import normalize as normalize_module
 from tangerang_hub.contracts import Field, load_contract
 from tangerang_hub.normalize import (
+    DECIMAL,
+    THOUSANDS,
+    AmbiguousNumber,
     NormalizeError,
     convert,
     decode,
     detect_delimiter,
+    dot_convention,
+    mask,
     normalize,
     parse_boolean,
     parse_date,
@@ -19,6 +25,7 @@ from tangerang_hub.normalize import (
     parse_integer,
     parse_number,
     parse_year,
+    preview,
     row_numbers,
 )
 from tangerang_hub.sources.base import RawBatch
@@ -116,7 +123,7 @@ def test_integer_rejected(text: Any) -> None:
     ("text", "expected"),
     [
         ("1234.5", 1234.5),
-        ("1.234", 1.234),  # a single dot is a decimal point in a number column
+        ("0.234", 0.234),  # a leading zero is never a thousands group
         ("1.234.567", 1234567.0),
         ("1.234.567,89", 1234567.89),
         ("1,234,567.89", 1234567.89),
@@ -266,8 +273,7 @@ def test_year_rejected(text: str) -> None:
         ("007", "007"),
         ("3671012345678901", "3671012345678901"),  # 16-digit NIK-like code survives as text
         ("  0012  ", "0012"),
-        (3671, "3671"),
-        (12.0, "12"),
+        (3671, "3671"),  # an integer of <= 15 digits with no pattern is accepted
     ],
 )
 def test_id_strings_keep_their_digits(value: Any, expected: str) -> None:
@@ -519,3 +525,237 @@ def reference_kecamatan() -> frozenset[str]:
     from tangerang_hub.reference import kecamatan_codes
 
     return kecamatan_codes()
+
+
+# --------------------------------------------------------------------------- review fixes
+
+NIK = "3671014502900001"
+
+
+def test_mask_and_preview() -> None:
+    assert mask(f"NIK {NIK} hp 0812-3456-7890") == "NIK 36************01 hp 08********90"
+    assert mask("mail budi.santoso@gmail.com now") == "mail ***@*** now"
+    assert mask("RW 003, 12345") == "RW 003, 12345"  # short numbers stay readable
+    shown = preview("x" * 100)
+    assert len(shown) <= 32 and shown.endswith("...'")  # 30 characters plus the quotes
+
+
+def test_cell_problems_never_echo_personal_data(contract) -> None:
+    text = HEADER + f"\n1;Benda;Benda;NIK {NIK} budi@contoh.id;1;2024-01-01;ya;2024;Negeri\n"
+    text += f"2;{NIK};Benda;1;1;2024-01-01;ya;2024;Negeri\n"
+    with pytest.raises(NormalizeError) as info:
+        normalize(csv_batch(text), contract)
+    messages = [p.message for p in info.value.problems]
+    assert len(messages) == 2
+    for message in messages:
+        assert NIK not in message and "budi@contoh.id" not in message
+        assert "36************01" in message
+    assert "expected a whole number" in messages[0]
+    assert "expected a kecamatan code or name" in messages[1]
+
+
+def test_missing_column_message_masks_the_header(contract) -> None:
+    text = f"{NIK};budi@contoh.id\n1;2\n"
+    with pytest.raises(NormalizeError) as info:
+        normalize(csv_batch(text), contract)
+    message = info.value.problems[0].message
+    assert "columns found" in message
+    assert NIK not in message and "budi@contoh.id" not in message
+    assert "'36************01'" in message and "'***@***'" in message
+
+
+def test_short_row_is_reported(contract) -> None:
+    text = HEADER + "\n1;Benda;Benda;1;1;2024-01-01;ya;2024;Negeri\n2;Benda"
+    with pytest.raises(NormalizeError) as info:
+        normalize(csv_batch(text), contract)
+    [problem] = info.value.problems
+    assert (problem.file, problem.row, problem.column) == ("uji.csv", 3, None)
+    assert problem.message.startswith("row has 2 cells, header has 9")
+
+
+def test_empty_short_row_is_skipped(contract) -> None:
+    text = HEADER + "\n1;Benda;Benda;1;1;2024-01-01;ya;2024;Negeri\n;;\n\n"
+    assert normalize(csv_batch(text), contract).num_rows == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "dots", "expected"),
+    [("10.234", THOUSANDS, 10234.0), ("10.234", DECIMAL, 10.234), ("-1.500", THOUSANDS, -1500.0)],
+)
+def test_number_with_column_convention(text: str, dots: str, expected: float) -> None:
+    assert parse_number(text, dots) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["10.234", "-1.500", "999.999"])
+def test_lone_dot_group_is_ambiguous_in_a_number_column(text: str) -> None:
+    with pytest.raises(AmbiguousNumber, match="ambiguous"):
+        parse_number(text)
+    assert parse_integer(text) == int(text.replace(".", ""))  # integer columns: thousands
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["10.234", "6,5"], THOUSANDS),
+        (["10.234", "1.234,5"], THOUSANDS),
+        (["10.234", "1.234.567"], THOUSANDS),
+        (["10.234", "2.25"], DECIMAL),
+        (["10.234", "1234.567"], DECIMAL),
+        (["10.234", "1,234,567.8"], DECIMAL),
+        (["10.234", "12", 3.5, None], None),
+        (["10.234", "6,5", "2.25"], None),  # contradictory
+    ],
+)
+def test_dot_convention(values: list[Any], expected: str | None) -> None:
+    assert dot_convention(values) == expected
+
+
+def test_number_column_settles_the_dot(contract) -> None:
+    def rasio(*values: str) -> str:
+        rows = [f"{i};Benda;Benda;1;{v};2024-01-01;ya;2024;Negeri" for i, v in enumerate(values)]
+        return "\n".join([HEADER, *rows])
+
+    table = normalize(csv_batch(rasio("10.234", "6,5")), contract)
+    assert table.column("rasio").to_pylist() == [10234.0, 6.5]
+    table = normalize(csv_batch(rasio("10.234", "2.25")), contract)
+    assert table.column("rasio").to_pylist() == [10.234, 2.25]
+    with pytest.raises(NormalizeError) as info:
+        normalize(csv_batch(rasio("12", "10.234")), contract)
+    [problem] = info.value.problems
+    assert (problem.row, problem.column) == (3, "rasio")
+    assert "ambiguous" in problem.message and "10234" in problem.message
+
+
+def test_records_number_strings_follow_the_same_rule(contract) -> None:
+    records = [{"kode": "01", "rasio": "10.234"}, {"kode": "02", "rasio": 7.5}]
+    batch = RawBatch(records=records, content=None, filename="a.json", media_type="")
+    with pytest.raises(NormalizeError, match="ambiguous"):
+        normalize(batch, contract)
+    records.append({"kode": "03", "rasio": "1,5"})
+    assert normalize(batch, contract).column("rasio").to_pylist() == [10234.0, 7.5, 1.5]
+
+
+def test_stray_byte_in_utf8_file_is_refused(contract) -> None:
+    content = (HEADER + "\n1;Benda;Benda;1;1;2024-01-01;ya;2024;Negeri – baru\n").encode()
+    content += b"2;Benda;Benda;1;1;2024-01-01;ya;2024;Caf\xe9\n"
+    with pytest.raises(NormalizeError) as info:
+        normalize(RawBatch(None, content, "campur.csv", "text/csv"), contract)
+    [problem] = info.value.problems
+    assert problem.file == "campur.csv" and problem.row == 3
+    bad = content.index(b"\xe9")
+    assert f"byte {bad} " in problem.message
+
+
+def test_stray_byte_after_bom_is_refused() -> None:
+    with pytest.raises(NormalizeError, match="byte 6 "):  # counted in the file, BOM included
+        decode(b"\xef\xbb\xbfab\n\xff", "x.csv")
+
+
+def test_pure_cp1252_still_decodes() -> None:
+    assert decode("Café – km²".encode("cp1252"), "x.csv") == "Café – km²"
+
+
+@pytest.mark.parametrize(
+    ("value", "kw"),
+    [
+        (12.0, {}),
+        (float(NIK), {}),
+        (int(NIK), {}),  # 16 digits
+        (12, {"pattern": "^[0-9]{4}$"}),  # leading zeros lost
+    ],
+)
+def test_id_arriving_as_a_number_is_a_problem(value: Any, kw: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="as text"):
+        convert(value, field("string", format="id", **kw))
+
+
+def test_id_integer_matching_its_pattern_is_accepted() -> None:
+    assert convert(1234, field("string", format="id", pattern="^[0-9]{4}$")) == "1234"
+
+
+def test_records_with_numeric_codes(contract) -> None:
+    records = [{"kode": 12}, {"kode": float(NIK)}]
+    batch = RawBatch(records=records, content=None, filename="a.json", media_type="")
+    with pytest.raises(NormalizeError) as info:
+        normalize(batch, contract)
+    [problem] = info.value.problems
+    assert (problem.row, problem.column) == (2, "kode") and NIK not in problem.message
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_batch(tmp_path: Path, rows: list[list[Any]], sheets: int = 1) -> RawBatch:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    for i in range(1, sheets):
+        book.create_sheet(f"s{i}")
+    path = tmp_path / "uji.xlsx"
+    book.save(path)
+    return RawBatch(None, path.read_bytes(), "uji.xlsx", XLSX_TYPE)
+
+
+XLSX_ROWS = [["Kode Unit", "Jumlah Penduduk"], ["0099", 1500], ["0100"]]
+
+
+def test_xlsx_missing_cells_are_empty(contract, tmp_path: Path) -> None:
+    table = normalize(xlsx_batch(tmp_path, XLSX_ROWS), contract)
+    assert table.column("jumlah").to_pylist() == [1500, None]
+
+
+def test_xlsx_over_20_mb_is_refused(contract) -> None:
+    batch = RawBatch(None, b"PK" + b"\0" * (20 * 1024 * 1024), "besar.xlsx", XLSX_TYPE)
+    with pytest.raises(NormalizeError, match="over the limit"):
+        normalize(batch, contract)
+
+
+def test_xlsx_with_too_many_sheets_is_refused(contract, tmp_path: Path) -> None:
+    with pytest.raises(NormalizeError, match="21 sheets"):
+        normalize(xlsx_batch(tmp_path, XLSX_ROWS, sheets=21), contract)
+
+
+def test_xlsx_zip_bomb_is_refused(contract, tmp_path, monkeypatch) -> None:
+    batch = xlsx_batch(tmp_path, XLSX_ROWS)
+    monkeypatch.setattr(normalize_module, "XLSX_MAX_UNCOMPRESSED", 1000)
+    with pytest.raises(NormalizeError, match="unpacks to"):
+        normalize(batch, contract)
+
+
+def test_xlsx_needs_defusedxml(contract, tmp_path, monkeypatch) -> None:
+    from openpyxl import xml as openpyxl_xml
+
+    batch = xlsx_batch(tmp_path, XLSX_ROWS)
+    monkeypatch.setattr(openpyxl_xml, "DEFUSEDXML", False)
+    with pytest.raises(NormalizeError, match="defusedxml"):
+        normalize(batch, contract)
+
+
+def test_xlsx_dimension_is_not_trusted(contract, tmp_path, monkeypatch) -> None:
+    # a forged <dimension ref="A1:XFD1048576"> would make read-only openpyxl pad every row
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    calls: list[object] = []
+    original = ReadOnlyWorksheet.reset_dimensions
+
+    def spy(self: ReadOnlyWorksheet) -> None:
+        calls.append(self)
+        original(self)
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "reset_dimensions", spy)
+    assert normalize(xlsx_batch(tmp_path, XLSX_ROWS), contract).num_rows == 2
+    assert len(calls) == 1
+
+
+def test_xlsx_row_cap(contract, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(normalize_module, "XLSX_MAX_ROWS", 2)
+    with pytest.raises(NormalizeError, match="more than 2 rows"):
+        normalize(xlsx_batch(tmp_path, XLSX_ROWS), contract)
+
+
+def test_xlsx_too_many_columns_is_refused(contract, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(normalize_module, "XLSX_MAX_COLUMNS", 3)
+    with pytest.raises(NormalizeError, match="over the limit of 3"):
+        normalize(xlsx_batch(tmp_path, [[*XLSX_ROWS[0], "a", "b", "c"]]), contract)
