@@ -86,6 +86,7 @@ services: install
 	    2>>var/log/db-init-$$site.log || { cat var/log/db-init-$$site.log; exit 1; }; \
 	done
 	$(SERVICES) render
+	$(SERVICES) reindex
 
 airflow-db: install
 	$(AIRFLOW_ENV); airflow db migrate >var/log/airflow-db-migrate.log 2>&1 \

@@ -477,6 +477,11 @@ def prepare_solr() -> None:
     shutil.copyfile(ROOT / "stack/solr/solr.xml", home / "solr.xml")
     for site in SITES.values():
         conf = home / site.solr_core / "conf"
+        if not (home / site.solr_core / "data").exists():
+            # A new, empty index beside a database that may already hold
+            # datasets (a reinstalled machine): `reindex` rebuilds it.
+            conf.mkdir(parents=True, exist_ok=True)
+            (home / site.solr_core / ".needs-reindex").touch()
         conf.mkdir(parents=True, exist_ok=True)
         for item in (ROOT / "stack/solr/conf").iterdir():
             shutil.copyfile(item, conf / item.name)
@@ -525,6 +530,21 @@ def datastore_permissions(site: Site) -> None:
         check=True,
     ).stdout
     psql(sql, db=site.datastore_db)
+
+
+def reindex() -> None:
+    """Rebuild each CKAN site's search index whose Solr core was created empty."""
+    for site in SITES.values():
+        marker = VAR / "solr" / site.solr_core / ".needs-reindex"
+        if not marker.exists():
+            continue
+        subprocess.run(
+            [str(CKAN_BIN / "ckan"), "-c", str(site.ini), "search-index", "rebuild"],
+            check=True,
+            capture_output=True,
+        )
+        marker.unlink()
+        print(f"  search index of {site.name} rebuilt from its database")
 
 
 def prepare() -> None:
@@ -588,6 +608,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("status")
     sub.add_parser("prepare")
     sub.add_parser("render", help="re-render the CKAN ini files only")
+    sub.add_parser("reindex", help="rebuild search indexes whose Solr core was created empty")
     sub.add_parser("env").add_argument("which", choices=["airflow", "airflow-test", "ckan"])
     args = parser.parse_args(argv)
     if args.command == "up":
@@ -598,6 +619,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd_status()
     elif args.command == "prepare":
         prepare()
+    elif args.command == "reindex":
+        reindex()
     elif args.command == "render":
         for site in SITES.values():
             render_ckan_ini(site)

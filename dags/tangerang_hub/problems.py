@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 # Problems end up in public run reports, logs and quarantine files, so whatever
-# a message quotes from the data is masked here, once for every stage: long
-# digit runs (NIK, KK, NPWP, phone numbers; separators allowed) keep their first
-# and last four digits, e-mail addresses keep one letter. Kemendagri codes
+# a message quotes from the data is masked here, once for every stage: runs of
+# 8+ digits (NIK, KK, NPWP, phone numbers; separators allowed) keep their first
+# and last four digits (two when short), e-mail addresses keep one letter. Kemendagri codes
 # (36.71.01.1001) are public reference codes and stay readable.
 _KEMENDAGRI = re.compile(r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$")
-_DIGIT_RUN = re.compile(r"\+?\d(?:[ .\-\u00a0]?\d){8,}")
+_DIGIT_RUN = re.compile(r"(?<!\d)\+?\d(?:[ .\-\u00a0]?\d){7,}(?!\d)")
 _EMAIL = re.compile(r"([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
 
 
@@ -21,7 +21,8 @@ def _mask_run(match: re.Match[str]) -> str:
     if _KEMENDAGRI.match(text):
         return text
     digits = re.sub(r"\D", "", text)
-    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+    keep = 4 if len(digits) >= 10 else 2
+    return digits[:keep] + "*" * (len(digits) - 2 * keep) + digits[-keep:]
 
 
 def mask_identifiers(text: str) -> str:

@@ -32,6 +32,8 @@ import phonenumbers
 from stdnum.id import nik as stdnum_nik
 from stdnum.id import npwp as stdnum_npwp
 
+from tangerang_hub.problems import mask_identifiers
+
 KINDS = ("nik", "kk", "npwp", "phone", "email", "dob")
 DIGIT_KINDS = ("nik", "kk", "npwp", "phone")
 
@@ -368,16 +370,13 @@ def scan_number(value: object, *, column_kind: str | None = None) -> Match | Non
 
 
 # Any run of 8+ digits (optional space/dot/dash between them) in text shown to people.
-_LONG_DIGITS = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){7,}(?!\d)")
 
 
 def redact(text: str) -> str:
     """Defence in depth for messages, results and reports: detected personal data masked, then
     every remaining run of 8+ digits keeps at most its first and last 4 digits, and every
     e-mail address is masked."""
-    out = mask_text(text)
-    out = _LONG_DIGITS.sub(lambda m: mask_digits(_digits(m.group())), out)
-    return _EMAIL.sub(lambda m: mask_email(m.group()), out)
+    return mask_identifiers(mask_text(text))
 
 
 def mask_text(text: str, matches: Sequence[Match] | None = None) -> str:
