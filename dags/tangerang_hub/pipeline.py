@@ -419,6 +419,18 @@ def default_workdir() -> Path:
     return Path(__file__).resolve().parents[2] / "var" / "hub"
 
 
+def record_publish(report: RunReport, result: dict[str, Any]) -> None:
+    """Copy what `publish_step` returned onto the run report."""
+    report.status = result["status"]
+    report.package_id = result["package_id"]
+    report.resource_ids = result["resource_ids"]
+    if result.get("quality"):
+        report.statistics = {**report.statistics, "quality": result["quality"]}
+    report.message = (
+        "published" if report.status == "published" else "data unchanged; nothing uploaded"
+    )
+
+
 def report_from_steps(
     contract: Contract, results: dict[str, Any], *, workdir: Path, run_id: str
 ) -> RunReport:
@@ -436,14 +448,7 @@ def report_from_steps(
     rejected = quarantine_dir(workdir, contract, run_id) / "report.json"
     report.data_docs_path = docs_page(workdir, contract, run_id)
     if published:
-        report.status = published["status"]
-        report.package_id = published["package_id"]
-        report.resource_ids = published["resource_ids"]
-        if published.get("quality"):
-            report.statistics = {**report.statistics, "quality": published["quality"]}
-        report.message = (
-            "published" if report.status == "published" else "data unchanged; nothing uploaded"
-        )
+        record_publish(report, published)
     elif raw and raw.get("not_modified"):
         report.status = "unchanged"
         report.message = "source not modified since the last run; nothing to do"
@@ -516,14 +521,7 @@ def run(
 
         say(f"[{contract.id}] publikasi ke CKAN")
         result = publish_step(contract, staged_ref, gate_ref, client, run_id=run_id)
-        report.status = result["status"]
-        report.package_id = result["package_id"]
-        report.resource_ids = result["resource_ids"]
-        if result.get("quality"):
-            report.statistics = {**report.statistics, "quality": result["quality"]}
-        report.message = (
-            "published" if report.status == "published" else "data unchanged; nothing uploaded"
-        )
+        record_publish(report, result)
         if source_file is None:
             remember_source_state(workdir, contract, raw)
     except BatchRejected as exc:
