@@ -21,7 +21,7 @@ AIRFLOW_ENV = eval "$$($(SERVICES) env airflow)"
 SOLR_JAR   := stack/solr/target/hub-solr-1.0.0.jar
 PYTEST_ARGS ?=
 
-.PHONY: help install services demo test test-ckan test-engine stop status lint lock bench clean-state
+.PHONY: help install services airflow-db demo test test-ckan test-engine stop status lint lock bench clean-state
 
 help:
 	@echo "make demo   - start the stack and publish the sample datasets"
