@@ -191,7 +191,10 @@ class _Rows:
 
 def read_rows(batch: RawBatchLike) -> _Rows:
     if batch.records is not None:
-        return _records_rows(batch.records)
+        # Connectors that read files (the Excel inbox) say which sheet row each
+        # record came from, so problems point at the row a steward sees.
+        meta = getattr(batch, "meta", None) or {}
+        return _records_rows(batch.records, meta.get("row_numbers"))
     if batch.content is None:
         raise NormalizeError([Problem(batch.filename, None, None, "the batch has no data")])
     if "json" in (batch.media_type or "") or batch.filename.lower().endswith(".json"):
@@ -201,14 +204,15 @@ def read_rows(batch: RawBatchLike) -> _Rows:
     return _csv_rows(decode(batch.content, batch.filename), batch.filename)
 
 
-def _records_rows(records: list[dict[str, Any]]) -> _Rows:
+def _records_rows(records: list[dict[str, Any]], row_numbers: list[int] | None = None) -> _Rows:
     header: dict[str, None] = {}
     for rec in records:
         header.update(dict.fromkeys(rec))
     names = list(header)
-    return _Rows(
-        names, [(i, [rec.get(n) for n in names]) for i, rec in enumerate(records, 1)], None
-    )
+    if not row_numbers or len(row_numbers) != len(records):
+        row_numbers = list(range(1, len(records) + 1))
+    rows = [(n, [rec.get(k) for k in names]) for n, rec in zip(row_numbers, records, strict=True)]
+    return _Rows(names, rows, None)
 
 
 def _json_rows(content: bytes, filename: str) -> _Rows:

@@ -223,9 +223,16 @@ def save_raw(batch: Any, folder: Path) -> dict[str, Any]:
         path = folder / name
         path.write_bytes(batch.content or b"")
         kind = "content"
+    ref_rows = None
+    row_numbers = (getattr(batch, "meta", None) or {}).get("row_numbers")
+    if batch.records is not None and row_numbers:
+        rows_path = folder / f"{name}.row_numbers.json"
+        rows_path.write_text(json.dumps(list(row_numbers)), encoding="utf-8")
+        ref_rows = str(rows_path)
     return {
         "path": str(path),
         "kind": kind,
+        "row_numbers": ref_rows,
         "filename": batch.filename,
         "media_type": batch.media_type,
         "etag": getattr(batch, "etag", None),
@@ -275,6 +282,9 @@ def load_raw(ref: dict[str, Any]) -> RawBatch:
         records = json.loads(path.read_text(encoding="utf-8"))
     else:
         content = path.read_bytes()
+    meta = {}
+    if ref.get("row_numbers"):
+        meta["row_numbers"] = json.loads(Path(ref["row_numbers"]).read_text(encoding="utf-8"))
     return RawBatch(
         records=records,
         content=content,
@@ -282,6 +292,7 @@ def load_raw(ref: dict[str, Any]) -> RawBatch:
         media_type=ref["media_type"],
         etag=ref.get("etag"),
         not_modified=bool(ref.get("not_modified")),
+        meta=meta,
     )
 
 

@@ -353,3 +353,29 @@ def test_data_docs_over_the_limit_are_not_sent(tmp_path: Path) -> None:
     page.write_text("x" * MAX_DATA_DOCS_BYTES, encoding="utf-8")
     report = RunReport("fasyankes", "r", "published", datetime.now(UTC), data_docs_path=page)
     assert "data_docs_html" not in report_payload(report)
+
+
+def test_sheet_row_numbers_survive_between_tasks(tmp_path: Path) -> None:
+    """The Excel inbox hands over records with the sheet row of each one; a problem
+    must point at that row, after the raw batch went through save_raw/load_raw."""
+    from tangerang_hub.contracts import get_contract
+    from tangerang_hub.normalize import NormalizeError, normalize
+    from tangerang_hub.sources.base import RawBatch
+
+    contract = get_contract("dlh-volume-sampah-kecamatan")
+    good = {f.name: "1" for f in contract.fields}
+    good["kecamatan"] = "Tangerang"
+    bad = {**good, "kecamatan": "Kecamatan Antah Berantah"}
+    batch = RawBatch(
+        records=[good, bad],
+        content=None,
+        filename="sampah.xlsx",
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        meta={"row_numbers": [5, 6]},
+    )
+
+    reloaded = pipeline.load_raw(pipeline.save_raw(batch, tmp_path / "raw"))
+    with pytest.raises(NormalizeError) as caught:
+        normalize(reloaded, contract)
+
+    assert [(p.row, p.column) for p in caught.value.problems] == [(6, "kecamatan")]
