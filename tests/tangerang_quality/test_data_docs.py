@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from tangerang_hub.contracts import Contract, Field, Source
+from tangerang_hub.contracts import Contract, Field
 from tangerang_hub.problems import Problem
 from tangerang_quality import data_docs
 from tangerang_quality.gate import run_gate
@@ -24,32 +24,12 @@ GX_LIKE = """<!DOCTYPE html><html><head><title>x</title>
 <script>alert(2)</script></body></html>"""
 
 
-def contract() -> Contract:
-    return Contract(
-        id="uji-docs",
-        title="Uji",
-        description="Uji",
-        producer="diskominfo",
-        dimensions=("governance",),
-        frequency="tahunan",
-        level="kecamatan",
-        sdi={},
-        license="CC-BY-4.0",
-        access="terbuka",
-        schedule="@yearly",
-        source=Source("http_csv", None, {}),
-        fields=(
-            Field("kecamatan", "string", "Kecamatan", required=True, reference="kecamatan"),
-            Field("catatan", "string", "Catatan"),
-        ),
-        primary_key=("kecamatan",),
-        formats=("csv",),
-        datastore=False,
-        quality={},
-        sample=True,
-        tags=(),
-        path=Path("uji-docs.yaml"),
-    )
+def docs_contract(make_contract) -> Contract:
+    fields = [
+        Field("kecamatan", "string", "Kecamatan", required=True, reference="kecamatan"),
+        Field("catatan", "string", "Catatan"),
+    ]
+    return make_contract(fields, primary_key=("kecamatan",), id="uji-docs", datastore=False)
 
 
 def test_make_self_contained_drops_scripts_links_and_external_resources() -> None:
@@ -62,10 +42,10 @@ def test_make_self_contained_drops_scripts_links_and_external_resources() -> Non
     assert "<style>" in page and page.index("Content-Security-Policy") < page.index("<body>")
 
 
-def test_gate_page_masks_and_escapes_cell_values(tmp_path: Path) -> None:
+def test_gate_page_masks_and_escapes_cell_values(tmp_path: Path, make_contract) -> None:
     hostile = "hubungi 0812-3456-7890 <script>alert(1)</script>"
     table = pa.table({"kecamatan": ["36.71.01", "36.71.02"], "catatan": ["aman", hostile]})
-    result = run_gate(table, contract(), data_docs_dir=tmp_path)
+    result = run_gate(table, docs_contract(make_contract), data_docs_dir=tmp_path)
     assert not result.success
     assert result.data_docs_page == tmp_path / data_docs.PAGE_NAME
     page = result.data_docs_page.read_text(encoding="utf-8")
