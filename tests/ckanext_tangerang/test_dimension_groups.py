@@ -97,23 +97,12 @@ def test_missing_group_is_skipped_without_failing(make_org, make_dataset):
 
 
 @pytest.mark.usefixtures("groups")
-def test_editor_without_group_rights_still_gets_the_groups(app, make_dataset):
+def test_editor_without_group_rights_still_gets_the_groups(app, make_dataset, sdi):
     editor = factories.UserWithToken()
     call_action("organization_member_create", id="dinkes", username=editor["name"], role="editor")
     app.post(
         "/api/3/action/package_create",
-        json={
-            "name": "sekolah",
-            "title": "Sekolah",
-            "owner_org": "dinkes",
-            "dimensi": ["society"],
-            "frekuensi": "tahunan",
-            "tingkat_penyajian": "kecamatan",
-            "klasifikasi_akses": "terbuka",
-            "cakupan_wilayah": "36.71",
-            "cakupan_waktu_mulai": "2024-01-01",
-            "cakupan_waktu_selesai": "2024-12-31",
-        },
+        json={**sdi, "name": "sekolah", "title": "Sekolah", "owner_org": "dinkes"},
         headers={"Authorization": editor["token"]},
         status=200,
     )

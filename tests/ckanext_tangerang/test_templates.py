@@ -153,6 +153,13 @@ def test_saving_the_edit_form_keeps_pipeline_fields(app, make_org, make_dataset)
     assert shown["quality_grade"] == "C"
 
 
+def _society_count(app) -> str:
+    """The dataset count the home page shows on the society dimension card."""
+    soup = BeautifulSoup(app.get("/").body, "html.parser")
+    card = soup.select_one(".tangerang-dimension[data-dimension=society]")
+    return card.select_one(".tangerang-dataset-count").text
+
+
 def test_home_page_summary_is_cached_per_language(app, dataset, make_dataset, monkeypatch):
     from ckanext.tangerang import catalog_summary
 
@@ -165,15 +172,10 @@ def test_home_page_summary_is_cached_per_language(app, dataset, make_dataset, mo
 
     monkeypatch.setattr(catalog_summary, "summarize", counting)
 
-    def society() -> str:
-        soup = BeautifulSoup(app.get("/").body, "html.parser")
-        card = soup.select_one(".tangerang-dimension[data-dimension=society]")
-        return card.select_one(".tangerang-dataset-count").text
-
-    assert society() == "1"
+    assert _society_count(app) == "1"
     make_dataset(dataset["owner_org"], name="sekolah", dimensi=["society"])
     # Within the TTL the home page does not search again: the count is the cached one.
-    assert society() == "1"
+    assert _society_count(app) == "1"
     assert len(calls) == 1
     app.get("/en/")  # another language, its own entry
     assert len(calls) == 2
@@ -181,7 +183,7 @@ def test_home_page_summary_is_cached_per_language(app, dataset, make_dataset, mo
     # Once the TTL has passed, the next view searches again.
     clock = catalog_summary.time.monotonic() + 61
     monkeypatch.setattr(catalog_summary.time, "monotonic", lambda: clock)
-    assert society() == "2"
+    assert _society_count(app) == "2"
     assert len(calls) == 3
     # The API action itself is never cached.
     counts = {
@@ -194,11 +196,6 @@ def test_home_page_summary_is_cached_per_language(app, dataset, make_dataset, mo
 
 @pytest.mark.ckan_config("ckanext.tangerang.home_summary_cache_seconds", "0")
 def test_home_page_summary_cache_can_be_disabled(app, dataset, make_dataset):
-    def society() -> str:
-        soup = BeautifulSoup(app.get("/").body, "html.parser")
-        card = soup.select_one(".tangerang-dimension[data-dimension=society]")
-        return card.select_one(".tangerang-dataset-count").text
-
-    assert society() == "1"
+    assert _society_count(app) == "1"
     make_dataset(dataset["owner_org"], name="sekolah", dimensi=["society"])
-    assert society() == "2"
+    assert _society_count(app) == "2"
