@@ -98,6 +98,7 @@ demo: services airflow-db
 	$(CKAN) -c var/ckan/demo.ini tangerang seed --token-file var/secrets/ckan_bot_token
 	@echo "== Airflow"
 	$(AIRFLOW_ENV); stack/airflow_connection.sh ckan_default http://127.0.0.1:5000 var/secrets/ckan_bot_token
+	$(SERVICES) hub-env
 	$(SERVICES) up airflow-api-server airflow-scheduler airflow-dag-processor airflow-triggerer
 	@echo "== publishing the sample datasets through Airflow"
 	$(AIRFLOW_ENV); $(AF_PY) stack/demo_runs.py
@@ -115,7 +116,7 @@ test-ckan:
 test-engine:
 	@echo "== engine, quality, connectors and DAG tests (Airflow env)"
 	eval "$$($(SERVICES) env airflow-test)"; \
-	  export HUB_CKAN_TOKEN_FILE=$$PWD/var/secrets/ckan_bot_token_test HUB_CKAN_URL=http://127.0.0.1:5050; \
+	  export HUB_CKAN_TOKEN_FILE=$$PWD/var/secrets/ckan_bot_token_test HUB_CKAN_URL=http://127.0.0.1:5050 HUB_ENV_FILE=; \
 	  airflow db migrate >var/log/airflow-test-db-migrate.log 2>&1 || { tail -40 var/log/airflow-test-db-migrate.log; exit 1; }; \
 	  $(AF_PY) -m pytest $(or $(PYTEST_ARGS),tests --ignore=tests/ckanext_tangerang)
 

@@ -84,13 +84,22 @@ SITES = {
 AIRFLOW_DBS = ("airflow", "airflow_test")
 
 
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` readable by its owner only, atomically: the file is created
+    0600 under a temporary name and renamed, so it is never visible with wider rights."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
 def secret(name: str, factory: Callable[[], str] = lambda: secrets.token_urlsafe(24)) -> str:
     """A generated secret, created once and kept in var/secrets/ (mode 0600)."""
     path = SECRETS / name
     if not path.exists():
-        SECRETS.mkdir(parents=True, exist_ok=True)
-        path.write_text(factory())
-        path.chmod(0o600)
+        write_private(path, factory())
     return path.read_text().strip()
 
 
@@ -498,8 +507,8 @@ def render_ckan_ini(site: Site) -> None:
     template = string.Template((ROOT / "stack/ckan.ini.in").read_text())
     storage = VAR / "storage" / site.name
     storage.mkdir(parents=True, exist_ok=True)
-    site.ini.parent.mkdir(parents=True, exist_ok=True)
-    site.ini.write_text(
+    write_private(
+        site.ini,
         template.substitute(
             site=site.name,
             site_url=site.url,
@@ -515,9 +524,8 @@ def render_ckan_ini(site: Site) -> None:
             # CKAN refuses to load with an empty token, and the token can only be
             # made once CKAN's database exists: `make services` re-renders.
             xloader_token=_read_secret(f"xloader_token_{site.name}") or "pending",
-        )
+        ),
     )
-    site.ini.chmod(0o600)
 
 
 def datastore_permissions(site: Site) -> None:
@@ -555,8 +563,7 @@ def prepare() -> None:
         datastore_permissions(site)
     passwords = SECRETS / "airflow_passwords.json"
     if not passwords.exists():
-        passwords.write_text(json.dumps({"admin": secret("airflow_admin_password")}))
-        passwords.chmod(0o600)
+        write_private(passwords, json.dumps({"admin": secret("airflow_admin_password")}))
 
 
 # --- command line ------------------------------------------------------------
@@ -600,6 +607,30 @@ def cmd_env(which: str) -> None:
         print(f"export {key}={json.dumps(value)}")
 
 
+HUB_ENV = VAR / "hub-env.json"
+
+
+def cmd_hub_env() -> None:
+    """Write var/hub-env.json (0600): the demo's Airflow settings and Connections, which
+    the `hub` command reads when they are not in its environment, so a newcomer can type
+    `.venv/airflow/bin/hub run fasyankes` after `make demo` without exporting anything."""
+    env = {k: v for k, v in airflow_env(test=False).items() if k != "PATH"}
+    token = _read_secret("ckan_bot_token")
+    if token:
+        env["AIRFLOW_CONN_CKAN_DEFAULT"] = json.dumps(
+            {
+                "conn_type": "http",
+                "host": "127.0.0.1",
+                "port": SITES["demo"].port,
+                "schema": "http",
+                "login": "tangerang-bot",
+                "password": token,
+            }
+        )
+    write_private(HUB_ENV, json.dumps(env, indent=1) + "\n")
+    print(f"  hub command settings written to {HUB_ENV.relative_to(ROOT)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -610,6 +641,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("render", help="re-render the CKAN ini files only")
     sub.add_parser("reindex", help="rebuild search indexes whose Solr core was created empty")
     sub.add_parser("env").add_argument("which", choices=["airflow", "airflow-test", "ckan"])
+    sub.add_parser("hub-env", help="write var/hub-env.json for the hub command (demo site)")
     args = parser.parse_args(argv)
     if args.command == "up":
         cmd_up(args.names)
@@ -626,6 +658,8 @@ def main(argv: list[str] | None = None) -> int:
             render_ckan_ini(site)
     elif args.command == "env":
         cmd_env(args.which)
+    elif args.command == "hub-env":
+        cmd_hub_env()
     return 0
 
 

@@ -13,6 +13,9 @@ from pathlib import Path
 from ckan.cli import CKANConfigLoader
 from ckan.config.middleware import make_app
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from services import write_private  # noqa: E402 - stack/ is not a package
+
 
 def main(ini: str, token_file: str) -> None:
     target = Path(token_file)
@@ -30,9 +33,7 @@ def main(ini: str, token_file: str) -> None:
         token = tk.get_action("api_token_create")(
             {**context, "user": site_user["name"]}, {"user": site_user["name"], "name": "xloader"}
         )["token"]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(token)
-    target.chmod(0o600)
+    write_private(target, token)
     print(f"  xloader token for {site_user['name']} written to {target}")
 
 
