@@ -153,7 +153,7 @@ def airflow_env(test: bool = False) -> dict[str, str]:
     """Airflow configuration as environment, the way the containers get it."""
     db = "airflow_test" if test else "airflow"
     home = VAR / ("airflow-test" if test else "airflow")
-    password = secret("db_password")
+    password = secret(ROLE_SECRETS["hub"])
     return {
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
@@ -452,11 +452,18 @@ def ensure_db(name: str, owner: str) -> None:
         psql(f"CREATE DATABASE {name} OWNER {owner} ENCODING 'UTF8' TEMPLATE template0")
 
 
+# One password per role: CKAN's writer, the DataStore's read-only user, and the hub (Airflow's
+# metadata DB and the sample OPD database). Each is a file in var/secrets/ (0600).
+ROLE_SECRETS = {
+    "ckan_default": "db_password_ckan",
+    "datastore_ro": "db_password_datastore_ro",
+    "hub": "db_password_hub",
+}
+
+
 def prepare_databases() -> None:
-    password = secret("db_password")
-    ensure_role("ckan_default", password)
-    ensure_role("datastore_ro", password)
-    ensure_role("hub", password)
+    for role, secret_name in ROLE_SECRETS.items():
+        ensure_role(role, secret(secret_name))
     for site in SITES.values():
         ensure_db(site.ckan_db, "ckan_default")
         ensure_db(site.datastore_db, "ckan_default")
@@ -513,7 +520,8 @@ def render_ckan_ini(site: Site) -> None:
             site=site.name,
             site_url=site.url,
             secret_key=secret(f"ckan_secret_{site.name}"),
-            db_password=secret("db_password"),
+            ckan_db_password=secret(ROLE_SECRETS["ckan_default"]),
+            datastore_ro_password=secret(ROLE_SECRETS["datastore_ro"]),
             ckan_db=site.ckan_db,
             datastore_db=site.datastore_db,
             solr_port=SOLR_PORT,

@@ -68,12 +68,17 @@ def render() -> Path:
     }
     text = string.Template((APP / "ckan.ini.in").read_text()).substitute(values)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.touch(mode=0o600, exist_ok=True)
-    target.write_text(text)
+    # Created 0600 under a temporary name and renamed: never readable by others, never half-written.
+    tmp = target.with_name(f".{target.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, target)
     return target
 
 
 def run(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run a command, echoing it; secrets never go into `args` (pass them in `env`)."""
     print("+", " ".join(args), flush=True)
     return subprocess.run(args, check=True, text=True, **kwargs)  # type: ignore[call-overload]
 
@@ -83,12 +88,17 @@ def init() -> None:
     run("ckan", "-c", ini, "db", "init")
     run("ckan", "-c", ini, "db", "pending-migrations", "--apply")
     permissions = run("ckan", "-c", ini, "datastore", "set-permissions", capture_output=True).stdout
-    admin = (
-        f"postgresql://{quote(env('POSTGRES_USER', 'postgres'), safe='')}:"
-        f"{quote(secret('postgres_password'), safe='')}@{env('POSTGRES_HOST', 'postgres')}:5432/"
-        f"{env('DATASTORE_DB', 'datastore')}"
-    )
-    run("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", admin, input=permissions)
+    # The admin password goes to psql through its environment, never through argv: argv is
+    # echoed below and readable by anyone who can list the container's processes.
+    admin = {
+        **os.environ,
+        "PGHOST": env("POSTGRES_HOST", "postgres"),
+        "PGPORT": "5432",
+        "PGUSER": env("POSTGRES_USER", "postgres"),
+        "PGPASSWORD": secret("postgres_password"),
+        "PGDATABASE": env("DATASTORE_DB", "datastore"),
+    }
+    run("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", input=permissions, env=admin)
     run(sys.executable, str(APP / "xloader_token.py"), ini, str(XLOADER_TOKEN))
     render()  # now with xloader's token
     run("ckan", "-c", ini, "tangerang", "seed", "--token-file", str(BOT_TOKEN))
