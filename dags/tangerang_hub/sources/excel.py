@@ -8,7 +8,7 @@
                       table detection overrides, see `excel_table.read_table`
   max_bytes (20 MB), max_sheets (20), max_uncompressed (100 MB),
   max_rows (200 000), max_columns (200), max_cells (5 000 000)
-                      caps checked while the sheet is read lazily; see `read_sheet_rows`
+                      caps checked while the sheet is read lazily; see `read_worksheet`
   archive_dir         where originals are kept as ``<sha256>-<name>``
                       (default ``$HUB_INBOX_ARCHIVE`` or ``<repo>/var/inbox-archive``)
 The file is parsed by openpyxl in read-only mode with defusedxml guarding the XML.
@@ -22,19 +22,22 @@ import os
 import posixpath
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tangerang_hub.sources.auth import credentials
+from tangerang_hub.http_client import client_for
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
 from tangerang_hub.sources.excel_table import TableError, read_table
-from tangerang_hub.sources.http import client_for
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 MB = 1024 * 1024
+# The one table of Excel limits: the inbox's defaults (a contract's params may change them)
+# and the fixed limits for .xlsx arriving any other way (tangerang_hub.read).
+DEFAULT_MAX_BYTES = 20 * MB
 DEFAULT_MAX_SHEETS = 20
 DEFAULT_MAX_UNCOMPRESSED = 100 * MB
 DEFAULT_MAX_ROWS = 200_000
@@ -61,6 +64,14 @@ def check_workbook_limits(
         raise SourceError(f"{name} has {len(sheets)} sheets, over the limit of {max_sheets}")
 
 
+@dataclass(frozen=True)
+class Worksheet:
+    """One sheet as read: its title and its rows, each trimmed of trailing empty cells."""
+
+    title: str
+    rows: list[list[Any]]
+
+
 def read_rows(
     content: bytes,
     name: str,
@@ -70,7 +81,22 @@ def read_rows(
     max_columns: int = DEFAULT_MAX_COLUMNS,
     max_cells: int = DEFAULT_MAX_CELLS,
 ) -> list[list[Any]]:
-    """The sheet's rows, read lazily under caps on rows, columns and cells.
+    """The sheet's rows, read lazily under caps on rows, columns and cells (`_read`)."""
+    return _read(
+        content, name, sheet, max_rows=max_rows, max_columns=max_columns, max_cells=max_cells
+    ).rows
+
+
+def _read(
+    content: bytes,
+    name: str,
+    sheet: str | int | None,
+    *,
+    max_rows: int,
+    max_columns: int,
+    max_cells: int,
+) -> Worksheet:
+    """The sheet's title and rows, read lazily under caps on rows, columns and cells.
 
     openpyxl's read-only mode trusts the file's ``<dimension ref=...>`` and pads every
     row to it, so a few KB can claim ``A1:XFD1048576``; the dimensions are reset first
@@ -118,7 +144,7 @@ def read_rows(
             if cells > max_cells:
                 raise SourceError(f"{where}: more than {max_cells} cells, over the limit")
             rows.append(values)
-        return rows
+        return Worksheet(worksheet.title, rows)
     except SourceError:
         raise
     except Exception as exc:  # a broken sheet part surfaces only while iterating
@@ -142,14 +168,38 @@ def read_sheet_rows(
     max_columns: int = DEFAULT_MAX_COLUMNS,
     max_cells: int = DEFAULT_MAX_CELLS,
 ) -> list[list[Any]]:
+    """The rows of `read_worksheet`."""
+    return read_worksheet(
+        content,
+        filename,
+        sheet,
+        max_sheets=max_sheets,
+        max_uncompressed=max_uncompressed,
+        max_rows=max_rows,
+        max_columns=max_columns,
+        max_cells=max_cells,
+    ).rows
+
+
+def read_worksheet(
+    content: bytes,
+    filename: str,
+    sheet: str | int | None = None,
+    *,
+    max_sheets: int = DEFAULT_MAX_SHEETS,
+    max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> Worksheet:
     """Every safety check, then the capped rows: the one way to read an untrusted .xlsx.
 
     Zip-bomb and sheet-count limits (`check_workbook_limits`), defusedxml required, and
     lazy reading under row/column/cell caps; any violation is a `SourceError` naming
-    the file (and the sheet).
+    the file (and the sheet). `sheet` is a name or 0-based index; None is the first sheet.
     """
     check_workbook_limits(content, filename, max_sheets, max_uncompressed)
-    return read_rows(
+    return _read(
         content,
         filename,
         sheet,
@@ -179,7 +229,7 @@ class ExcelHook(SourceHook):
 
     def fetch(self, *, state: Mapping[str, Any] | None = None, since: Any = None) -> RawBatch:
         state = state or {}
-        max_bytes = int(self.param("max_bytes", 20 * MB))
+        max_bytes = int(self.param("max_bytes", DEFAULT_MAX_BYTES))
         if self.param("folder"):
             content, name, source_url, etag, last_modified = self._from_folder(max_bytes)
             if etag and state.get("etag") == etag:
@@ -281,10 +331,8 @@ class ExcelHook(SourceHook):
     def _from_http(
         self, max_bytes: int, state: Mapping[str, Any]
     ) -> tuple[bytes, str, str, str | None, str | None] | None:
-        conn = self.connection
-        creds = credentials(conn, self.param("auth"))
         client = client_for(
-            self.params, conn.base_url, max_bytes=max_bytes, **creds.client_kwargs()
+            self.connection, self.params, auth=self.param("auth"), max_bytes=max_bytes
         )
         url = client.url(self.param("url") or self.param("path", required=True))
         response = client.get(url, state=state)

@@ -1,0 +1,323 @@
+"""One cell's text (or JSON/Excel value) -> the Python value of a contract type, or ValueError.
+
+The one parser of Indonesian numbers, dates, date-times, yes/no values, years and codes; the
+ValueError's message is the reason shown to the steward. Rules (for stewards in schemas/README.md):
+
+* `string`: kept as text, never through a number, so `0012` and 16-digit NIK/NIB survive. A
+  `format: id` value that arrives as a number (JSON/Excel) is refused, except an integer of at
+  most 15 digits that satisfies the field's `pattern` (if any); a spreadsheet's `1.23E+15` is
+  refused. With `enum`, a value equal to an allowed value up to case and spacing takes the
+  allowed spelling.
+* `integer`: `1234`, `1.234.567` (Indonesian thousands), `1,234,567`, `1234.0`. A single dot
+  followed by exactly three digits (`1.234`) is a thousands separator.
+* `number`: `1234.5`, `1.234.567,89`, `1,234,567.89`, `-6,1789` (decimal comma). When both `.`
+  and `,` appear the last one is the decimal mark. Several `.` are thousands separators
+  (`1.234.567`). A single `.` followed by exactly three digits after a non-zero lead (`10.234`)
+  is ambiguous: `parse_number` raises `AmbiguousNumber` unless given the column's
+  `dot_convention`. The column decides: another value with a decimal comma (`6,5`, `1.234,5`)
+  or several dots (`1.234.567`) -> dots are THOUSANDS; another value with a `.` followed by
+  other than three digits (`2.25`) -> the dot is a DECIMAL point; undecided or contradictory
+  -> None. The unicode minus counts as `-`.
+* `date`: `2024-08-17`, `17/08/2024`, `17-08-2024`, `17.08.2024`, `17 Agustus 2024`,
+  `17 Agt 2024`, `Sabtu, 17 Agustus 2024` (Indonesian and English month names and
+  abbreviations); numeric dates are always day first. A contract `format` (`%m/%d/%Y`)
+  replaces the guessing.
+* `datetime`: ISO 8601 or `dd/mm/yyyy HH:MM[:SS]`; without a zone it is WIB (Asia/Jakarta);
+  the result is in UTC+07:00, whole seconds.
+* `boolean`: ya/tidak, true/false, y/n, 1/0, benar/salah (and iya, yes/no, t/f, ada/tidak ada).
+* `year`: a whole number from 1800 to 2200.
+* Empty: None, or text that is empty after trimming (`is_empty`); callers skip empty cells.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tangerang_hub.contracts import Field
+
+WIB = ZoneInfo("Asia/Jakarta")
+INT64_MAX = 2**63 - 1
+
+_GROUPED_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_GROUPED_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+$")
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
+# `10.234` in a number column: ten thousand or ten point two? (`0.234` is never thousands)
+_AMBIGUOUS_DOT = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")
+# values that show the column's convention (matched without sign)
+_DOTS_ARE_THOUSANDS = re.compile(r"^\d+,\d+$|^\d{1,3}(\.\d{3})+,\d+$|^\d{1,3}(\.\d{3}){2,}$")
+_DOT_IS_DECIMAL = re.compile(r"^\d+\.\d+([eE][+-]?\d+)?$|^\d{1,3}(,\d{3})+\.\d+$")
+THOUSANDS, DECIMAL = "thousands", "decimal"
+
+
+class AmbiguousNumber(ValueError):
+    """`10.234` in a number column whose other values do not say what the dot means."""
+
+
+def _unsigned(text: str) -> str:
+    s = text.strip().replace("\u2212", "-")
+    return s[1:].strip() if s[:1] in "+-" else s
+
+
+def dot_convention(values: Any) -> str | None:
+    """What a lone `.` + three digits means in a number column: THOUSANDS, DECIMAL or None.
+
+    None when no value settles it, or when values contradict each other.
+    """
+    thousands = decimal = False
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        s = _unsigned(value)
+        if _AMBIGUOUS_DOT.match(s):
+            continue
+        if _DOTS_ARE_THOUSANDS.match(s):
+            thousands = True
+        elif _DOT_IS_DECIMAL.match(s):
+            decimal = True
+    if thousands == decimal:
+        return None
+    return THOUSANDS if thousands else DECIMAL
+
+
+def parse_decimal(text: str, *, integer: bool, dots: str | None = None) -> Decimal:
+    """A number written the Indonesian or the plain way, exactly; see the module docstring.
+
+    `dots` is the column's `dot_convention`; without it `10.234` in a number column raises
+    `AmbiguousNumber`.
+    """
+    s = text.strip().replace("\u2212", "-")
+    sign = ""
+    if s[:1] in "+-":
+        sign, s = ("-" if s[0] == "-" else ""), s[1:].strip()
+    has_dot, has_comma = "." in s, "," in s
+    if re.fullmatch(r"\d+", s):
+        body = s
+    elif has_dot and has_comma:
+        if s.rfind(",") > s.rfind("."):  # 1.234.567,89
+            whole, _, frac = s.rpartition(",")
+            if not _GROUPED_DOTS.match(whole) or not frac.isdigit():
+                raise ValueError("badly grouped number (expected like 1.234.567,89)")
+        else:  # 1,234,567.89
+            whole, _, frac = s.rpartition(".")
+            if not _GROUPED_COMMAS.match(whole) or not frac.isdigit():
+                raise ValueError("badly grouped number (expected like 1,234,567.89)")
+        body = f"{whole.replace('.', '').replace(',', '')}.{frac}"
+    elif has_comma:
+        if s.count(",") >= 2 and _GROUPED_COMMAS.match(s):
+            body = s.replace(",", "")
+        elif re.fullmatch(r"\d+,\d+", s):
+            body = s.replace(",", ".")
+        else:
+            raise ValueError("not a number")
+    elif has_dot:
+        # several dots, or one dot + three digits in an integer column: thousands separators
+        if _GROUPED_DOTS.match(s) and (integer or s.count(".") >= 2 or dots == THOUSANDS):
+            body = s.replace(".", "")
+        elif _AMBIGUOUS_DOT.match(s) and dots != DECIMAL:
+            raise AmbiguousNumber(
+                "ambiguous number: the '.' may be a thousands separator or a decimal point and "
+                "no other value in the column settles it; write it unambiguously "
+                "(10234 or 10.234,0 for ten thousand two hundred thirty-four, "
+                "10,234 for ten point two three four)"
+            )
+        elif re.fullmatch(r"\d+\.\d+", s) or (not integer and _SCIENTIFIC.match(s)):
+            body = s
+        else:
+            raise ValueError("not a number")
+    elif not integer and _SCIENTIFIC.match(s):
+        body = s
+    else:
+        raise ValueError("not a number")
+    try:
+        return Decimal(sign + body)
+    except InvalidOperation as exc:
+        raise ValueError("not a number") from exc
+
+
+def parse_integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("a true/false value is not a whole number")
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        number = parse_decimal(str(value), integer=True)
+    if number != number.to_integral_value():
+        raise ValueError("not a whole number")
+    result = int(number)
+    if abs(result) > INT64_MAX:
+        raise ValueError("number too large for an integer column; declare it as string")
+    return result
+
+
+def parse_number(value: Any, dots: str | None = None) -> float:
+    if isinstance(value, bool):
+        raise ValueError("a true/false value is not a number")
+    if isinstance(value, int | float):
+        return float(value)
+    return float(parse_decimal(str(value), integer=False, dots=dots))
+
+
+MONTHS = {
+    **dict.fromkeys(["januari", "jan", "january"], 1),
+    **dict.fromkeys(["februari", "pebruari", "feb", "peb", "february"], 2),
+    **dict.fromkeys(["maret", "mar", "march"], 3),
+    **dict.fromkeys(["april", "apr"], 4),
+    **dict.fromkeys(["mei", "may"], 5),
+    **dict.fromkeys(["juni", "jun", "june"], 6),
+    **dict.fromkeys(["juli", "jul", "july"], 7),
+    **dict.fromkeys(["agustus", "agu", "agt", "ags", "aug", "august"], 8),
+    **dict.fromkeys(["september", "sep", "sept"], 9),
+    **dict.fromkeys(["oktober", "okt", "oct", "october"], 10),
+    **dict.fromkeys(["november", "nov", "nop", "nopember"], 11),
+    **dict.fromkeys(["desember", "des", "dec", "december"], 12),
+}
+_WEEKDAY = re.compile(r"^(senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)\s*,?\s*", re.I)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$")
+_DMY = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
+_D_MONTH_Y = re.compile(r"^(\d{1,2})[\s.-]+([A-Za-z]+)\.?[\s.,-]+(\d{4})$")
+
+
+def parse_date(value: Any, fmt: str | None = None) -> date:
+    if isinstance(value, datetime):
+        if value.time() != datetime.min.time():
+            raise ValueError("has a time of day; the column holds dates only")
+        return value.date()
+    if isinstance(value, date):
+        return value
+    s = str(value).strip()
+    if fmt:
+        try:
+            return datetime.strptime(s, fmt).date()
+        except ValueError as exc:
+            raise ValueError(f"not a date in the format {fmt}") from exc
+    s = _WEEKDAY.sub("", s)
+    if m := _ISO_DATE.match(s):
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    elif m := _DMY.match(s):
+        d, mo, y = int(m[1]), int(m[3]), int(m[4])
+    elif m := _D_MONTH_Y.match(s):
+        month = MONTHS.get(m[2].casefold())
+        if month is None:
+            raise ValueError(f"unknown month name {m[2]!r}")
+        d, mo, y = int(m[1]), month, int(m[3])
+    else:
+        raise ValueError("not a date (use 2024-08-17, 17/08/2024 or 17 Agustus 2024)")
+    try:
+        return date(y, mo, d)
+    except ValueError as exc:
+        raise ValueError(f"no such date: {exc}") from exc
+
+
+_DMY_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+def parse_datetime(value: Any, fmt: str | None = None) -> datetime:
+    if isinstance(value, datetime):
+        result = value
+    elif isinstance(value, date):
+        result = datetime(value.year, value.month, value.day)
+    else:
+        s = str(value).strip()
+        if fmt:
+            try:
+                result = datetime.strptime(s, fmt)
+            except ValueError as exc:
+                raise ValueError(f"not a date-time in the format {fmt}") from exc
+        elif m := _DMY_TIME.match(s):
+            d, mo, y, hh, mm, ss = (int(x) if x else 0 for x in m.groups())
+            try:
+                result = datetime(y, mo, d, hh, mm, ss)
+            except ValueError as exc:
+                raise ValueError(f"no such date-time: {exc}") from exc
+        else:
+            try:
+                result = datetime.fromisoformat(s.replace("Z", "+00:00"))
+            except ValueError as exc:
+                raise ValueError(
+                    "not a date-time (use 2024-08-17T13:45:00+07:00 or 17/08/2024 13:45)"
+                ) from exc
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=WIB)
+    return result.astimezone(timezone(timedelta(hours=7))).replace(microsecond=0)
+
+
+TRUE = {"true", "ya", "y", "1", "benar", "t", "yes", "iya", "ada"}
+FALSE = {"false", "tidak", "n", "0", "salah", "f", "no", "tdk", "tidak ada"}
+
+
+def parse_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    s = str(value).strip().casefold()
+    if s in TRUE:
+        return True
+    if s in FALSE:
+        return False
+    raise ValueError("not a yes/no value (use ya/tidak or true/false)")
+
+
+def parse_year(value: Any) -> int:
+    year = parse_integer(value)
+    if not 1800 <= year <= 2200:
+        raise ValueError("not a four-digit year")
+    return year
+
+
+_SPREADSHEET_NUMBER = re.compile(r"^\d+(\.\d+)?[eE]\+\d+$")
+
+
+ID_MAX_DIGITS = 15  # float64 and Excel keep at most 15 significant digits
+
+
+def parse_string(value: Any, field: Field) -> str:
+    if field.format == "id" and isinstance(value, int | float) and not isinstance(value, bool):
+        _check_numeric_id(value, field)
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else repr(value)
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value).strip()
+    if field.format == "id" and _SPREADSHEET_NUMBER.match(text):
+        raise ValueError(
+            "looks like a code turned into a number by a spreadsheet (1.23E+15); "
+            "format the column as text and export again"
+        )
+    if field.enum:
+        text = _canonical_enum(text, field.enum)
+    return text
+
+
+def _check_numeric_id(value: int | float, field: Field) -> None:
+    """A code sent as a JSON/Excel number may have lost leading zeros or digits.
+
+    Accepted only as an integer of at most 15 digits that satisfies the field's pattern (a
+    pattern such as `^[0-9]{7}$` tells that a short number lost its leading zeros).
+    """
+    ask = "send the code as text (a JSON string, an Excel text cell) so no digit is lost"
+    if isinstance(value, float):
+        raise ValueError(f"a code arrived as a decimal number, which loses digits; {ask}")
+    digits = str(abs(value))
+    if len(digits) > ID_MAX_DIGITS:
+        raise ValueError(f"a code of {len(digits)} digits arrived as a number; {ask}")
+    if field.pattern and not re.search(field.pattern, str(value)):
+        raise ValueError(
+            f"a code arrived as a number and does not match {field.pattern} "
+            f"(leading zeros lost?); {ask}"
+        )
+
+
+def _canonical_enum(text: str, allowed: tuple[str, ...]) -> str:
+    key = " ".join(text.split()).casefold()
+    matches = [a for a in allowed if a.casefold() == key]
+    return matches[0] if len(matches) == 1 else text
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -1,0 +1,231 @@
+"""tangerang_hub.read: the one file reader (normalize and `hub scan` both read through it)."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tangerang_hub.read import ReadError, Rows, decode, detect_delimiter, file_batch, read_rows
+from tangerang_hub.sources import excel as excel_module
+from tangerang_hub.sources.base import RawBatch
+
+HEADER = "kode;kecamatan;kelurahan;jumlah;rasio;tanggal;aktif;tahun;jenis"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def csv_batch(content: bytes, name: str = "uji.csv") -> RawBatch:
+    return RawBatch(records=None, content=content, filename=name, media_type="text/csv")
+
+
+# --------------------------------------------------------------------------- text files
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("a;b;c", ";"), ("a,b,c", ","), ("a\tb\tc", "\t"), ('"a;x",b,c', ","), ("a", ",")],
+)
+def test_detect_delimiter(header: str, expected: str) -> None:
+    assert detect_delimiter(header + "\n1;2;3\n") == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"Kecamatan Cipondoh", "Kecamatan Cipondoh"),
+        ("\ufeffkode".encode(), "kode"),  # UTF-8 BOM dropped
+        ("Rp 1.000 – biaya".encode("cp1252"), "Rp 1.000 – biaya"),
+    ],
+)
+def test_decode(raw: bytes, expected: str) -> None:
+    assert decode(raw, "x.csv") == expected
+
+
+def test_undecodable_file_names_the_file() -> None:
+    with pytest.raises(ReadError) as info:
+        decode(b"kode\n\x81\x8d\x8f", "rusak.csv")
+    assert info.value.problems[0].file == "rusak.csv"
+    assert "UTF-8" in info.value.problems[0].message
+
+
+def test_stray_byte_in_utf8_file_is_refused() -> None:
+    content = (HEADER + "\n1;Benda;Benda;1;1;2024-01-01;ya;2024;Negeri – baru\n").encode()
+    content += b"2;Benda;Benda;1;1;2024-01-01;ya;2024;Caf\xe9\n"
+    with pytest.raises(ReadError) as info:
+        read_rows(RawBatch(None, content, "campur.csv", "text/csv"))
+    [problem] = info.value.problems
+    assert problem.file == "campur.csv" and problem.row == 3
+    bad = content.index(b"\xe9")
+    assert f"byte {bad} " in problem.message
+
+
+def test_stray_byte_after_bom_is_refused() -> None:
+    with pytest.raises(ReadError, match="byte 6 "):  # counted in the file, BOM included
+        decode(b"\xef\xbb\xbfab\n\xff", "x.csv")
+
+
+def test_pure_cp1252_still_decodes() -> None:
+    assert decode("Café – km²".encode("cp1252"), "x.csv") == "Café – km²"
+
+
+def test_csv_rows_carry_their_line_numbers() -> None:
+    text = "\n\n a \tb\tc\n1\t2\t3\n\n4\t 5\n"
+    rows = read_rows(csv_batch(text.encode()))
+    assert rows == Rows(["a", "b", "c"], [(4, ["1", "2", "3"]), (6, ["4", " 5"])], 3)
+
+
+def test_empty_file_is_refused() -> None:
+    with pytest.raises(ReadError, match="empty"):
+        read_rows(csv_batch(b"\n\n"))
+
+
+# --------------------------------------------------------------------------- records and JSON
+
+
+def test_records_count_from_one_unless_the_connector_says() -> None:
+    records = [{"a": 1}, {"b": 2, "a": 3}]
+    rows = read_rows(RawBatch(records, None, "api.json", "application/json"))
+    assert rows == Rows(["a", "b"], [(1, [1, None]), (2, [3, 2])], None)
+    sheet_rows = RawBatch(records, None, "x.xlsx", XLSX_TYPE, meta={"row_numbers": [6, 9]})
+    assert [n for n, _ in read_rows(sheet_rows).rows] == [6, 9]
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda r: r,
+        lambda r: {"help": "x", "success": True, "result": {"records": r, "fields": [{}]}},
+        lambda r: {"data": r},
+        lambda r: {"Infogempa": {"gempa": r}},
+        lambda r: {"status": "OK", "data": [{"page": 1}, r]},  # BPS: pagination, then items
+    ],
+)
+def test_json_records_are_found_inside_the_document(wrap) -> None:
+    records = [{"kode": "007", "jumlah": 3}, {"kode": "008"}]
+    content = json.dumps(wrap(records)).encode()
+    rows = read_rows(RawBatch(None, content, "data.json", "application/json"))
+    assert rows.header == ["kode", "jumlah"]
+    assert rows.rows == [(1, ["007", 3]), (2, ["008", None])]
+
+
+def test_json_without_a_record_list_is_one_record_of_dotted_paths() -> None:
+    content = json.dumps({"kontak": {"email": "x@example.org", "hp": ["1", "2"]}}).encode()
+    rows = read_rows(RawBatch(None, content, "profil.json", "application/json"))
+    assert rows.header == ["kontak.email", "kontak.hp.0", "kontak.hp.1"]
+    assert rows.rows == [(1, ["x@example.org", "1", "2"])]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"{not json", "not valid JSON"), (b"5", "found a bare int")],
+)
+def test_bad_json_is_refused(content: bytes, message: str) -> None:
+    with pytest.raises(ReadError, match=message) as info:
+        read_rows(RawBatch(None, content, "rusak.json", "application/json"))
+    assert info.value.problems[0].file == "rusak.json"
+
+
+def test_file_batch_is_what_a_run_reads(tmp_path: Path) -> None:
+    path = tmp_path / "data.tsv"
+    path.write_bytes(b"a\tb\n1\t2\n")
+    batch = file_batch(path)
+    assert (batch.filename, batch.content, batch.records) == ("data.tsv", b"a\tb\n1\t2\n", None)
+    assert read_rows(batch).rows == [(2, ["1", "2"])]
+    with pytest.raises(OSError):
+        file_batch(tmp_path / "tidak_ada.csv")
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def xlsx_batch(
+    tmp_path: Path, rows: list[list[Any]], sheets: int = 1, name: str = "uji.xlsx"
+) -> RawBatch:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    for i in range(1, sheets):
+        book.create_sheet(f"s{i}")
+    path = tmp_path / name
+    book.save(path)
+    return RawBatch(None, path.read_bytes(), name, XLSX_TYPE)
+
+
+XLSX_ROWS = [["Kode Unit", "Jumlah Penduduk"], ["0099", 1500], ["0100"]]
+
+
+def test_xlsx_missing_cells_are_empty(tmp_path: Path) -> None:
+    rows = read_rows(xlsx_batch(tmp_path, [[], *XLSX_ROWS]))
+    assert rows == Rows(
+        ["Kode Unit", "Jumlah Penduduk"], [(3, ["0099", 1500]), (4, ["0100", None])], 2, "Sheet"
+    )
+
+
+def test_xlsm_is_read_as_a_workbook(tmp_path: Path) -> None:
+    batch = xlsx_batch(tmp_path, XLSX_ROWS, name="makro.xlsm")
+    batch = RawBatch(None, batch.content, "makro.xlsm", "application/octet-stream")
+    assert read_rows(batch).header == ["Kode Unit", "Jumlah Penduduk"]
+
+
+def test_xlsx_over_20_mb_is_refused() -> None:
+    batch = RawBatch(None, b"PK" + b"\0" * (20 * 1024 * 1024), "besar.xlsx", XLSX_TYPE)
+    with pytest.raises(ReadError, match="over the limit") as info:
+        read_rows(batch)
+    assert info.value.problems[0].file == "besar.xlsx"
+
+
+def test_xlsx_with_too_many_sheets_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ReadError, match="21 sheets"):
+        read_rows(xlsx_batch(tmp_path, XLSX_ROWS, sheets=21))
+
+
+def test_xlsx_zip_bomb_is_refused(tmp_path, monkeypatch) -> None:
+    batch = xlsx_batch(tmp_path, XLSX_ROWS)
+    monkeypatch.setattr(excel_module, "DEFAULT_MAX_UNCOMPRESSED", 1000)
+    with pytest.raises(ReadError, match="unpacks to"):
+        read_rows(batch)
+
+
+def test_xlsx_needs_defusedxml(tmp_path, monkeypatch) -> None:
+    from openpyxl import xml as openpyxl_xml
+
+    batch = xlsx_batch(tmp_path, XLSX_ROWS)
+    monkeypatch.setattr(openpyxl_xml, "DEFUSEDXML", False)
+    with pytest.raises(ReadError, match="defusedxml"):
+        read_rows(batch)
+
+
+def test_xlsx_dimension_is_not_trusted(tmp_path, monkeypatch) -> None:
+    # a forged <dimension ref="A1:XFD1048576"> would make read-only openpyxl pad every row
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    calls: list[object] = []
+    original = ReadOnlyWorksheet.reset_dimensions
+
+    def spy(self: ReadOnlyWorksheet) -> None:
+        calls.append(self)
+        original(self)
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "reset_dimensions", spy)
+    assert len(read_rows(xlsx_batch(tmp_path, XLSX_ROWS)).rows) == 2
+    assert len(calls) == 1
+
+
+def test_xlsx_row_cap(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(excel_module, "DEFAULT_MAX_ROWS", 2)
+    with pytest.raises(ReadError, match="more than 2 rows"):
+        read_rows(xlsx_batch(tmp_path, XLSX_ROWS))
+
+
+def test_xlsx_too_many_columns_is_refused(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(excel_module, "DEFAULT_MAX_COLUMNS", 3)
+    with pytest.raises(ReadError, match="over the limit of 3"):
+        read_rows(xlsx_batch(tmp_path, [[*XLSX_ROWS[0], "a", "b", "c"]]))
+
+
+def test_xlsx_cell_cap(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(excel_module, "DEFAULT_MAX_CELLS", 3)
+    with pytest.raises(ReadError, match="more than 3 cells"):
+        read_rows(xlsx_batch(tmp_path, XLSX_ROWS))
