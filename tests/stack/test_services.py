@@ -108,3 +108,27 @@ def test_a_recycled_pid_is_never_signalled(services):
     finally:
         stranger.kill()
         stranger.wait()
+
+
+def test_secrets_are_created_owner_only(services, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(services, "SECRETS", tmp_path / "secrets")
+    value = services.secret("example")
+    path = tmp_path / "secrets" / "example"
+    assert path.read_text() == value
+    assert (path.stat().st_mode & 0o777) == 0o600
+    assert not list(path.parent.glob(".*tmp"))  # renamed into place, no leftover
+
+
+def test_each_database_role_has_its_own_password(services, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(services, "SECRETS", tmp_path / "secrets")
+    monkeypatch.setattr(services, "VAR", tmp_path / "var")
+    passwords = {role: services.secret(name) for role, name in services.ROLE_SECRETS.items()}
+    assert len(set(passwords.values())) == len(passwords)
+    site = services.Site("x", 5999, "ckan_x", "datastore_x", "ckan_x", 9)
+    monkeypatch.setattr(services.Site, "ini", property(lambda self: tmp_path / "x.ini"))
+    services.render_ckan_ini(site)
+    ini = (tmp_path / "x.ini").read_text()
+    assert f"ckan_default:{passwords['ckan_default']}@" in ini
+    assert f"datastore_ro:{passwords['datastore_ro']}@" in ini
+    assert passwords["hub"] not in ini
+    assert f"hub:{passwords['hub']}@" in services.airflow_env()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
