@@ -131,4 +131,5 @@ def test_each_database_role_has_its_own_password(services, tmp_path, monkeypatch
     assert f"ckan_default:{passwords['ckan_default']}@" in ini
     assert f"datastore_ro:{passwords['datastore_ro']}@" in ini
     assert passwords["hub"] not in ini
-    assert f"hub:{passwords['hub']}@" in services.airflow_env()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    airflow_db = services.airflow_env()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    assert f"hub:{passwords['hub']}@" in airflow_db
