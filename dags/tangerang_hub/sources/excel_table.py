@@ -4,6 +4,13 @@ multi-level header, drop "Jumlah" rows and footnotes, read Indonesian number tex
 Works on plain rows of cell values, so it serves openpyxl's read-only mode, which does
 not expose merged ranges: a merged header label sits in its first cell and the cells it
 spans are empty, which is what the flattening relies on.
+
+Number text: in a column that holds Excel numbers, or whose text cells all look like
+Indonesian numbers (``1.234.567``, ``21.874``, ``1.234,5``, ``-6,5``), such text becomes a
+number through the one parser, `tangerang_hub.values`, with the column's `dot_convention`.
+When a ``21.874`` in the column stays ambiguous (no other value says whether the dot groups
+thousands or marks decimals), the column's text is left as it is, for `normalize` to decide
+with the contract's type: an integer column reads it as thousands, a number column asks.
 """
 
 from __future__ import annotations
@@ -15,12 +22,15 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from tangerang_hub.values import dot_convention, parse_decimal
+
 TOTAL = re.compile(r"^\s*(jumlah|total|grand\s*total|jml\.?|sub\s*total)\b", re.IGNORECASE)
 FOOTNOTE = re.compile(
     r"^\s*(sumber|source|keterangan|ket\s*[.:]|catatan|note|\*+|\d+\)|[a-z]\))", re.IGNORECASE
 )
-GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+# Text that looks like a number written the Indonesian way: dot-grouped thousands, or a
+# decimal comma. Plain digits (``0012``) stay text: they may be codes.
+NUMBER_TEXT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")
 MAX_HEADER_ROWS = 3
 
 
@@ -117,15 +127,30 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _number_text(text: str) -> int | float | None:
-    """Indonesian number typed as text: ``21.874`` -> 21874, ``1.234,5`` -> 1234.5."""
-    if GROUPED.match(text):
-        whole, _, fraction = text.partition(",")
-        digits = whole.replace(".", "")
-        return float(f"{digits}.{fraction}") if fraction else int(digits)
-    if DECIMAL_COMMA.match(text):
-        return float(text.replace(",", "."))
-    return None
+def _number_text(text: str, dots: str | None) -> int | float:
+    """Indonesian number text (NUMBER_TEXT) as a number: ``1.234.567`` -> 1234567,
+    ``1.234,5`` -> 1234.5; `AmbiguousNumber` for ``21.874`` when `dots` is None."""
+    number = parse_decimal(text, integer=False, dots=dots)
+    exponent = number.as_tuple().exponent
+    written_whole = isinstance(exponent, int) and exponent >= 0  # no decimals written
+    return int(number) if written_whole else float(number)
+
+
+def _numbers_in_column(cells: list[Any]) -> list[Any] | None:
+    """The column's cells with its number text parsed, or None to leave the column as is."""
+    texts = [v for v in cells if isinstance(v, str) and not _blank(v)]
+    if not (
+        any(_is_number(v) for v in cells) or (texts and all(NUMBER_TEXT.match(v) for v in texts))
+    ):
+        return None
+    dots = dot_convention(texts)
+    try:
+        return [
+            _number_text(v, dots) if isinstance(v, str) and NUMBER_TEXT.match(v) else v
+            for v in cells
+        ]
+    except ValueError:  # AmbiguousNumber: normalize decides with the contract's type
+        return None
 
 
 def read_table(
@@ -182,15 +207,12 @@ def read_table(
 
     width = len(header)
     for column in range(width):
-        values = [row[column] for _, row in kept if column < len(row) and not _blank(row[column])]
-        if any(_is_number(v) for v in values) or (
-            values and all(isinstance(v, str) and _number_text(v) is not None for v in values)
-        ):
-            for _, row in kept:
-                if column < len(row) and isinstance(row[column], str):
-                    parsed = _number_text(row[column])
-                    if parsed is not None:
-                        row[column] = parsed
+        cells = [row[column] if column < len(row) else None for _, row in kept]
+        parsed = _numbers_in_column(cells)
+        if parsed is not None:
+            for (_, row), value in zip(kept, parsed, strict=True):
+                if column < len(row):
+                    row[column] = value
     records = [
         {header[i]: (row[i] if i < len(row) else None) for i in range(width)} for _, row in kept
     ]
