@@ -1,4 +1,4 @@
-"""The data dictionary on the dataset page comes from datastore_info."""
+"""Template helpers: the data dictionary (from datastore_info) and the cached home summary."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
+
+from ckanext.tangerang import catalog_summary
 
 pytestmark = [
     pytest.mark.ckan_config(
@@ -48,3 +50,55 @@ def test_dataset_page_shows_field_labels_and_notes(app, make_org, make_dataset):
         ["kode_kecamatan", "text", "Kode Kecamatan", "Kode Kemendagri <b>wilayah</b>"],
         ["jumlah", "int4", "Jumlah Penduduk", "jiwa"],
     ]
+
+
+@pytest.fixture
+def dataset(make_org, make_dataset):
+    """One public dataset of the society dimension."""
+    return make_dataset(make_org()["id"], name="faskes", dimensi=["society"])
+
+
+def _society_count(app) -> str:
+    """The dataset count the home page shows on the society dimension card."""
+    soup = BeautifulSoup(app.get("/").body, "html.parser")
+    card = soup.select_one(".tangerang-dimension[data-dimension=society]")
+    return card.select_one(".tangerang-dataset-count").text
+
+
+def test_home_page_summary_is_cached_per_language(app, dataset, make_dataset, monkeypatch):
+    calls: list[str | None] = []
+    real = catalog_summary.summarize
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("dimension"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(catalog_summary, "summarize", counting)
+
+    assert _society_count(app) == "1"
+    make_dataset(dataset["owner_org"], name="sekolah", dimensi=["society"])
+    # Within the TTL the home page does not search again: the count is the cached one.
+    assert _society_count(app) == "1"
+    assert len(calls) == 1
+    app.get("/en/")  # another language, its own entry
+    assert len(calls) == 2
+
+    # Once the TTL has passed, the next view searches again.
+    clock = catalog_summary.time.monotonic() + 61
+    monkeypatch.setattr(catalog_summary.time, "monotonic", lambda: clock)
+    assert _society_count(app) == "2"
+    assert len(calls) == 3
+    # The API action itself is never cached.
+    counts = {
+        d["name"]: d["dataset_count"]
+        for d in call_action("tangerang_dimension_summary")["dimensions"]
+    }
+    assert counts["society"] == 2
+    assert len(calls) == 4
+
+
+@pytest.mark.ckan_config("ckanext.tangerang.home_summary_cache_seconds", "0")
+def test_home_page_summary_cache_can_be_disabled(app, dataset, make_dataset):
+    assert _society_count(app) == "1"
+    make_dataset(dataset["owner_org"], name="sekolah", dimensi=["society"])
+    assert _society_count(app) == "2"

@@ -91,26 +91,6 @@ def test_home_page_lists_six_dimensions_with_counts(app, dataset):
     assert counts["economy"] == "0"
 
 
-def test_run_history_page_escapes_messages(app, dataset):
-    call_action(
-        "tangerang_run_report_create",
-        package_id=dataset["id"],
-        run_id="run-42",
-        status="published",
-        message=EVIL,
-        validation={"success": True, "blocking": [], "warnings": [], "statistics": {}},
-    )
-    body = app.get(f"/dataset/{dataset['name']}/riwayat-proses").body
-    assert "run-42" in body
-    assert EVIL not in body
-    assert "Riwayat proses pipeline" in body
-
-
-def test_run_history_of_private_dataset_is_hidden_from_anonymous(app, make_org, make_dataset):
-    make_dataset(make_org()["id"], name="rahasia", private=True)
-    app.get("/dataset/rahasia/riwayat-proses", status=404)
-
-
 def test_edit_form_has_csrf_token_and_no_pipeline_fields(app, make_org, make_dataset):
     editor = factories.UserWithToken()
     org = make_org(users=[{"name": editor["name"], "capacity": "editor"}])
@@ -151,51 +131,3 @@ def test_saving_the_edit_form_keeps_pipeline_fields(app, make_org, make_dataset)
     assert shown["title"] == "Judul dari formulir"
     assert shown["contract_id"] == "kontrak-1"
     assert shown["quality_grade"] == "C"
-
-
-def _society_count(app) -> str:
-    """The dataset count the home page shows on the society dimension card."""
-    soup = BeautifulSoup(app.get("/").body, "html.parser")
-    card = soup.select_one(".tangerang-dimension[data-dimension=society]")
-    return card.select_one(".tangerang-dataset-count").text
-
-
-def test_home_page_summary_is_cached_per_language(app, dataset, make_dataset, monkeypatch):
-    from ckanext.tangerang import catalog_summary
-
-    calls: list[str | None] = []
-    real = catalog_summary.summarize
-
-    def counting(*args, **kwargs):
-        calls.append(kwargs.get("dimension"))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(catalog_summary, "summarize", counting)
-
-    assert _society_count(app) == "1"
-    make_dataset(dataset["owner_org"], name="sekolah", dimensi=["society"])
-    # Within the TTL the home page does not search again: the count is the cached one.
-    assert _society_count(app) == "1"
-    assert len(calls) == 1
-    app.get("/en/")  # another language, its own entry
-    assert len(calls) == 2
-
-    # Once the TTL has passed, the next view searches again.
-    clock = catalog_summary.time.monotonic() + 61
-    monkeypatch.setattr(catalog_summary.time, "monotonic", lambda: clock)
-    assert _society_count(app) == "2"
-    assert len(calls) == 3
-    # The API action itself is never cached.
-    counts = {
-        d["name"]: d["dataset_count"]
-        for d in call_action("tangerang_dimension_summary")["dimensions"]
-    }
-    assert counts["society"] == 2
-    assert len(calls) == 4
-
-
-@pytest.mark.ckan_config("ckanext.tangerang.home_summary_cache_seconds", "0")
-def test_home_page_summary_cache_can_be_disabled(app, dataset, make_dataset):
-    assert _society_count(app) == "1"
-    make_dataset(dataset["owner_org"], name="sekolah", dimensi=["society"])
-    assert _society_count(app) == "2"

@@ -1,4 +1,4 @@
-"""GX Data Docs of a run: stored by tangerang_run_report_create, served sandboxed."""
+"""The catalog's own pages: a dataset's run history and a run's GX Data Docs, served sandboxed."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 from ckan.tests.helpers import call_action, call_auth
-
-from ckanext.tangerang.logic.validators import DATA_DOCS_MAX_BYTES
 
 pytestmark = [
     pytest.mark.ckan_config(
@@ -28,6 +26,7 @@ DOCS = (
 )
 CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 VALIDATION = {"success": False, "blocking": [], "warnings": [], "statistics": {}}
+EVIL = "<script>alert('x')</script>"
 
 
 def _report(dataset: dict, **data) -> dict:
@@ -146,27 +145,22 @@ def test_run_list_page_links_the_docs_in_indonesian(app, dataset):
     assert "DIJALANKAN" not in str(soup)
 
 
-@pytest.mark.parametrize(
-    "value, message",
-    [
-        (12, "string"),
-        ("<p>no document</p>", "HTML document"),
-        ("<html>" + "x" * DATA_DOCS_MAX_BYTES + "</html>", "2 MB"),
-        ("<html>\x00</html>", "NUL"),
-    ],
-)
-def test_bad_docs_are_refused(dataset, value, message):
-    with pytest.raises(tk.ValidationError) as exc:
-        _report(dataset, data_docs_html=value)
-    assert list(exc.value.error_dict) == ["data_docs_html"]
-    assert message in str(exc.value.error_dict["data_docs_html"])
+def test_run_history_page_escapes_messages(app, make_org, make_dataset):
+    dataset = make_dataset(make_org()["id"], name="faskes", title=f"Fasilitas Kesehatan {EVIL}")
+    call_action(
+        "tangerang_run_report_create",
+        package_id=dataset["id"],
+        run_id="run-42",
+        status="published",
+        message=EVIL,
+        validation={"success": True, "blocking": [], "warnings": [], "statistics": {}},
+    )
+    body = app.get(f"/dataset/{dataset['name']}/riwayat-proses").body
+    assert "run-42" in body
+    assert EVIL not in body
+    assert "Riwayat proses pipeline" in body
 
 
-def test_docs_up_to_2_mb_are_accepted(dataset):
-    # 2 MB counted in UTF-8 bytes: multi-byte characters count for what they weigh.
-    head, tail = "<html><body>", "</body></html>"
-    filler = "é" * ((DATA_DOCS_MAX_BYTES - len(head) - len(tail)) // 2)
-    run = _report(dataset, data_docs_html=head + filler + tail)
-    assert run["has_data_docs"]
-    with pytest.raises(tk.ValidationError):
-        _report(dataset, data_docs_html=head + filler + "é" + tail)
+def test_run_history_of_private_dataset_is_hidden_from_anonymous(app, make_org, make_dataset):
+    make_dataset(make_org()["id"], name="rahasia", private=True)
+    app.get("/dataset/rahasia/riwayat-proses", status=404)

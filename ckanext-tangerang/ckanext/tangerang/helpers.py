@@ -17,7 +17,7 @@ VALIDATION_CLASSES = {"passed": "success", "warning": "warning", "failed": "dang
 
 def tangerang_choice_label(field_name: str, value: Any) -> str:
     """Label of a dataset field's choice in the current language (the value if unknown)."""
-    lang = search._current_lang()
+    lang = vocab.current_lang()
     for choice in vocab.dataset_choices(field_name):
         if choice["value"] == value:
             return vocab.label(choice, lang)
@@ -94,7 +94,7 @@ def tangerang_dimension_summary() -> dict[str, Any]:
     """Per-dimension counts for the home page, computed at most once per
     ``ckanext.tangerang.home_summary_cache_seconds`` per language (0: every time)."""
     return catalog_summary.cached(
-        search._current_lang(),
+        vocab.current_lang(),
         tk.config.get("ckanext.tangerang.home_summary_cache_seconds"),
         lambda: tk.get_action("tangerang_dimension_summary")({}, {}),
     )

@@ -7,14 +7,26 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.authz import get_local_functions
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
-from ckan.types import Context
+from ckan.types import Action, Context
 
 from ckanext.tangerang import dimension_groups, search
+from ckanext.tangerang.logic import action
 
 
-@tk.blanket.actions
+def _actions() -> dict[str, Action]:
+    """The public functions of ``logic/action.py``, as ``@tk.blanket.actions`` would take
+    them, except the ``xloader_status`` guard where xloader is not loaded: a chained
+    action needs the action it wraps."""
+    actions = dict(get_local_functions(action))
+    if not p.plugin_loaded("xloader"):
+        del actions["xloader_status"]
+    return actions
+
+
+@tk.blanket.actions(_actions)
 @tk.blanket.auth_functions
 @tk.blanket.helpers
 @tk.blanket.blueprints

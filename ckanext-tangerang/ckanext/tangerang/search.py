@@ -58,7 +58,7 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
     """Show choice labels (in the current language) instead of stored values."""
     facets = search_results.get("search_facets") or {}
-    lang = _current_lang()
+    lang = vocab.current_lang()
     for key, field_name in FACET_CHOICE_FIELDS.items():
         if key not in facets:
             continue
@@ -68,11 +68,3 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
             if choice is not None:
                 item["display_name"] = vocab.label(choice, lang)
     return search_results
-
-
-def _current_lang() -> str:
-    try:
-        return tk.h.lang() or tk.config.get("ckan.locale_default")
-    except (RuntimeError, TypeError, AttributeError):
-        # Outside a request (CLI, background job)
-        return tk.config.get("ckan.locale_default")

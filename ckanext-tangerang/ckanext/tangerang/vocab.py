@@ -6,6 +6,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 import yaml
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -46,3 +47,12 @@ def label(choice: dict[str, Any], lang: str) -> str:
     if isinstance(text, dict):
         return text.get(lang) or text.get("id") or choice["value"]
     return text
+
+
+def current_lang() -> str:
+    """The language of the page being rendered; the site default outside a request."""
+    try:
+        return tk.h.lang() or tk.config.get("ckan.locale_default")
+    except (RuntimeError, TypeError, AttributeError):
+        # Outside a request (CLI, background job)
+        return tk.config.get("ckan.locale_default")

@@ -1,4 +1,4 @@
-"""tangerang_run_report_* and tangerang_dimension_summary."""
+"""The tangerang actions, called without auth (logic/test_auth.py checks who may call them)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests.helpers import call_action
+
+from ckanext.tangerang.logic.validators import DATA_DOCS_MAX_BYTES
 
 pytestmark = [
     pytest.mark.ckan_config(
@@ -189,3 +191,33 @@ def test_rejected_run_payload_of_the_pipeline_is_accepted(dataset):
     assert run["status"] == "rejected"
     assert run["validation"]["blocking"][0]["row"] == 3
     assert run["finished_at"] is None and run["sha256"] is None
+
+
+def _docs_report(dataset: dict, html: object) -> dict:
+    return _report(package_id=dataset["id"], run_id="r1", status="rejected", data_docs_html=html)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (12, "string"),
+        ("<p>no document</p>", "HTML document"),
+        ("<html>" + "x" * DATA_DOCS_MAX_BYTES + "</html>", "2 MB"),
+        ("<html>\x00</html>", "NUL"),
+    ],
+)
+def test_bad_docs_are_refused(dataset, value, message):
+    with pytest.raises(tk.ValidationError) as exc:
+        _docs_report(dataset, value)
+    assert list(exc.value.error_dict) == ["data_docs_html"]
+    assert message in str(exc.value.error_dict["data_docs_html"])
+
+
+def test_docs_up_to_2_mb_are_accepted(dataset):
+    # 2 MB counted in UTF-8 bytes: multi-byte characters count for what they weigh.
+    head, tail = "<html><body>", "</body></html>"
+    filler = "é" * ((DATA_DOCS_MAX_BYTES - len(head) - len(tail)) // 2)
+    run = _docs_report(dataset, head + filler + tail)
+    assert run["has_data_docs"]
+    with pytest.raises(tk.ValidationError):
+        _docs_report(dataset, head + filler + "é" + tail)

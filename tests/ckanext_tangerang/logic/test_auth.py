@@ -137,3 +137,25 @@ def test_anonymous_http_post_is_refused_and_bot_token_accepted(app, world, tmp_p
     token = token_file.read_text().strip()
     result = app.post(url, json=body, headers={"Authorization": token}, status=200).json
     assert result["result"]["run_id"] == "http-1"
+
+
+@pytest.mark.parametrize(
+    "action, data",
+    [
+        (
+            "tangerang_run_report_create",
+            {"package_id": "faskes-privat", "run_id": "", "status": "done", "data_docs_html": 1},
+        ),
+        ("tangerang_run_report_list", {"package_id": "faskes-privat", "limit": -1}),
+        ("tangerang_run_data_docs_show", {"package_id": "faskes-privat", "run_id": ""}),
+    ],
+)
+def test_access_is_checked_before_validation(world, action, data):
+    # A caller the action refuses learns that, and not what the schema thinks of the data.
+    for role in ("anonymous", "editor_other"):
+        context = {"user": world["users"][role], "ignore_auth": False}
+        with pytest.raises(tk.NotAuthorized):
+            call_action(action, context=context, **data)
+    # The same data from an allowed caller is invalid: the refusals above came first.
+    with pytest.raises(tk.ValidationError):
+        call_action(action, context={"user": world["users"]["sysadmin"]}, **data)

@@ -1,16 +1,22 @@
-"""Actions of the Kota Tangerang catalog. The docstrings are the API documentation."""
+"""Actions of the Kota Tangerang catalog. The docstrings are the API documentation.
+
+CKAN's blanket decorator registers every public function of this module as an
+API action (``xloader_status`` only where xloader runs, see ``plugin.py``), so
+helpers are ``_``-prefixed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.types import Context, DataDict, Schema
+from ckan.types import Action, Context, DataDict
 from sqlalchemy.orm import undefer
 
-from ckanext.tangerang import catalog_summary
+from ckanext.tangerang import catalog_summary, redact
 from ckanext.tangerang.logic import schema
 from ckanext.tangerang.model import RunReport
 
@@ -26,7 +32,7 @@ _REPORT_FIELDS = (
 )
 
 
-def data_docs_url(package_name: str, run_id: str) -> str:
+def _data_docs_url(package_name: str, run_id: str) -> str:
     """Absolute URL of the page serving a run's GX Data Docs."""
     return tk.url_for(
         "tangerang.run_validation_report", id=package_name, run_id=run_id, _external=True
@@ -40,17 +46,30 @@ def _run_dict(report: RunReport, package_name: str | None = None) -> dict[str, A
         if package_name is None:
             package = model.Package.get(report.package_id)
             package_name = package.name if package is not None else report.package_id
-        result["report_url"] = data_docs_url(package_name, report.run_id)
+        result["report_url"] = _data_docs_url(package_name, report.run_id)
     return result
 
 
-def _validate(data_dict: DataDict, schema_: Schema, context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(data_dict, schema_, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
+def _access_first(action: Action) -> Action:
+    """Run the action's auth function (same name, raw ``data_dict``) before anything else.
+
+    CKAN's ``@validate`` runs before the action body, so a ``check_access`` in
+    the body would come second: a caller the action refuses would be answered
+    with the schema's error messages, and a 2 MB Data Docs page parsed for
+    them. Stacked above ``@tk.validate``, this keeps auth first by design:
+    whoever may not call the action learns only that.
+    """
+
+    @functools.wraps(action)
+    def checked(context: Context, data_dict: DataDict) -> Any:
+        tk.check_access(action.__name__, context, data_dict)
+        return action(context, data_dict)
+
+    return checked
 
 
+@_access_first
+@tk.validate(schema.run_report_create)
 def tangerang_run_report_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Record one pipeline run of a dataset.
 
@@ -95,21 +114,19 @@ def tangerang_run_report_create(context: Context, data_dict: DataDict) -> dict[s
         Data Docs page when the run has one, and ``has_data_docs`` says whether it does
     :rtype: dict
     """
-    tk.check_access("tangerang_run_report_create", context, data_dict)
-    data = _validate(data_dict, schema.run_report_create(), context)
 
     session = model.Session
     report = (
         session.query(RunReport)
-        .filter_by(package_id=data["package_id"], run_id=data["run_id"])
+        .filter_by(package_id=data_dict["package_id"], run_id=data_dict["run_id"])
         .one_or_none()
     )
     if report is None:
-        report = RunReport(package_id=data["package_id"], run_id=data["run_id"])
+        report = RunReport(package_id=data_dict["package_id"], run_id=data_dict["run_id"])
         session.add(report)
     for field in _REPORT_FIELDS:
-        setattr(report, field, data.get(field))
-    docs = data.get("data_docs_html") or None
+        setattr(report, field, data_dict.get(field))
+    docs = data_dict.get("data_docs_html") or None
     report.data_docs_html = docs
     report.data_docs_bytes = len(docs.encode("utf-8")) if docs is not None else None
     user = context.get("auth_user_obj") or model.User.get(context.get("user", ""))
@@ -118,11 +135,13 @@ def tangerang_run_report_create(context: Context, data_dict: DataDict) -> dict[s
         session.commit()
     else:
         session.flush()
-    package = model.Package.get(data["package_id"])
+    package = model.Package.get(data_dict["package_id"])
     return _run_dict(report, package.name if package is not None else None)
 
 
 @tk.side_effect_free
+@_access_first
+@tk.validate(schema.run_report_list)
 def tangerang_run_report_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """List the runs of a dataset, newest first.
 
@@ -140,24 +159,24 @@ def tangerang_run_report_list(context: Context, data_dict: DataDict) -> list[dic
         page when it has one (``has_data_docs``)
     :rtype: list of dicts
     """
-    tk.check_access("tangerang_run_report_list", context, data_dict)
-    data = _validate(data_dict, schema.run_report_list(), context)
-    package = model.Package.get(data["package_id"])
+    package = model.Package.get(data_dict["package_id"])
     package_name = package.name if package is not None else None
     reports = (
         model.Session.query(RunReport)
-        .filter(RunReport.package_id == data["package_id"])
+        .filter(RunReport.package_id == data_dict["package_id"])
         .order_by(
             RunReport.finished_at.desc().nulls_last(),
             RunReport.created.desc(),
         )
-        .offset(data["offset"])
-        .limit(data["limit"])
+        .offset(data_dict["offset"])
+        .limit(data_dict["limit"])
     )
     return [_run_dict(report, package_name) for report in reports]
 
 
 @tk.side_effect_free
+@_access_first
+@tk.validate(schema.run_report_show)
 def tangerang_run_report_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Show one run report.
 
@@ -166,15 +185,15 @@ def tangerang_run_report_show(context: Context, data_dict: DataDict) -> dict[str
 
     :rtype: dict
     """
-    tk.check_access("tangerang_run_report_show", context, data_dict)
-    data = _validate(data_dict, schema.run_report_show(), context)
-    report = model.Session.get(RunReport, data["id"])
+    report = model.Session.get(RunReport, data_dict["id"])
     if report is None:
         raise tk.ObjectNotFound(tk._("Run report not found"))
     return _run_dict(report)
 
 
 @tk.side_effect_free
+@_access_first
+@tk.validate(schema.run_data_docs_show)
 def tangerang_run_data_docs_show(context: Context, data_dict: DataDict) -> str:
     """The stored GX Data Docs page of a run, as HTML text.
 
@@ -188,12 +207,10 @@ def tangerang_run_data_docs_show(context: Context, data_dict: DataDict) -> str:
 
     :rtype: string
     """
-    tk.check_access("tangerang_run_data_docs_show", context, data_dict)
-    data = _validate(data_dict, schema.run_data_docs_show(), context)
     report = (
         model.Session.query(RunReport)
         .options(undefer(RunReport.data_docs_html))
-        .filter_by(package_id=data["package_id"], run_id=data["run_id"])
+        .filter_by(package_id=data_dict["package_id"], run_id=data_dict["run_id"])
         .one_or_none()
     )
     if report is None or report.data_docs_html is None:
@@ -202,6 +219,8 @@ def tangerang_run_data_docs_show(context: Context, data_dict: DataDict) -> str:
 
 
 @tk.side_effect_free
+@_access_first
+@tk.validate(schema.dimension_summary)
 def tangerang_dimension_summary(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Public counts of datasets per smart-city dimension and per producer.
 
@@ -218,7 +237,32 @@ def tangerang_dimension_summary(context: Context, data_dict: DataDict) -> dict[s
         ``average_quality_score`` (``None`` without scored datasets)
     :rtype: dict
     """
-    tk.check_access("tangerang_dimension_summary", context, data_dict)
-    data = _validate(data_dict, schema.dimension_summary(), context)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    return catalog_summary.summarize(dimension=data.get("dimensi"), now=now)
+    return catalog_summary.summarize(dimension=data_dict.get("dimensi"), now=now)
+
+
+@tk.side_effect_free
+@tk.chained_action
+def xloader_status(
+    original_action: Action, context: Context, data_dict: DataDict
+) -> dict[str, Any]:
+    """ckanext-xloader's ``xloader_status``, without any credential in the result.
+
+    Upstream (ckanext-xloader 2.5.2) returns the job row of its jobs table as
+    ``task_info``, and that row holds ``api_key``: the token of
+    ``ckanext.xloader.api_token``, i.e. the site user's, which is never
+    deleted after the job. Whoever may update the resource (every OPD editor
+    and the pipeline bot) could read it and act as sysadmin. This override
+    keeps the upstream result and auth (``resource_update``) and removes
+    every credential-like key, at any depth, and every token-shaped value
+    (see ``redact.without_secrets``). Registered only when xloader is loaded.
+
+    :param resource_id: id of the resource (``id`` is accepted too)
+    :type resource_id: string
+
+    :returns: ``status``, ``job_id``, ``job_url``, ``last_updated``,
+        ``task_info`` (the job, its metadata and logs) and ``error``
+    :rtype: dict
+    """
+    known = [tk.config.get("ckanext.xloader.api_token") or ""]
+    return redact.without_secrets(original_action(context, data_dict), known)
