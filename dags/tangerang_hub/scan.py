@@ -1,0 +1,161 @@
+"""`hub scan PATH...`: look for personal data and formula injection in files, no contract needed.
+
+Each file is read exactly as `hub run --source-file PATH` reads it: `read.file_batch`, then
+`read.read_rows` (the same decoding and refusal of a file mixing encodings, the same `;`/`,`/tab
+delimiter, the first worksheet of an XLSX under the same limits, the same JSON records). A file
+the reader refuses is unreadable here too, with the reader's reason. Files other than `.csv`,
+`.tsv`, `.txt`, `.xlsx`, `.xlsm` and `.json` are refused.
+
+Detection is the quality library's: `tangerang_quality.pii.scan_columns` on the columns (cells
+beyond the header's width are scanned as `column_N`), `pii.scan_text` on every header cell (a
+NIK typed as a column name), `tangerang_quality.formula.is_formula_injection` on every cell.
+
+Prints `file:row:column: kind value=masked` per finding (an XLSX file is named
+`file.xlsx[Sheet]`; rows as the reader numbers them: a spreadsheet's row, JSON records from 1;
+a header finding has the header's row, 1 for JSON; a column name that holds an identifier is
+shown masked), then a summary line.
+Exit codes: 2 when anything is found, 1 when a file cannot be read, 0 when every file is clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from tangerang_hub.read import ReadError, file_batch, read_rows
+from tangerang_quality.formula import is_formula_injection
+from tangerang_quality.masking import mask_identifiers
+from tangerang_quality.pii import scan_columns, scan_text
+
+EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND = 0, 1, 2
+SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json")
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read as a run would read it; the message says why."""
+
+
+@dataclass(frozen=True)
+class ScanHit:
+    file: str
+    row: int
+    column: str
+    kind: str
+    masked: str
+
+    def __str__(self) -> str:
+        column = mask_identifiers(self.column)
+        return f"{self.file}:{self.row}:{column}: {self.kind} value={self.masked}"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """What a run reads from one file, as columns. `row_numbers[i]` is data row i's row."""
+
+    name: str
+    columns: dict[str, list[Any]]
+    row_numbers: list[int]
+    header_row: int
+
+
+def read_file(path: Path) -> Sheet:
+    """The file read as `hub run --source-file` reads it; `UnreadableFile` when it cannot be."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UnreadableFile(
+            f"{path}: unsupported file type {suffix or '(none)'}; use CSV, XLSX or JSON"
+        )
+    try:
+        rows = read_rows(file_batch(path))
+    except OSError as exc:
+        raise UnreadableFile(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
+    except ReadError as exc:
+        reasons = "; ".join(_where(p.row) + p.message for p in exc.problems)
+        raise UnreadableFile(f"{path}: {reasons}") from None
+    name = f"{path}[{rows.sheet}]" if rows.sheet is not None else str(path)
+    data = [cells for _, cells in rows.rows]
+    return Sheet(name, _columns(rows.header, data), [n for n, _ in rows.rows], rows.header_row or 1)
+
+
+def _where(row: int | None) -> str:
+    return f"row {row}: " if row is not None else ""
+
+
+def _columns(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
+    """{column name: values}; unnamed and extra cells become `column_N`, repeats `name_N`."""
+    names = [str(h).strip() or f"column_{i + 1}" for i, h in enumerate(header)]
+    width = max([len(names), *(len(r) for r in rows)])
+    names += [f"column_{i + 1}" for i in range(len(names), width)]
+    columns: dict[str, list[Any]] = {}
+    for i, name in enumerate(names):
+        key = name if name not in columns else f"{name}_{i + 1}"
+        columns[key] = [r[i] if i < len(r) else None for r in rows]
+    return columns
+
+
+def _preview(value: str) -> str:
+    text = value if len(value) <= 24 else value[:21] + "..."
+    return repr(text)
+
+
+def scan_sheet(sheet: Sheet) -> list[ScanHit]:
+    found: list[ScanHit] = []
+    for column in sheet.columns:
+        for m in scan_text(column):
+            found.append(ScanHit(sheet.name, sheet.header_row, column, m.kind, m.masked))
+    for f in scan_columns(sheet.columns):
+        row = sheet.header_row if f.row is None else sheet.row_numbers[f.row]
+        found.append(ScanHit(sheet.name, row, f.column, f.kind, f.masked))
+    for column, values in sheet.columns.items():
+        for i, value in enumerate(values):
+            if is_formula_injection(value):
+                masked = _preview(str(value))
+                found.append(ScanHit(sheet.name, sheet.row_numbers[i], column, "formula", masked))
+    order = list(sheet.columns)
+    unique = list(dict.fromkeys(found))  # once, should the detectors ever report a hit twice
+    return sorted(unique, key=lambda h: (h.row, order.index(h.column)))
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    parser = argparse.ArgumentParser(
+        prog="hub scan",
+        description="Scan CSV, XLSX or JSON files for personal data (NIK, KK, NPWP, mobile "
+        "numbers, e-mail, dates of birth) and spreadsheet formula injection, reading each "
+        "file exactly as `hub run --source-file` would.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    args = parser.parse_args(argv)
+
+    hits: list[ScanHit] = []
+    errors = 0
+    for path in args.paths:
+        try:
+            sheet = read_file(path)
+        except UnreadableFile as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            errors += 1
+            continue
+        for hit in scan_sheet(sheet):
+            print(hit, file=out)
+            hits.append(hit)
+
+    files = len(args.paths)
+    if hits:
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(Counter(h.kind for h in hits).items()))
+        print(f"{len(hits)} finding(s) in {files} file(s): {kinds}", file=out)
+    elif not errors:
+        print(f"clean: no personal data or formula injection in {files} file(s)", file=out)
+    if errors:
+        print(f"{errors} file(s) could not be read", file=out)
+        return EXIT_ERROR
+    return EXIT_FOUND if hits else EXIT_CLEAN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
