@@ -6,6 +6,7 @@ Every other module takes a `Contract`, never raw YAML. A broken contract raises
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -112,10 +113,16 @@ def contracts_dir() -> Path:
 def _validator() -> Draft202012Validator:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    # format checking: a `format: date` value must be a real date (2024-02-30 is not)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (the wheels are): several times faster, and
+# DAG parsing reads every contract.
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeBase):  # type: ignore[valid-type,misc]
     """SafeLoader that keeps dates as text: `2024-01-01` in a description stays a string."""
 
 
@@ -123,6 +130,11 @@ _Loader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+# Validated contracts by (file, sha256 of its text): a process that builds DAGs again (the
+# dag-processor, a task re-parsing its file) pays once per content, not once per parse.
+_CACHE: dict[tuple[str, str], Contract] = {}
+_CACHE_MAX = 4096
 
 
 def format_path(parts: Iterable[str | int]) -> str:
@@ -152,14 +164,31 @@ def _line_of(root: yaml.Node | None, parts: list[str | int]) -> int | None:
 
 
 def load_contract(path: Path | str) -> Contract:
+    """The validated contract in `path`; raises ContractError listing every issue.
+
+    The YAML is parsed once (libyaml); a second parse for line numbers happens only when
+    the contract has issues. Results are cached by the file's content hash.
+    """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContractError(path, [("", f"cannot read the file: {exc}")]) from exc
+    key = (str(path.resolve()), hashlib.sha256(raw).hexdigest())
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    contract = _load(path, text)
+    if len(_CACHE) >= _CACHE_MAX:
+        _CACHE.clear()
+    _CACHE[key] = contract
+    return contract
+
+
+def _load(path: Path, text: str) -> Contract:
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
-        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -168,7 +197,9 @@ def load_contract(path: Path | str) -> Contract:
         raise ContractError(path, [("", "the file must contain a YAML mapping (key: value)")])
 
     issues: list[tuple[str, str]] = []
-    for err in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path))):
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
+    root = yaml.compose(text, Loader=_Loader) if errors else None
+    for err in errors:
         parts = list(err.absolute_path)
         line = _line_of(root, parts)
         suffix = f" (line {line})" if line else ""
@@ -246,6 +277,15 @@ def _semantic_issues(data: dict[str, Any], path: Path) -> list[tuple[str, str]]:
             issues.append(
                 (f"{where}.format", "a date format uses strftime codes, for example %d/%m/%Y")
             )
+
+    period = data.get("sdi", {}).get("cakupan_waktu", {})
+    if period.get("selesai") and period["selesai"] < period["mulai"]:  # ISO dates sort as text
+        issues.append(
+            (
+                "sdi.cakupan_waktu.selesai",
+                f"selesai {period['selesai']} is before mulai {period['mulai']}",
+            )
+        )
 
     for i, key in enumerate(data["primary_key"]):
         if key not in names:

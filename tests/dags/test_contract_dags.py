@@ -26,6 +26,24 @@ def test_every_contract_has_one_dag_and_nothing_fails_to_import(dagbag):
     assert set(dagbag.dag_ids) == expected | {"hub_quality_score"}
 
 
+def test_a_task_process_builds_only_the_dag_it_runs(monkeypatch, tmp_path):
+    """Airflow sets the parsing context when a task parses the file: only that contract is
+    loaded, so a task does not pay for the other contracts."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    from tangerang_hub import contracts
+
+    loaded: list[str] = []
+    real = contracts.load_contract
+    monkeypatch.setattr(
+        contracts, "load_contract", lambda p: loaded.append(Path(p).stem) or real(p)
+    )
+    monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "hub_fasyankes")
+    bag = DagBag(dag_folder=str(DAGS / "contract_dags.py"))
+    assert set(bag.dag_ids) == {"hub_fasyankes"}
+    assert loaded == ["fasyankes"]
+
+
 def test_dags_carry_producer_and_dimension_tags_retries_and_docs(dagbag):
     for contract in load_contracts():
         dag = dagbag.get_dag(f"hub_{contract.id.replace('-', '_')}")

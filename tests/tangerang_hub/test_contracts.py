@@ -74,9 +74,9 @@ def test_minimal_contract_loads_with_defaults(tmp_path: Path) -> None:
 
 
 def test_dates_in_yaml_stay_text(tmp_path: Path) -> None:
-    data = broken(sdi={"cakupan_waktu": "2024-01-01"})
+    data = broken(sdi={"cakupan_waktu": {"mulai": "2024-01-01"}})
     contract = load_contract(write(tmp_path, data))
-    assert contract.sdi["cakupan_waktu"] == "2024-01-01"
+    assert contract.sdi["cakupan_waktu"] == {"mulai": "2024-01-01"}
 
 
 @pytest.mark.parametrize(
@@ -100,6 +100,17 @@ def test_dates_in_yaml_stay_text(tmp_path: Path) -> None:
         ),
         ({"fields__0__constraints": {"pattern": "(["}}, "fields[0].constraints.pattern", "regular"),
         ({"fields__1__name": "kecamatan"}, "fields[1].name", "duplicate field"),
+        ({"sdi": {"kontak": "Diskominfo"}}, "sdi", "'kontak' was unexpected"),
+        ({"sdi": {"walidata": "Diskominfo"}}, "sdi.walidata", "is not of type 'object'"),
+        ({"sdi": {"walidata": {"nama": "Diskominfo"}}}, "sdi.walidata", "'email'"),
+        ({"sdi": {"cakupan_wilayah": "Kota Tangerang"}}, "sdi.cakupan_wilayah", "does not match"),
+        ({"sdi": {"cakupan_waktu": "2024"}}, "sdi.cakupan_waktu", "is not of type 'object'"),
+        ({"sdi": {"cakupan_waktu": {"mulai": "2024-02-30"}}}, "sdi.cakupan_waktu.mulai", "date"),
+        (
+            {"sdi": {"cakupan_waktu": {"mulai": "2024-12-31", "selesai": "2024-01-01"}}},
+            "sdi.cakupan_waktu.selesai",
+            "before mulai",
+        ),
     ],
 )
 def test_broken_contract_names_path_and_reason(
@@ -191,3 +202,20 @@ def test_contract_can_be_copied_and_pickled() -> None:
     assert pickle.loads(pickle.dumps(contract)) == contract
     assert copy.deepcopy(contract) == contract
     assert dataclasses.asdict(contract)["source"]["params"] == {"path": "/dinkes/fasyankes.csv"}
+
+
+def test_a_contract_is_parsed_once_per_content(tmp_path, monkeypatch) -> None:
+    from tangerang_hub import contracts
+
+    source = contracts.contracts_dir() / "fasyankes.yaml"
+    copy = tmp_path / "fasyankes.yaml"
+    copy.write_bytes(source.read_bytes())
+    parsed: list[Path] = []
+    real = contracts._load
+    monkeypatch.setattr(contracts, "_load", lambda p, text: parsed.append(p) or real(p, text))
+    first = contracts.load_contract(copy)
+    assert contracts.load_contract(copy) is first
+    assert len(parsed) == 1
+    copy.write_text(source.read_text().replace("title: Fasilitas Pelayanan", "title: Layanan", 1))
+    assert contracts.load_contract(copy).title != first.title  # new content, parsed again
+    assert len(parsed) == 2
