@@ -62,7 +62,7 @@ def render() -> Path:
         "solr_url": env("CKAN_SOLR_URL", "http://solr:8983/solr/ckan"),
         "redis_url": env("CKAN_REDIS_URL", "redis://redis:6379/0"),
         "storage_path": env("CKAN_STORAGE_PATH", "/var/lib/ckan/storage"),
-        "max_resource_size": env("CKAN_MAX_RESOURCE_SIZE_MB", "100"),
+        "max_resource_size": env("CKAN_MAX_RESOURCE_SIZE_MB", "1024"),
         # CKAN refuses an empty token; `init` creates the real one and re-renders.
         "xloader_token": xloader or "pending",
     }
