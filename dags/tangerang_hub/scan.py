@@ -6,9 +6,9 @@ delimiter, the first worksheet of an XLSX under the same limits, the same JSON r
 the reader refuses is unreadable here too, with the reader's reason. Files other than `.csv`,
 `.tsv`, `.txt`, `.xlsx`, `.xlsm` and `.json` are refused.
 
-Detection is the quality library's: `tangerang_quality.pii.scan_columns` on the columns (cells
-beyond the header's width are scanned as `column_N`), `pii.scan_text` on every header cell (a
-NIK typed as a column name), `tangerang_quality.formula.is_formula_injection` on every cell.
+Detection is the quality library's: `tangerang_quality.pii.scan_columns` on the columns, their
+names included (a NIK typed as a column name; cells beyond the header's width are scanned as
+`column_N`), and `tangerang_quality.formula.is_formula_injection` on every cell.
 
 Prints `file:row:column: kind value=masked` per finding (an XLSX file is named
 `file.xlsx[Sheet]`; rows as the reader numbers them: a spreadsheet's row, JSON records from 1;
@@ -30,7 +30,7 @@ from typing import Any, TextIO
 from tangerang_hub.read import ReadError, file_batch, read_rows
 from tangerang_quality.formula import is_formula_injection
 from tangerang_quality.masking import mask_identifiers
-from tangerang_quality.pii import scan_columns, scan_text
+from tangerang_quality.pii import scan_columns
 
 EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND = 0, 1, 2
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json")
@@ -105,10 +105,7 @@ def _preview(value: str) -> str:
 
 def scan_sheet(sheet: Sheet) -> list[ScanHit]:
     found: list[ScanHit] = []
-    for column in sheet.columns:
-        for m in scan_text(column):
-            found.append(ScanHit(sheet.name, sheet.header_row, column, m.kind, m.masked))
-    for f in scan_columns(sheet.columns):
+    for f in scan_columns(sheet.columns):  # headers too (`pii.header_findings`)
         row = sheet.header_row if f.row is None else sheet.row_numbers[f.row]
         found.append(ScanHit(sheet.name, row, f.column, f.kind, f.masked))
     for column, values in sheet.columns.items():
@@ -117,8 +114,7 @@ def scan_sheet(sheet: Sheet) -> list[ScanHit]:
                 masked = _preview(str(value))
                 found.append(ScanHit(sheet.name, sheet.row_numbers[i], column, "formula", masked))
     order = list(sheet.columns)
-    unique = list(dict.fromkeys(found))  # once, should the detectors ever report a hit twice
-    return sorted(unique, key=lambda h: (h.row, order.index(h.column)))
+    return sorted(found, key=lambda h: (h.row, order.index(h.column)))
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
