@@ -84,8 +84,9 @@ def build_dag(contract: Contract) -> Any:
             from tangerang_hub import pipeline as hub
             from tangerang_hub.cli import ckan_client
             from tangerang_hub.contracts import get_contract
+            from tangerang_hub.workdir import default_workdir
 
-            workdir = hub.default_workdir()
+            workdir = default_workdir()
             contract = get_contract(dataset_id)
             return hub.extract_step(
                 contract,
@@ -98,6 +99,7 @@ def build_dag(contract: Contract) -> Any:
         def normalize(raw: dict[str, Any], **context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
             from tangerang_hub.contracts import get_contract
+            from tangerang_hub.workdir import default_workdir
 
             if raw.get("not_modified"):
                 from airflow.sdk.exceptions import AirflowSkipException
@@ -107,7 +109,7 @@ def build_dag(contract: Contract) -> Any:
                 return hub.normalize_step(
                     get_contract(dataset_id),
                     raw,
-                    workdir=hub.default_workdir(),
+                    workdir=default_workdir(),
                     run_id=run_key(context),
                 )
 
@@ -115,12 +117,13 @@ def build_dag(contract: Contract) -> Any:
         def validate(staged: dict[str, Any], raw: dict[str, Any], **context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
             from tangerang_hub.contracts import get_contract
+            from tangerang_hub.workdir import default_workdir
 
             with _rejection_is_final():
                 return hub.validate_step(
                     get_contract(dataset_id),
                     staged,
-                    workdir=hub.default_workdir(),
+                    workdir=default_workdir(),
                     run_id=run_key(context),
                     raw=raw,
                 )
@@ -142,24 +145,21 @@ def build_dag(contract: Contract) -> Any:
             from tangerang_hub import pipeline as hub
             from tangerang_hub.cli import ckan_client
             from tangerang_hub.contracts import get_contract
+            from tangerang_hub.workdir import default_workdir
 
             ti = context["ti"]
             results = {
                 name: ti.xcom_pull(task_ids=name)
                 for name in ("extract", "normalize", "validate", "publish")
             }
-            contract = get_contract(dataset_id)
-            run_report = hub.report_from_steps(
-                contract,
+            run_report = hub.report_step(
+                get_contract(dataset_id),
                 results,
-                workdir=hub.default_workdir(),
+                ckan_client(),
+                workdir=default_workdir(),
                 run_id=run_key(context),
+                progress=print,
             )
-            if run_report.status in ("published", "unchanged"):
-                hub.remember_source_state(hub.default_workdir(), contract, results["extract"])
-            sent = hub.send_report(ckan_client(), run_report)
-            if isinstance(sent, dict) and sent.get("report_url"):
-                run_report.report_url = sent["report_url"]  # the run's page in the catalog
             if run_report.status in ("rejected", "failed"):
                 from airflow.sdk.exceptions import AirflowFailException
 

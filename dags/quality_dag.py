@@ -4,9 +4,9 @@
 interval (freshness changes daily) and stores changed scores on the datasets;
 ``publish_scores`` publishes the table of scores as dataset ``skor-kualitas-data`` through
 the normal pipeline (staged, validated, CSV, Parquet, DataStore, run report). The work lives
-in ``tangerang_quality.catalog_score``; pyarrow, Great Expectations and requests are imported
-inside the tasks. Both tasks are keyed on the data interval: a retry or a re-run of the same
-interval computes the same table and finds it unchanged.
+in the engine, ``tangerang_hub.catalog_score``; pyarrow, Great Expectations and requests are
+imported inside the tasks. Both tasks are keyed on the data interval: a retry or a re-run of
+the same interval computes the same table and finds it unchanged.
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ def _run_key(context: dict[str, Any]) -> str:
 def hub_quality_score() -> None:
     @task
     def score_datasets(**context: Any) -> list[dict[str, Any]]:
+        from tangerang_hub.catalog_score import rescore_datasets
         from tangerang_hub.cli import ckan_client
         from tangerang_hub.contracts import load_contracts
-        from tangerang_hub.pipeline import default_workdir
-        from tangerang_quality.catalog_score import rescore_datasets
+        from tangerang_hub.workdir import default_workdir
 
         scores = rescore_datasets(
             ckan_client(),
@@ -55,9 +55,9 @@ def hub_quality_score() -> None:
 
     @task
     def publish_scores(rows: list[dict[str, Any]], **context: Any) -> dict[str, Any] | None:
+        from tangerang_hub.catalog_score import publish_score_table
         from tangerang_hub.cli import ckan_client
-        from tangerang_hub.pipeline import default_workdir
-        from tangerang_quality.catalog_score import publish_score_table
+        from tangerang_hub.workdir import default_workdir
 
         report = publish_score_table(
             ckan_client(), rows, workdir=default_workdir(), run_id=_run_key(context), progress=print

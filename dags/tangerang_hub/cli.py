@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -28,6 +27,8 @@ EXIT_OK, EXIT_ERROR, EXIT_REJECTED = 0, 1, 2
 CKAN_CONN_ID = "ckan_default"
 
 ClientFactory = Callable[[], Any]
+# `pipeline.run`'s signature; a test passes `run` with stand-in stages.
+RunPipeline = Callable[..., Any]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--workdir",
         type=Path,
-        default=Path(os.environ.get("HUB_WORKDIR", "var/hub")),
+        default=None,
         help="staging and quarantine folder (default: $HUB_WORKDIR or var/hub)",
     )
     run.add_argument("--run-id", help="run identifier (default: manual__<UTC time>)")
@@ -68,6 +69,7 @@ def main(
     argv: Sequence[str] | None = None,
     *,
     client_factory: ClientFactory | None = None,
+    run_pipeline: RunPipeline | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
@@ -80,16 +82,16 @@ def main(
         return scan_main(argv[1:])
     if argv[:1] == ["quality"]:
         # rescore every published dataset and publish the score table, without Airflow
-        from tangerang_quality.catalog_score import main as quality_main
+        from tangerang_hub.catalog_score import main as quality_main
 
-        return quality_main(argv[1:])
+        return quality_main(argv[1:], client_factory=client_factory or ckan_client)
     args = build_parser().parse_args(argv)
     if args.command == "contracts":
         return check_contracts(args.paths, out, err)
     if args.command == "list":
         return list_datasets(out, err)
     if args.command == "run":
-        return run_dataset(args, client_factory or ckan_client, out, err)
+        return run_dataset(args, client_factory or ckan_client, out, err, run_pipeline)
     return EXIT_ERROR  # pragma: no cover - argparse requires a command
 
 
@@ -138,9 +140,14 @@ def list_datasets(out: TextIO, err: TextIO) -> int:
 
 
 def run_dataset(
-    args: argparse.Namespace, client_factory: ClientFactory, out: TextIO, err: TextIO
+    args: argparse.Namespace,
+    client_factory: ClientFactory,
+    out: TextIO,
+    err: TextIO,
+    run_pipeline: RunPipeline | None = None,
 ) -> int:
     from tangerang_hub.pipeline import run
+    from tangerang_hub.workdir import default_workdir
 
     try:
         contract = get_contract(args.dataset_id)
@@ -159,12 +166,12 @@ def run_dataset(
     def progress(message: str) -> None:
         print(message, file=err, flush=True)
 
-    report = run(
+    report = (run_pipeline or run)(
         contract,
         client=client,
         source_file=args.source_file,
         dry_run=args.dry_run,
-        workdir=args.workdir,
+        workdir=args.workdir or default_workdir(),
         run_id=run_id,
         progress=progress,
     )

@@ -13,29 +13,44 @@ Every validation builds GX Data Docs in `workdir/docs/<dataset>/<run_id>/` and o
 self-contained page of it, `validasi.html`, which the run report carries to the catalog.
 The quality score (`tangerang_quality.score`) is computed at publish time and stored on the
 dataset; it is also kept in the run report's statistics under `quality`.
+
+Where files go is `tangerang_hub.workdir`. The stages that reach outside the engine
+(`validate`, `publish`, `send_report`) are keyword arguments defaulting to the real ones, so a
+test passes stand-ins instead of patching this module. `run` and the DAG's report task
+(`report_step`) end a run the same way: `finish_run`.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
-import mimetypes
-import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from tangerang_hub import workdir as layout
 from tangerang_hub.contracts import Contract
 from tangerang_hub.normalize import NormalizeError, normalize
-from tangerang_hub.problems import Problem
+from tangerang_hub.publish import publish as publish_to_ckan
+from tangerang_hub.read import file_batch
+from tangerang_hub.report import send_report as send_to_catalog
 from tangerang_hub.run_report import RunReport, json_safe
 from tangerang_hub.sources.base import RawBatch
 from tangerang_hub.stage import StagedBatch, read_staged, stage
+from tangerang_hub.validate import GateSummary, mask_table
+from tangerang_hub.validate import validate as validate_batch
+from tangerang_hub.workdir import write_json
+from tangerang_quality.problems import Problem
 
 Progress = Callable[[str], None]
+# The stages that reach outside the engine, passed in (tests pass stand-ins):
+# validate(table, contract, *, data_docs_dir) -> gate result (success, blocking, warnings, ...)
+Validate = Callable[..., Any]
+# publish(staged, contract, client, gate, *, run_id, score) -> PublishResult
+Publish = Callable[..., Any]
+# send_report(client, report) -> the catalog's answer (dict with `report_url`) or None
+SendReport = Callable[[Any, RunReport], Any]
 
 
 class PipelineError(RuntimeError):
@@ -49,50 +64,6 @@ class BatchRejected(Exception):
         self.problems = problems
         self.quarantine_path = quarantine_path
         super().__init__(message)
-
-
-@dataclass
-class GateSummary:
-    """JSON-able stand-in for the quality gate's result (same attribute names)."""
-
-    success: bool
-    blocking: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    statistics: dict[str, Any] = field(default_factory=dict)
-    data_docs_page: str | None = None  # path of the run's one-page Data Docs
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "success": self.success,
-            "blocking": [p.to_dict() for p in self.blocking],
-            "warnings": [p.to_dict() for p in self.warnings],
-            "statistics": json_safe(self.statistics),
-            "data_docs_page": self.data_docs_page,
-        }
-
-    @classmethod
-    def from_gate(cls, gate: Any) -> GateSummary:
-        return cls(
-            success=bool(gate.success),
-            blocking=list(getattr(gate, "blocking", []) or []),
-            warnings=list(getattr(gate, "warnings", []) or []),
-            statistics=dict(getattr(gate, "statistics", {}) or {}),
-            data_docs_page=_str_or_none(getattr(gate, "data_docs_page", None)),
-        )
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> GateSummary:
-        return cls(
-            success=bool(data["success"]),
-            blocking=[Problem.from_dict(p) for p in data.get("blocking", [])],
-            warnings=[Problem.from_dict(p) for p in data.get("warnings", [])],
-            statistics=dict(data.get("statistics", {})),
-            data_docs_page=data.get("data_docs_page"),
-        )
-
-
-def _str_or_none(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 # --------------------------------------------------------------------------- plain stages
@@ -117,35 +88,15 @@ def extract(
 
 def read_source_file(path: Path) -> RawBatch:
     try:
-        content = path.read_bytes()
+        return file_batch(path)  # the batch `hub scan` reads too
     except OSError as exc:
         raise PipelineError(f"cannot read source file {path}: {exc.strerror or exc}") from exc
-    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return RawBatch(records=None, content=content, filename=path.name, media_type=media_type)
-
-
-def validate(table: Any, contract: Contract, *, data_docs_dir: Path | None = None) -> Any:
-    """The quality gate (tangerang_hub.validate): result with success/blocking/warnings."""
-    try:
-        from tangerang_hub.validate import validate as run_gate
-    except ImportError as exc:
-        raise PipelineError(f"the validation gate is not available: {exc}") from exc
-    return run_gate(table, contract, data_docs_dir=data_docs_dir)
-
-
-def _validate_with_docs(table: Any, contract: Contract, docs: Path) -> Any:
-    # `validate` may be swapped for a stand-in taking (table, contract) only, e.g. in tests.
-    if "data_docs_dir" in inspect.signature(validate).parameters:
-        return validate(table, contract, data_docs_dir=docs)
-    return validate(table, contract)
 
 
 def mask_personal_data(table: Any, contract: Contract) -> Any:
     """Mask the fields whose personal data the contract allows with a reason."""
     if not any(f.pii_allowed_reason for f in contract.fields):
         return table
-    from tangerang_hub.validate import mask_table
-
     return mask_table(table, contract)
 
 
@@ -161,51 +112,7 @@ def score_for(contract: Contract, table: Any, statistics: dict[str, Any]) -> Any
     return score
 
 
-def publish(
-    staged: StagedBatch,
-    contract: Contract,
-    client: Any,
-    gate: Any,
-    *,
-    run_id: str | None = None,
-    score: Any = None,
-) -> Any:
-    from tangerang_hub.publish import publish as publish_to_ckan
-
-    return publish_to_ckan(staged, contract, client, gate, run_id=run_id, score=score)
-
-
-def send_report(client: Any, report: RunReport) -> Any:
-    from tangerang_hub.report import send_report as send
-
-    return send(client, report)
-
-
 # --------------------------------------------------------------------------- raw files
-
-
-def raw_dir(workdir: Path, contract: Contract, run_id: str) -> Path:
-    return Path(workdir) / "raw" / contract.id / _safe(run_id)
-
-
-def quarantine_dir(workdir: Path, contract: Contract, run_id: str) -> Path:
-    return Path(workdir) / "quarantine" / contract.id / _safe(run_id)
-
-
-def docs_dir(workdir: Path, contract: Contract, run_id: str) -> Path:
-    """Where the run's GX Data Docs site and its one-page `validasi.html` are built."""
-    return Path(workdir) / "docs" / contract.id / _safe(run_id)
-
-
-def docs_page(workdir: Path, contract: Contract, run_id: str) -> Path | None:
-    from tangerang_quality.data_docs import PAGE_NAME
-
-    page = docs_dir(workdir, contract, run_id) / PAGE_NAME
-    return page if page.is_file() else None
-
-
-def _safe(run_id: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_.+" else "_" for c in run_id)
 
 
 def save_raw(batch: Any, folder: Path) -> dict[str, Any]:
@@ -241,39 +148,6 @@ def save_raw(batch: Any, folder: Path) -> dict[str, Any]:
     }
 
 
-def state_path(workdir: Path, contract: Contract) -> Path:
-    return Path(workdir) / "state" / f"{contract.id}.json"
-
-
-def source_state(workdir: Path, contract: Contract, client: Any = None) -> dict[str, Any]:
-    """The source's validators (ETag, Last-Modified, watermark) from the last good run,
-    so an unchanged source costs one small conditional request. Empty when there is
-    none, or when the catalog no longer has the dataset (then fetch everything)."""
-    path = state_path(workdir, contract)
-    if not path.exists():
-        return {}
-    if client is not None:
-        package = client.show_or_none("package_show", id=contract.id)
-        if package is None or package.get("state") != "active":
-            return {}
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def remember_source_state(workdir: Path, contract: Contract, raw: dict[str, Any] | None) -> None:
-    """Keep the validators of a batch that was published (or found unchanged)."""
-    if not raw or raw.get("not_modified") or not raw.get("state"):
-        return
-    # Each run publishes a full snapshot, so an incremental watermark must not
-    # carry over: the next extract would return only new rows and the dataset
-    # would shrink to them. Conditional-request validators are safe to keep.
-    state = {key: value for key, value in raw["state"].items() if key != "watermark"}
-    if not state:
-        return
-    path = state_path(workdir, contract)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_json(path, state)
-
-
 def load_raw(ref: dict[str, Any]) -> RawBatch:
     path = Path(ref["path"])
     records = None
@@ -302,6 +176,41 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+# --------------------------------------------------------------------------- source state
+
+
+def source_state(workdir: Path, contract: Contract, client: Any = None) -> dict[str, Any]:
+    """The source's validators (ETag, Last-Modified, watermark) from the last good run,
+    so an unchanged source costs one small conditional request. Empty when there is
+    none, or when the catalog no longer has the dataset (then fetch everything)."""
+    path = layout.state_path(workdir, contract.id)
+    if not path.exists():
+        return {}
+    if client is not None:
+        package = client.show_or_none("package_show", id=contract.id)
+        if package is None or package.get("state") != "active":
+            return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def remember_source_state(workdir: Path, contract: Contract, raw: dict[str, Any] | None) -> None:
+    """Keep the validators of a batch that was published (or found unchanged)."""
+    if not raw or raw.get("not_modified") or not raw.get("state"):
+        return
+    # Each run publishes a full snapshot, so an incremental watermark must not
+    # carry over: the next extract would return only new rows and the dataset
+    # would shrink to them. Conditional-request validators are safe to keep.
+    state = {key: value for key, value in raw["state"].items() if key != "watermark"}
+    if not state:
+        return
+    path = layout.state_path(workdir, contract.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_json(path, state)
+
+
+# --------------------------------------------------------------------------- quarantine
+
+
 def quarantine(
     raw: dict[str, Any] | None,
     contract: Contract,
@@ -311,7 +220,7 @@ def quarantine(
     reason: str,
 ) -> Path:
     """Copy the raw input into quarantine with a provisional report.json."""
-    folder = quarantine_dir(workdir, contract, run_id)
+    folder = layout.quarantine_dir(workdir, contract.id, run_id)
     folder.mkdir(parents=True, exist_ok=True)
     if raw is not None and Path(raw["path"]).exists():
         # under raw/, so a source file called report.json is never overwritten
@@ -330,12 +239,6 @@ def quarantine(
     return folder
 
 
-def write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(path)
-
-
 # --------------------------------------------------------------------------- task steps
 
 
@@ -349,7 +252,7 @@ def extract_step(
 ) -> dict[str, Any]:
     """Fetch and save the raw batch; returns a JSON-able reference (see `save_raw`)."""
     batch = extract(contract, source_file=source_file, state=state)
-    return save_raw(batch, raw_dir(workdir, contract, run_id))
+    return save_raw(batch, layout.raw_dir(workdir, contract.id, run_id))
 
 
 def normalize_step(
@@ -364,7 +267,7 @@ def normalize_step(
         folder = quarantine(raw, contract, run_id, workdir, exc.problems, reason)
         raise BatchRejected(reason, exc.problems, folder) from exc
     table = mask_personal_data(table, contract)
-    return stage(table, contract, Path(workdir) / "staging").to_dict()
+    return stage(table, contract, layout.staging_root(workdir)).to_dict()
 
 
 def validate_step(
@@ -374,17 +277,18 @@ def validate_step(
     workdir: Path,
     run_id: str,
     raw: dict[str, Any] | None = None,
+    validate: Validate = validate_batch,
 ) -> dict[str, Any]:
     """Run the quality gate on the staged table; returns `GateSummary.to_dict()`.
 
-    GX Data Docs for the run are (re)built in `docs_dir(...)`, with the masked GX result as
-    `gx_result.json`; a rejected batch gets both copied into its quarantine folder.
+    GX Data Docs for the run are (re)built in `workdir.docs_dir(...)`, with the masked GX
+    result as `gx_result.json`; a rejected batch gets both copied into its quarantine folder.
     """
     table = read_staged(StagedBatch.from_dict(staged))
-    docs = docs_dir(workdir, contract, run_id)
+    docs = layout.docs_dir(workdir, contract.id, run_id)
     shutil.rmtree(docs, ignore_errors=True)  # a retried task rebuilds one site, not two
     docs.mkdir(parents=True, exist_ok=True)
-    result = _validate_with_docs(table, contract, docs)
+    result = validate(table, contract, data_docs_dir=docs)
     gx_result = getattr(result, "gx_result", None)
     if gx_result is not None:
         write_json(docs / "gx_result.json", json_safe(gx_result))
@@ -406,6 +310,7 @@ def publish_step(
     client: Any,
     *,
     run_id: str | None = None,
+    publish: Publish = publish_to_ckan,
 ) -> dict[str, Any]:
     """Publish (or find unchanged) and store the quality score on the dataset; the score's
     `Score.to_dict()` is returned as `quality` (None when the publisher gave none)."""
@@ -420,14 +325,6 @@ def publish_step(
         "resource_ids": list(result.resource_ids),
         "quality": getattr(result, "score", None),
     }
-
-
-def default_workdir() -> Path:
-    """Staging and quarantine root: $HUB_WORKDIR, else var/hub in the checkout."""
-    configured = os.environ.get("HUB_WORKDIR")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[2] / "var" / "hub"
 
 
 def record_publish(report: RunReport, result: dict[str, Any]) -> None:
@@ -456,8 +353,8 @@ def report_from_steps(
     if gate:
         summary = GateSummary.from_dict(gate)
         report.warnings, report.statistics = summary.warnings, summary.statistics
-    rejected = quarantine_dir(workdir, contract, run_id) / "report.json"
-    report.data_docs_path = docs_page(workdir, contract, run_id)
+    rejected = layout.quarantine_dir(workdir, contract.id, run_id) / "report.json"
+    report.data_docs_path = layout.docs_page(workdir, contract.id, run_id)
     if published:
         record_publish(report, published)
     elif raw and raw.get("not_modified"):
@@ -479,8 +376,73 @@ def report_from_steps(
             "publish",
         )
         report.message = f"task {failed} failed; see its Airflow log"
-    report.finished_at = _now()
     return report
+
+
+def report_step(
+    contract: Contract,
+    results: dict[str, Any],
+    client: Any,
+    *,
+    workdir: Path,
+    run_id: str,
+    send_report: SendReport = send_to_catalog,
+    progress: Progress | None = None,
+) -> RunReport:
+    """The DAG's last task: the run report from the tasks' results (`report_from_steps`), the
+    source's validators kept after a good run, then `finish_run`, as `run` does.
+
+    A report that cannot be sent raises here (the task fails) instead of being noted.
+    """
+    report = report_from_steps(contract, results, workdir=workdir, run_id=run_id)
+    if report.status in ("published", "unchanged"):
+        remember_source_state(workdir, contract, results.get("extract"))
+    return finish_run(
+        report, client, send_report=send_report, progress=progress, raise_send_errors=True
+    )
+
+
+def finish_run(
+    report: RunReport,
+    client: Any,
+    *,
+    send_report: SendReport = send_to_catalog,
+    progress: Progress | None = None,
+    raise_send_errors: bool = False,
+) -> RunReport:
+    """Close a run, the same way for `hub run` and for the DAG's report task.
+
+    Sets `finished_at`; rewrites a rejected batch's `quarantine/.../report.json` with the
+    final report (`RunReport.to_dict()`, in place of the provisional one `quarantine` wrote);
+    sends the report to the catalog when there is a `client` and sets `report_url` from the
+    answer. A send that raises is noted in the message (and logged through `progress`), so a
+    lost report never hides the run's outcome; with `raise_send_errors` it raises instead.
+    """
+    say = progress or (lambda _msg: None)
+    report.finished_at = _now()
+    if report.quarantine_path is not None:
+        write_json(report.quarantine_path / "report.json", report.to_dict())
+    if client is not None:
+        try:
+            sent = send_report(client, report)
+        except Exception as exc:  # noqa: BLE001 - a lost report must not hide the run's outcome
+            if raise_send_errors:
+                raise
+            say(f"[{report.dataset}] could not send the run report: {exc}")
+            report.message += f" (run report not sent: {exc})"
+        else:
+            report.report_url = _report_url(sent) or report.report_url
+    say(f"[{report.dataset}] {report.status}: {report.message}")
+    return report
+
+
+def _report_url(sent: Any) -> str | None:
+    """The catalog's page for the run: `report_url` in the action's result."""
+    if isinstance(sent, str):
+        return sent or None
+    if not isinstance(sent, dict):
+        return None
+    return sent.get("report_url") or sent.get("url") or None
 
 
 # --------------------------------------------------------------------------- whole run
@@ -495,11 +457,22 @@ def run(
     workdir: Path,
     run_id: str,
     progress: Progress | None = None,
+    validate: Validate = validate_batch,
+    publish: Publish = publish_to_ckan,
+    send_report: SendReport = send_to_catalog,
 ) -> RunReport:
-    """Run every stage; never raises for bad data or a failing stage: see the report."""
+    """Run every stage; never raises for bad data or a failing stage: see the report.
+
+    `validate`, `publish` and `send_report` are the real stages unless given.
+    """
     say = progress or (lambda _msg: None)
     workdir = Path(workdir)
     report = RunReport(contract.id, run_id, "failed", _now(), dry_run=dry_run)
+
+    def finish() -> RunReport:
+        reporter = None if dry_run else client
+        return finish_run(report, reporter, send_report=send_report, progress=say)
+
     raw: dict[str, Any] | None = None
     try:
         if not dry_run and client is None:
@@ -512,7 +485,7 @@ def run(
         if raw["not_modified"]:
             report.status = "unchanged"
             report.message = "source not modified since the last run; nothing to do"
-            return _finish(report, client, dry_run, say)
+            return finish()
 
         say(f"[{contract.id}] normalisasi {raw['filename']}")
         staged_ref = normalize_step(contract, raw, workdir=workdir, run_id=run_id)
@@ -521,17 +494,21 @@ def run(
         say(f"[{contract.id}] {staged.rows} baris, sha256 {staged.sha256[:12]}")
 
         say(f"[{contract.id}] validasi (quality gate)")
-        gate_ref = validate_step(contract, staged_ref, workdir=workdir, run_id=run_id, raw=raw)
+        gate_ref = validate_step(
+            contract, staged_ref, workdir=workdir, run_id=run_id, raw=raw, validate=validate
+        )
         gate = GateSummary.from_dict(gate_ref)
         report.warnings, report.statistics = gate.warnings, gate.statistics
 
         if dry_run:
             report.status = "unchanged"
             report.message = "dry run: data valid, nothing published"
-            return _finish(report, client, dry_run, say)
+            return finish()
 
         say(f"[{contract.id}] publikasi ke CKAN")
-        result = publish_step(contract, staged_ref, gate_ref, client, run_id=run_id)
+        result = publish_step(
+            contract, staged_ref, gate_ref, client, run_id=run_id, publish=publish
+        )
         record_publish(report, result)
         if source_file is None:
             remember_source_state(workdir, contract, raw)
@@ -543,32 +520,8 @@ def run(
     except Exception as exc:  # noqa: BLE001 - every failure becomes a failed report
         report.status = "failed"
         report.message = f"{type(exc).__name__}: {exc}"
-    report.data_docs_path = docs_page(workdir, contract, run_id)
-    return _finish(report, client, dry_run, say)
-
-
-def _finish(report: RunReport, client: Any, dry_run: bool, say: Progress) -> RunReport:
-    report.finished_at = _now()
-    if report.quarantine_path is not None:
-        write_json(report.quarantine_path / "report.json", report.to_dict())
-    if client is not None and not dry_run:
-        try:
-            sent = send_report(client, report)
-            url = sent if isinstance(sent, str) else _report_url(sent)
-            if url:
-                report.report_url = url
-        except Exception as exc:  # noqa: BLE001 - a lost report must not hide the run's outcome
-            say(f"[{report.dataset}] could not send the run report: {exc}")
-            report.message += f" (run report not sent: {exc})"
-    say(f"[{report.dataset}] {report.status}: {report.message}")
-    return report
-
-
-def _report_url(sent: Any) -> str | None:
-    """The catalog's page for the run: `report_url` in the action's result."""
-    if not isinstance(sent, dict):
-        return None
-    return sent.get("report_url") or sent.get("url") or None
+    report.data_docs_path = layout.docs_page(workdir, contract.id, run_id)
+    return finish()
 
 
 def _source_label(contract: Contract, source_file: Path | None) -> str:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tangerang_hub.problems import Problem
+from tangerang_quality.problems import Problem
 
 STATUSES = ("published", "unchanged", "rejected", "failed")
 

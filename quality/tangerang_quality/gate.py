@@ -8,8 +8,8 @@ expectations with `meta.severity == "error"` block; `warning` ones publish with 
 
 Privacy: raw values never leave the gate. Messages, the returned GX result and Data Docs carry
 values passed through `mask_value`: numbers are turned into text, detected personal data is
-masked (`3671********0001`), and then `pii.redact` masks every remaining run of 8+ digits (at
-most the first and last 4 kept) and every e-mail address.
+masked (`3671********0001`), and then `pii.redact` masks every remaining run of 8+ digits and
+every e-mail address (the rules of `masking`).
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from tangerang_hub.contracts import Contract
-from tangerang_hub.problems import Problem
 from tangerang_quality.data_docs import escape_strings, write_page
 from tangerang_quality.pii import (
     header_kind,
@@ -39,12 +37,14 @@ from tangerang_quality.pii import (
     scan_number,
     scan_text,
 )
+from tangerang_quality.problems import Problem
 from tangerang_quality.suite import build_suite, expectation_parameters
+from tangerang_quality.types import ContractLike, ReferenceCodes
 
 MAX_PROBLEMS_PER_EXPECTATION = 50
 HEADER_CHECK = "tangerang_column_name_pii"
 _UNEXPECTED_KEYS = ("unexpected_list", "partial_unexpected_list")
-# Written by tangerang_hub.normalize into the table's schema metadata.
+# Written by the engine's normalize into the table's schema metadata (keys kept as they were).
 ROW_NUMBERS_KEY = b"tangerang_hub.row_numbers"
 FILE_KEY = b"tangerang_hub.file"
 
@@ -98,7 +98,7 @@ def mask_value(value: Any, check: str | None = None) -> Any:
 
     Numbers are read as text (a NIK stored as an integer is still a NIK); a number is returned
     unchanged only when nothing in it needed masking. Every result also goes through
-    `pii.redact`: any run of 8+ digits keeps at most its first and last 4, e-mails are masked.
+    `pii.redact`: any run of 8+ digits and any e-mail is masked (`masking`).
     """
     if value is None or isinstance(value, bool):
         return value
@@ -142,7 +142,7 @@ def _sanitize_result(result: dict[str, Any], check: str | None) -> None:
     result.pop("unexpected_rows", None)  # whole rows: may hold personal data in other columns
 
 
-def mask_table(table: pa.Table, contract: Contract) -> pa.Table:
+def mask_table(table: pa.Table, contract: ContractLike) -> pa.Table:
     """The table with personal data masked in every field that has `pii_allowed_reason`.
 
     Call this before publishing; other columns are unchanged (they passed the gate).
@@ -274,7 +274,7 @@ def _result_problems(
         yield Problem(file, row, column, message, etype)
 
 
-def header_problems(contract: Contract, file: str) -> list[Problem]:
+def header_problems(contract: ContractLike, file: str) -> list[Problem]:
     """Column names that announce personal data (nik, no_hp, email...) without a reason."""
     out = []
     for f in contract.fields:
@@ -352,14 +352,17 @@ def write_html_report(gx_result: dict[str, Any], problems: list[Problem], path: 
 
 def run_gate(
     table: pa.Table,
-    contract: Contract,
+    contract: ContractLike,
     *,
+    reference_codes: ReferenceCodes | None = None,
     data_docs_dir: Path | None = None,
     file: str | None = None,
 ) -> GateResult:
     """Validate `table` against the suite derived from `contract`.
 
     `success` is False when any error-severity expectation fails (nothing may be published).
+    `reference_codes` are the valid wilayah codes per level, needed when a field has a
+    `reference` (see `suite.build_suite`).
     `data_docs_dir`, when given, receives a GX Data Docs site for this run; its index.html is
     returned as `data_docs_path`, and `data_docs_page` is the run as one self-contained page
     (`data_docs.write_page`), what the run report carries to the catalog.
@@ -382,7 +385,7 @@ def run_gate(
     name = f"{contract.id}-{uuid.uuid4().hex[:8]}"
     asset = context.data_sources.add_pandas(name).add_dataframe_asset(name=contract.id)
     batch_definition = asset.add_batch_definition_whole_dataframe("batch")
-    suite = context.suites.add(build_suite(contract))
+    suite = context.suites.add(build_suite(contract, reference_codes=reference_codes))
     validation = context.validation_definitions.add(
         gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
     )

@@ -32,7 +32,7 @@ import phonenumbers
 from stdnum.id import nik as stdnum_nik
 from stdnum.id import npwp as stdnum_npwp
 
-from tangerang_hub.problems import mask_identifiers
+from tangerang_quality.masking import mask_date, mask_digits, mask_email, mask_identifiers
 
 KINDS = ("nik", "kk", "npwp", "phone", "email", "dob")
 DIGIT_KINDS = ("nik", "kk", "npwp", "phone")
@@ -56,27 +56,6 @@ class Match:
     start: int
     end: int
     masked: str
-
-
-# -- masking -----------------------------------------------------------------------------
-
-
-def mask_digits(digits: str) -> str:
-    """`3671014502900001` -> `3671********0001`; short numbers keep 2 digits at each end."""
-    keep = 4 if len(digits) >= 10 else 2
-    if len(digits) <= 2 * keep:
-        return "*" * len(digits)
-    return digits[:keep] + "*" * (len(digits) - 2 * keep) + digits[-keep:]
-
-
-def mask_email(email: str) -> str:
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}"
-
-
-def mask_date(text: str) -> str:
-    """Every digit but the year's hidden would still identify; hide them all."""
-    return re.sub(r"\d", "*", text)
 
 
 # -- structural checks ------------------------------------------------------------------------
@@ -369,13 +348,12 @@ def scan_number(value: object, *, column_kind: str | None = None) -> Match | Non
     return Match(kind, 0, len(digits), mask_digits(digits))
 
 
-# Any run of 8+ digits (optional space/dot/dash between them) in text shown to people.
+# -- masking (the rules live in `masking`) -----------------------------------------------
 
 
 def redact(text: str) -> str:
     """Defence in depth for messages, results and reports: detected personal data masked, then
-    every remaining run of 8+ digits keeps at most its first and last 4 digits, and every
-    e-mail address is masked."""
+    every remaining run of 8+ digits and every e-mail address (`masking.mask_identifiers`)."""
     return mask_identifiers(mask_text(text))
 
 

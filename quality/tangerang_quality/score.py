@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from tangerang_hub.contracts import Contract
+from tangerang_quality.types import ContractLike
 
 WEIGHTS: dict[str, int] = {
     "validity": 30,
@@ -158,7 +158,7 @@ def compute_score(inputs: ScoreInputs) -> Score:
 
 
 def inputs_from_run(
-    contract: Contract,
+    contract: ContractLike,
     table: pa.Table | None,
     statistics: Mapping[str, Any] | None,
     *,

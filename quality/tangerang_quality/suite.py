@@ -25,8 +25,8 @@ from great_expectations.expectations.metadata_types import FailureSeverity
 from great_expectations.expectations.registry import get_expectation_impl
 
 import tangerang_quality.expectations as tqe
-from tangerang_hub.contracts import Contract, Field
 from tangerang_quality.pii import header_kind, is_name_column
+from tangerang_quality.types import ContractLike, FieldLike, ReferenceCodes
 
 ERROR, WARNING = "error", "warning"
 GX_SEVERITY = {ERROR: "critical", WARNING: "warning"}
@@ -60,7 +60,7 @@ def parameter_name(check: str) -> str:
     return f"mostly_{check}"
 
 
-def expectation_parameters(contract: Contract) -> dict[str, float]:
+def expectation_parameters(contract: ContractLike) -> dict[str, float]:
     """Run-time values for every `{"$PARAMETER": "mostly_<check>"}` in the suite."""
     thresholds = contract.quality.get("thresholds", {}) or {}
     params = {}
@@ -72,7 +72,7 @@ def expectation_parameters(contract: Contract) -> dict[str, float]:
     return params
 
 
-def _severity(contract: Contract, check: str) -> str:
+def _severity(contract: ContractLike, check: str) -> str:
     if check in ALWAYS_ERROR:
         return ERROR
     if check in ALWAYS_WARNING:
@@ -89,7 +89,7 @@ def _tag(expectation: Expectation, severity: str, check: str, **extra: Any) -> E
     return expectation
 
 
-def _typed(field: Field, value: str) -> Any:
+def _typed(field: FieldLike, value: str) -> Any:
     if field.type in ("integer", "year"):
         return int(value)
     if field.type == "number":
@@ -99,7 +99,19 @@ def _typed(field: Field, value: str) -> Any:
     return value
 
 
-def _field_expectations(contract: Contract, field: Field, has_name: bool) -> list[Expectation]:
+def _wilayah_codes(contract: ContractLike, field: FieldLike, codes: ReferenceCodes) -> list[str]:
+    level = str(field.reference)
+    if level not in codes:
+        raise SuiteError(
+            f"{contract.id}: field {field.name} holds {level} codes, but no {level} codes "
+            "were given (reference_codes)"
+        )
+    return sorted(codes[level])
+
+
+def _field_expectations(
+    contract: ContractLike, field: FieldLike, has_name: bool, codes: ReferenceCodes
+) -> list[Expectation]:
     col = field.name
     sev = lambda check: _severity(contract, check)  # noqa: E731
     mostly = lambda check: {"$PARAMETER": parameter_name(check)}  # noqa: E731
@@ -160,7 +172,10 @@ def _field_expectations(contract: Contract, field: Field, has_name: bool) -> lis
         out.append(
             _tag(
                 tqe.ExpectColumnValuesToBeWilayahCode(
-                    column=col, level=field.reference, mostly=mostly("reference")
+                    column=col,
+                    level=field.reference,
+                    codes=_wilayah_codes(contract, field, codes),
+                    mostly=mostly("reference"),
                 ),
                 sev("reference"),
                 "reference",
@@ -193,7 +208,7 @@ def _field_expectations(contract: Contract, field: Field, has_name: bool) -> lis
     return out
 
 
-def _extra_expectations(contract: Contract) -> list[Expectation]:
+def _extra_expectations(contract: ContractLike) -> list[Expectation]:
     out = []
     for i, spec in enumerate(contract.quality.get("expectations", []) or []):
         where = f"{contract.id}: quality.expectations[{i}]"
@@ -214,12 +229,20 @@ def _extra_expectations(contract: Contract) -> list[Expectation]:
     return out
 
 
-def build_suite(contract: Contract) -> gx.ExpectationSuite:
-    """The suite for `contract`: field checks, keys, privacy and formula checks, then extras."""
+def build_suite(
+    contract: ContractLike, *, reference_codes: ReferenceCodes | None = None
+) -> gx.ExpectationSuite:
+    """The suite for `contract`: field checks, keys, privacy and formula checks, then extras.
+
+    `reference_codes` maps a wilayah level to its valid Kemendagri codes; every level a field
+    `reference`s must be there (SuiteError otherwise). The library keeps no reference table
+    of its own: the engine passes its own (`tangerang_hub.validate.reference_codes`).
+    """
+    codes = reference_codes or {}
     has_name = any(is_name_column(f.name) for f in contract.fields)
     expectations: list[Expectation] = []
     for field in contract.fields:
-        expectations.extend(_field_expectations(contract, field, has_name))
+        expectations.extend(_field_expectations(contract, field, has_name, codes))
     if len(contract.primary_key) > 1:
         expectations.append(
             _tag(

@@ -11,8 +11,8 @@ import pytest
 from ckan_site import anonymous_client, bot_client, bot_token, site_url
 
 from tangerang_hub import pipeline
+from tangerang_hub.catalog_score import is_published, score_contract
 from tangerang_hub.contracts import get_contract, load_contracts
-from tangerang_quality.catalog_score import is_published, score_contract
 
 ROOT = Path(__file__).resolve().parents[2]
 DAG_FILE = ROOT / "dags" / "quality_dag.py"

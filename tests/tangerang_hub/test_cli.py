@@ -1,6 +1,7 @@
 import io
 import json
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,15 @@ DATASETS = REPO / "schemas" / "datasets"
 SAMPLE = REPO / "stack" / "sample_agency" / "data" / "dinkes" / "fasyankes.csv"
 
 
-def hub(*argv: str, client_factory=None) -> tuple[int, str, str]:
+def hub(*argv: str, client_factory=None, run_pipeline=None) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), client_factory=client_factory, stdout=out, stderr=err)
+    code = main(
+        list(argv),
+        client_factory=client_factory,
+        run_pipeline=run_pipeline,
+        stdout=out,
+        stderr=err,
+    )
     return code, out.getvalue(), err.getvalue()
 
 
@@ -32,18 +39,28 @@ class Published:
     resource_ids = ["r1"]
 
 
-@pytest.fixture
-def fake_catalog(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    monkeypatch.setattr(pipeline, "validate", lambda table, contract: Gate())
+class FakeCatalog:
+    """Stand-in stages for `pipeline.run`: every check passes, publishing is recorded."""
 
-    def publish(staged, contract, client, gate, **kwargs):
-        calls.append(staged.sha256)
+    def __init__(self) -> None:
+        self.published: list[str] = []  # sha256 of each published batch
+
+    def publish(self, staged, contract, client, gate, **kwargs):
+        self.published.append(staged.sha256)
         return Published()
 
-    monkeypatch.setattr(pipeline, "publish", publish)
-    monkeypatch.setattr(pipeline, "send_report", lambda client, report: None)
-    return calls
+    def run(self):
+        return partial(
+            pipeline.run,
+            validate=lambda table, contract, **kwargs: Gate(),
+            publish=self.publish,
+            send_report=lambda client, report: None,
+        )
+
+
+@pytest.fixture
+def fake_catalog() -> FakeCatalog:
+    return FakeCatalog()
 
 
 def test_contracts_check_all() -> None:
@@ -78,7 +95,7 @@ def test_list() -> None:
     assert any(r.split() == ["fasyankes", "dinkes", "living", "bulanan", "http_csv"] for r in rows)
 
 
-def test_run_dry_run_json(tmp_path: Path, fake_catalog: list[str]) -> None:
+def test_run_dry_run_json(tmp_path: Path, fake_catalog: FakeCatalog) -> None:
     code, out, err = hub(
         "run",
         "fasyankes",
@@ -90,16 +107,17 @@ def test_run_dry_run_json(tmp_path: Path, fake_catalog: list[str]) -> None:
         str(tmp_path),
         "--run-id",
         "uji",
+        run_pipeline=fake_catalog.run(),
     )
     assert code == 0, err
     report = json.loads(out)
     assert report["status"] == "unchanged" and report["dry_run"] is True
     assert report["rows"] == 58 and report["run_id"] == "uji"
     assert "normalisasi" in err  # progress goes to stderr
-    assert fake_catalog == []
+    assert fake_catalog.published == []
 
 
-def test_run_publishes_with_client(tmp_path: Path, fake_catalog: list[str]) -> None:
+def test_run_publishes_with_client(tmp_path: Path, fake_catalog: FakeCatalog) -> None:
     code, out, _err = hub(
         "run",
         "fasyankes",
@@ -108,13 +126,14 @@ def test_run_publishes_with_client(tmp_path: Path, fake_catalog: list[str]) -> N
         "--workdir",
         str(tmp_path),
         client_factory=lambda: object(),
+        run_pipeline=fake_catalog.run(),
     )
     assert code == 0
     assert out.startswith("fasyankes: published")
-    assert len(fake_catalog) == 1
+    assert len(fake_catalog.published) == 1
 
 
-def test_run_rejected_exit_2(tmp_path: Path, fake_catalog: list[str]) -> None:
+def test_run_rejected_exit_2(tmp_path: Path, fake_catalog: FakeCatalog) -> None:
     bad = tmp_path / "fasyankes.csv"
     text = SAMPLE.read_text(encoding="utf-8").splitlines()
     cells = text[5].split(";")
@@ -129,15 +148,25 @@ def test_run_rejected_exit_2(tmp_path: Path, fake_catalog: list[str]) -> None:
         "--workdir",
         str(tmp_path),
         client_factory=lambda: object(),
+        run_pipeline=fake_catalog.run(),
     )
     assert code == 2
     assert "fasyankes.csv row 6, column Latitude" in out
-    assert fake_catalog == []
+    assert fake_catalog.published == []
 
 
-def test_run_env_workdir(tmp_path: Path, fake_catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_env_workdir(
+    tmp_path: Path, fake_catalog: FakeCatalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HUB_WORKDIR", str(tmp_path / "w"))
-    code, _out, _err = hub("run", "fasyankes", "--source-file", str(SAMPLE), "--dry-run")
+    code, _out, _err = hub(
+        "run",
+        "fasyankes",
+        "--source-file",
+        str(SAMPLE),
+        "--dry-run",
+        run_pipeline=fake_catalog.run(),
+    )
     assert code == 0
     assert list((tmp_path / "w" / "staging" / "fasyankes").glob("*.parquet"))
 

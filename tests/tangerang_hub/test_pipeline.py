@@ -9,8 +9,9 @@ import pytest
 
 from tangerang_hub import pipeline
 from tangerang_hub.contracts import load_contract
-from tangerang_hub.problems import Problem
 from tangerang_hub.sources.base import RawBatch
+from tangerang_hub.workdir import docs_page
+from tangerang_quality.problems import Problem
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "stack" / "sample_agency" / "data" / "dinkes" / "fasyankes.csv"
@@ -33,7 +34,8 @@ class FakePublishResult:
 
 
 class FakeCatalog:
-    """Stands in for validate/publish/send_report; CKAN itself is tested by the lead."""
+    """Stands in for validate/publish/send_report, passed to the pipeline; CKAN itself is
+    tested against the real test site (test_publish.py)."""
 
     def __init__(self, gate: FakeGate | None = None):
         self.gate = gate or FakeGate(success=True, statistics={"rows": 1})
@@ -43,7 +45,7 @@ class FakeCatalog:
         self.reports: list[dict[str, Any]] = []
         self.report_objects: list[Any] = []
 
-    def validate(self, table, contract):
+    def validate(self, table, contract, *, data_docs_dir=None):
         return self.gate
 
     def publish(self, staged, contract, client, gate, **kwargs):
@@ -61,6 +63,16 @@ class FakeCatalog:
         self.report_objects.append(report)
         return {"id": "rr-1", "report_url": "http://ckan/dataset/x/riwayat-proses/r/validasi"}
 
+    def run(self, contract, **kwargs):
+        """`pipeline.run` with this catalog's stand-ins."""
+        return pipeline.run(
+            contract,
+            validate=self.validate,
+            publish=self.publish,
+            send_report=self.send_report,
+            **kwargs,
+        )
+
 
 @pytest.fixture
 def contract():
@@ -68,16 +80,12 @@ def contract():
 
 
 @pytest.fixture
-def catalog(monkeypatch: pytest.MonkeyPatch) -> FakeCatalog:
-    fake = FakeCatalog()
-    monkeypatch.setattr(pipeline, "validate", fake.validate)
-    monkeypatch.setattr(pipeline, "publish", fake.publish)
-    monkeypatch.setattr(pipeline, "send_report", fake.send_report)
-    return fake
+def catalog() -> FakeCatalog:
+    return FakeCatalog()
 
 
 def test_publish_then_unchanged(contract, catalog: FakeCatalog, tmp_path: Path) -> None:
-    first = pipeline.run(
+    first = catalog.run(
         contract, client=object(), source_file=SAMPLE, workdir=tmp_path, run_id="r1"
     )
     assert first.status == "published", first.message
@@ -87,7 +95,7 @@ def test_publish_then_unchanged(contract, catalog: FakeCatalog, tmp_path: Path) 
     quality = first.statistics["quality"]
     assert 0 <= quality["total"] <= 100 and quality["grade"] in "ABCDE"
     assert quality["dimensions"]["freshness"] == 100.0  # just published
-    second = pipeline.run(
+    second = catalog.run(
         contract, client=object(), source_file=SAMPLE, workdir=tmp_path, run_id="r2"
     )
     assert second.status == "unchanged"
@@ -98,7 +106,7 @@ def test_publish_then_unchanged(contract, catalog: FakeCatalog, tmp_path: Path) 
 
 def test_dry_run_publishes_nothing(contract, catalog: FakeCatalog, tmp_path: Path) -> None:
     messages: list[str] = []
-    report = pipeline.run(
+    report = catalog.run(
         contract,
         source_file=SAMPLE,
         dry_run=True,
@@ -119,9 +127,7 @@ def test_bad_wilayah_is_quarantined(contract, catalog: FakeCatalog, tmp_path: Pa
     bad = tmp_path / "fasyankes-bad.csv"
     bad.write_text("\n".join(lines), encoding="utf-8")
 
-    report = pipeline.run(
-        contract, client=object(), source_file=bad, workdir=tmp_path, run_id="bad"
-    )
+    report = catalog.run(contract, client=object(), source_file=bad, workdir=tmp_path, run_id="bad")
     assert report.status == "rejected"
     assert catalog.publish_calls == 0
     assert [(p.row, p.column) for p in report.problems] == [(4, "Kecamatan")]
@@ -140,7 +146,7 @@ def test_gate_rejection_is_quarantined(contract, catalog: FakeCatalog, tmp_path:
         success=False,
         blocking=[Problem("fasyankes.csv", 7, "kode_faskes", "duplicate", expectation="unique")],
     )
-    report = pipeline.run(
+    report = catalog.run(
         contract, client=object(), source_file=SAMPLE, workdir=tmp_path, run_id="g"
     )
     assert report.status == "rejected"
@@ -160,14 +166,14 @@ def test_gate_rejection_is_quarantined(contract, catalog: FakeCatalog, tmp_path:
 def test_missing_client_fails_without_publishing(
     contract, catalog: FakeCatalog, tmp_path: Path
 ) -> None:
-    report = pipeline.run(contract, source_file=SAMPLE, workdir=tmp_path, run_id="x")
+    report = catalog.run(contract, source_file=SAMPLE, workdir=tmp_path, run_id="x")
     assert report.status == "failed"
     assert "CKAN" in report.message
     assert catalog.publish_calls == 0
 
 
 def test_source_error_is_a_failure(contract, catalog: FakeCatalog, tmp_path: Path) -> None:
-    report = pipeline.run(
+    report = catalog.run(
         contract, client=object(), source_file=tmp_path / "nope.csv", workdir=tmp_path, run_id="x"
     )
     assert report.status == "failed"
@@ -190,7 +196,7 @@ def test_hook_is_used_without_source_file(
             )
 
     monkeypatch.setattr(sources, "get_hook", lambda source: Hook())
-    report = pipeline.run(contract, client=object(), workdir=tmp_path, run_id="h")
+    report = catalog.run(contract, client=object(), workdir=tmp_path, run_id="h")
     assert report.status == "published"
     raw = json.loads(json.dumps(pipeline.save_raw(Hook().fetch(), tmp_path / "raw")))
     assert raw["etag"] == '"abc"'
@@ -212,7 +218,7 @@ def test_not_modified_source_is_unchanged(
             )
 
     monkeypatch.setattr(sources, "get_hook", lambda source: Hook())
-    report = pipeline.run(contract, client=object(), workdir=tmp_path, run_id="n")
+    report = catalog.run(contract, client=object(), workdir=tmp_path, run_id="n")
     assert report.status == "unchanged"
     assert catalog.publish_calls == 0
 
@@ -225,9 +231,13 @@ def test_steps_pass_only_json(contract, catalog: FakeCatalog, tmp_path: Path) ->
     )
     staged = roundtrip(pipeline.normalize_step(contract, raw, workdir=tmp_path, run_id="t"))
     gate = roundtrip(
-        pipeline.validate_step(contract, staged, workdir=tmp_path, run_id="t", raw=raw)
+        pipeline.validate_step(
+            contract, staged, workdir=tmp_path, run_id="t", raw=raw, validate=catalog.validate
+        )
     )
-    result = roundtrip(pipeline.publish_step(contract, staged, gate, client=object()))
+    result = roundtrip(
+        pipeline.publish_step(contract, staged, gate, client=object(), publish=catalog.publish)
+    )
     quality = result.pop("quality")
     assert result == {
         "status": "published",
@@ -282,7 +292,7 @@ def test_allowed_personal_data_is_masked_before_staging(contract, tmp_path: Path
     )
     staged = pipeline.normalize_step(allowed, raw, workdir=tmp_path, run_id="m")
     text = Path(staged["csv_path"]).read_text(encoding="utf-8")
-    assert not RAW_PHONE.search(text) and "0812****7000" in text
+    assert not RAW_PHONE.search(text) and "0812******00" in text
     gate = pipeline.validate_step(allowed, staged, workdir=tmp_path, run_id="m", raw=raw)
     assert gate["success"] and gate["statistics"]["blocking"] == 0
 
@@ -297,11 +307,11 @@ def test_personal_data_without_a_reason_is_rejected_with_one_page_data_docs(
     staged = pipeline.normalize_step(blocked, raw, workdir=tmp_path, run_id="p")
     with pytest.raises(pipeline.BatchRejected) as caught:
         pipeline.validate_step(blocked, staged, workdir=tmp_path, run_id="p", raw=raw)
-    page = pipeline.docs_page(tmp_path, blocked, "p")
+    page = docs_page(tmp_path, blocked.id, "p")
     assert page is not None and page.parent == tmp_path / "docs" / "fasyankes" / "p"
     html = page.read_text(encoding="utf-8")
     assert "Content-Security-Policy" in html and "<script" not in html.lower()
-    assert "0812****7000" in html and not RAW_PHONE.search(html)
+    assert "0812******00" in html and not RAW_PHONE.search(html)
     assert "expect_column_values_to_not_contain_pii" in html
     folder = caught.value.quarantine_path
     assert (folder / "validasi.html").exists() and (folder / "gx_result.json").exists()

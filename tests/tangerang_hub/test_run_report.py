@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy
 import pytest
 
-from tangerang_hub.problems import Problem
 from tangerang_hub.run_report import RunReport, json_safe
+from tangerang_quality.problems import Problem
 
 START = datetime(2024, 8, 17, 1, 0, tzinfo=UTC)
 

@@ -7,6 +7,7 @@ import json
 from ckan_site import bot_client, contract_copy
 
 from tangerang_hub import pipeline
+from tangerang_hub.workdir import state_path
 
 
 def run(contract, workdir, run_id):
@@ -18,7 +19,7 @@ def test_unchanged_source_is_not_downloaded_again_and_a_takedown_is_respected(tm
 
     first = run(contract, tmp_path, "run-1")
     assert first.status == "published", first.message
-    saved = json.loads(pipeline.state_path(tmp_path, contract).read_text())
+    saved = json.loads(state_path(tmp_path, contract.id).read_text())
     assert saved.get("etag") or saved.get("last_modified")
 
     second = run(contract, tmp_path, "run-2")

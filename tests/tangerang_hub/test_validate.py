@@ -50,6 +50,16 @@ def test_validate_rejects_a_bad_code_naming_the_cell() -> None:
     ]
 
 
+def test_the_gate_gets_the_whole_reference_table() -> None:
+    from tangerang_hub import reference
+    from tangerang_hub.validate import reference_codes
+
+    codes = reference_codes()
+    assert len(codes["kecamatan"]) == 13 and len(codes["kelurahan"]) == 104
+    assert all(reference.is_valid(c, "kelurahan") for c in codes["kelurahan"])
+    assert codes["kecamatan"] == reference.kecamatan_codes()
+
+
 def test_validate_builds_one_page_data_docs_per_run(tmp_path: Path) -> None:
     t = pa.table({"kecamatan": ["36.71.01", "36.71.77"], "jumlah": [1, 2]})
     result = validate(t, contract(), data_docs_dir=tmp_path / "run-1")
@@ -71,5 +81,5 @@ def test_mask_table_masks_only_fields_with_a_reason() -> None:
     )
     t = pa.table({"kecamatan": ["36.71.01"], "jumlah": [1], "telepon": ["0812-3456-7890"]})
     masked = mask_table(t, c).to_pylist()[0]
-    assert masked["telepon"] == "0812****7890" and masked["kecamatan"] == "36.71.01"
+    assert masked["telepon"] == "0812******90" and masked["kecamatan"] == "36.71.01"
     assert mask_table(t, base).to_pylist()[0]["telepon"] == "0812-3456-7890"

@@ -1,48 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import great_expectations as gx
 import pandas as pd
 import pytest
+from contract_factory import make_contract as contract
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from tangerang_hub.contracts import Contract, Field, Source
-
-
-def contract(
-    fields: list[Field],
-    *,
-    primary_key: tuple[str, ...] = (),
-    quality: dict[str, Any] | None = None,
-    **overrides: Any,
-) -> Contract:
-    values: dict[str, Any] = {
-        "id": "uji-dataset",
-        "title": "Dataset uji",
-        "description": "Dataset untuk pengujian gerbang kualitas.",
-        "producer": "diskominfo",
-        "dimensions": ("governance",),
-        "frequency": "bulanan",
-        "level": "kecamatan",
-        "sdi": {"topik": "Pemerintahan", "walidata": "Diskominfo"},
-        "license": "CC-BY-4.0",
-        "access": "terbuka",
-        "schedule": "0 2 1 * *",
-        "source": Source(type="http_csv", conn_id=None, params={}),
-        "fields": tuple(fields),
-        "primary_key": primary_key,
-        "formats": ("csv", "parquet"),
-        "datastore": True,
-        "quality": quality or {},
-        "sample": True,
-        "tags": (),
-        "path": Path("uji-dataset.yaml"),
-    }
-    values.update(overrides)
-    return Contract(**values)
+from tangerang_hub.contracts import Contract
 
 
 @pytest.fixture

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from tangerang_hub.contracts import Field
-from tangerang_quality.suite import SuiteError, build_suite, expectation_parameters
+from tangerang_hub.validate import reference_codes
+from tangerang_quality import suite as quality_suite
+from tangerang_quality.suite import SuiteError, expectation_parameters
+
+# The engine hands the suite its wilayah reference; so do these tests.
+build_suite = partial(quality_suite.build_suite, reference_codes=reference_codes())
 
 FIELDS = [
     Field("kecamatan", "string", "Kecamatan", required=True, reference="kecamatan"),
@@ -50,7 +57,14 @@ def test_suite_follows_the_contract(make_contract) -> None:
     assert jumlah_pii[0].meta == {"severity": "error", "check": "pii"}
     assert "expect_column_values_to_be_kota_tangerang_latitude" in cols["lat"]
     assert "expect_column_values_to_not_contain_pii" not in cols["nik_pengelola"]
-    assert cols[None] == ["expect_compound_columns_to_be_unique"]
+    assert cols[None] == [
+        "expect_multicolumn_values_to_not_contain_split_pii",
+        "expect_compound_columns_to_be_unique",
+    ]
+    [split] = [e for e in suite.expectations if e.meta.get("split")]
+    assert split.column_list == [f.name for f in FIELDS]
+    # codes, years, coordinates and allowed columns separate their neighbours
+    assert split.joinable == ["jenis", "jumlah"]
 
 
 def test_severity_and_parameters(make_contract) -> None:
@@ -110,3 +124,16 @@ def test_formula_blocks_and_leading_sign_text_warns(make_contract) -> None:
     }
     assert checks[("jenis", "formula")] == ("error", None)
     assert checks[("jenis", "formula_sign")] == ("warning", "sign")
+
+
+def test_wilayah_codes_come_from_the_caller(make_contract) -> None:
+    suite = build_suite(make_contract(FIELDS))
+    wilayah = next(
+        e
+        for e in suite.expectations
+        if e.expectation_type == "expect_column_values_to_be_wilayah_code"
+    )
+    assert wilayah.level == "kecamatan"
+    assert wilayah.codes == sorted(reference_codes()["kecamatan"])
+    with pytest.raises(SuiteError, match="no kecamatan codes"):
+        quality_suite.build_suite(make_contract(FIELDS))

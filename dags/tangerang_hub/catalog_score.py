@@ -1,5 +1,6 @@
 """Catalog-wide quality score: rescore every published dataset, publish the score table.
 
+The engine's orchestration around the quality library's pure score (`tangerang_quality.score`).
 What the daily DAG `hub_quality_score` (dags/quality_dag.py) and `hub quality` run:
 
 1. For every contract whose dataset is published (active, with a sha256), read the dataset from
@@ -16,7 +17,8 @@ What the daily DAG `hub_quality_score` (dags/quality_dag.py) and `hub quality` r
    `package_revise` guarded by `match` on id and sha256).
 3. Publish the table of scores as dataset `skor-kualitas-data` through the normal pipeline
    (normalize, stage, validate, publish with CSV, Parquet and DataStore, run report); its
-   contract is `contracts/skor-kualitas-data.yaml`.
+   contract is `schemas/catalog/skor-kualitas-data.yaml` (not in `schemas/datasets/`: it has
+   no source of its own, so it gets no DAG of its own).
 """
 
 from __future__ import annotations
@@ -33,7 +35,18 @@ from typing import Any
 
 import pyarrow as pa
 
-from tangerang_hub.contracts import Contract, load_contract
+from tangerang_hub import pipeline
+from tangerang_hub import workdir as layout
+from tangerang_hub.contracts import (
+    SCHEMAS_DIR,
+    Contract,
+    get_contract,
+    load_contract,
+    load_contracts,
+)
+from tangerang_hub.publish import update_score
+from tangerang_hub.stage import StagedBatch, read_staged
+from tangerang_hub.validate import validate
 from tangerang_quality.score import (
     Score,
     compute_score,
@@ -42,7 +55,7 @@ from tangerang_quality.score import (
     stored_matches,
 )
 
-SCORE_CONTRACT_PATH = Path(__file__).resolve().parent / "contracts" / "skor-kualitas-data.yaml"
+SCORE_CONTRACT_PATH = SCHEMAS_DIR / "catalog" / "skor-kualitas-data.yaml"
 DIMENSION_COLUMNS = {
     "validity": "validitas",
     "completeness": "kelengkapan",
@@ -115,13 +128,10 @@ def is_published(package: Mapping[str, Any] | None) -> bool:
 
 def staged_table(contract: Contract, sha256: str, workdir: Path) -> pa.Table | None:
     """The staged Parquet of the published data, when this machine still has it."""
-    from tangerang_hub.stage import StagedBatch, read_staged
-
-    folder = Path(workdir) / "staging" / contract.id
-    parquet = folder / f"{sha256}.parquet"
+    parquet, csv_path = layout.staged_paths(workdir, contract.id, sha256)
     if not parquet.is_file():
         return None
-    return read_staged(StagedBatch(sha256, parquet, folder / f"{sha256}.csv", 0))
+    return read_staged(StagedBatch(sha256, parquet, csv_path, 0))
 
 
 def datastore_table(client: Any, contract: Contract, package: Mapping[str, Any]) -> pa.Table | None:
@@ -159,9 +169,7 @@ def last_statistics(client: Any, package: Mapping[str, Any]) -> dict[str, Any] |
 
 
 def _gate_statistics(table: pa.Table, contract: Contract) -> dict[str, Any]:
-    from tangerang_quality.gate import run_gate
-
-    return dict(run_gate(table, contract).statistics)
+    return dict(validate(table, contract).statistics)
 
 
 # -- scoring ---------------------------------------------------------------------------------------
@@ -186,7 +194,11 @@ def rescore_dataset(
     if stats is None and staged is not None:
         stats = _gate_statistics(staged, contract)
     inputs = inputs_from_run(
-        contract, table, stats, last_changed=parse_timestamp(package.get("last_run_at")), now=now
+        contract,
+        table,
+        stats,
+        last_changed=parse_timestamp(package.get("last_run_at")),
+        now=now,
     )
     resources = package.get("resources", [])
     inputs = replace(
@@ -198,8 +210,6 @@ def rescore_dataset(
     score = compute_score(inputs)
     changed = not stored_matches(package, score)
     if changed and update:
-        from tangerang_hub.publish import update_score
-
         update_score(client, package, lambda _last_changed: score)
     organization = package.get("organization") or {}
     return DatasetScore(
@@ -271,13 +281,10 @@ def publish_score_table(
 
     Returns the pipeline's RunReport, or None when there is nothing to publish.
     """
-    from tangerang_hub import pipeline
-
     if not rows:
         return None
     contract = score_contract()
-    safe = "".join(c if c.isalnum() or c in "-_.+" else "_" for c in run_id)
-    source = write_score_csv(rows, Path(workdir) / "quality" / safe / f"{contract.id}.csv")
+    source = write_score_csv(rows, layout.quality_dir(workdir, run_id) / f"{contract.id}.csv")
     return pipeline.run(
         contract,
         client=client,
@@ -291,15 +298,13 @@ def publish_score_table(
 # -- `hub quality` ---------------------------------------------------------------------------------
 
 
-def main(argv: Sequence[str] | None = None, *, client: Any = None) -> int:
+def main(argv: Sequence[str] | None = None, *, client_factory: Callable[[], Any]) -> int:
     """`hub quality [--workdir DIR] [--run-id ID] [--no-publish] [DATASET...]`.
 
-    Exit 0 when every score was stored and the table published (or unchanged), 2 when the
-    table was rejected by validation, 1 on any other error.
+    `client_factory` builds the CKAN client (the `hub` command's). Exit 0 when every score was
+    stored and the table published (or unchanged), 2 when the table was rejected by
+    validation, 1 on any other error.
     """
-    from tangerang_hub.contracts import get_contract, load_contracts
-    from tangerang_hub.pipeline import default_workdir
-
     parser = argparse.ArgumentParser(prog="hub quality", description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="*", help="contract ids (default: every contract)")
     parser.add_argument("--workdir", type=Path, default=None, help="default: $HUB_WORKDIR")
@@ -308,12 +313,9 @@ def main(argv: Sequence[str] | None = None, *, client: Any = None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     run_id = args.run_id or f"quality__{now.strftime('%Y%m%dT%H%M%SZ')}"
-    workdir = args.workdir or default_workdir()
+    workdir = args.workdir or layout.default_workdir()
     try:
-        if client is None:
-            from tangerang_hub.cli import ckan_client
-
-            client = ckan_client()
+        client = client_factory()
         contracts = [get_contract(d) for d in args.datasets] if args.datasets else load_contracts()
         scores = rescore_datasets(client, contracts, workdir=workdir, now=now, progress=print)
         if args.no_publish:

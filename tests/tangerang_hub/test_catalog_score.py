@@ -1,15 +1,23 @@
-"""The score table: its contract, its rows, and that the pipeline accepts them."""
+"""The catalog-wide rescoring (tangerang_hub.catalog_score): the score table's contract and
+rows, private datasets left out, and against the real CKAN test site."""
 
 from __future__ import annotations
 
 import datetime
 from pathlib import Path
 
-from tangerang_hub import pipeline
-from tangerang_quality import catalog_score
-from tangerang_quality.score import Score
+import pytest
+from ckan_site import anonymous_client, bot_client, contract_copy
+from contract_factory import make_contract
+
+from tangerang_hub import catalog_score, pipeline
+from tangerang_hub.contracts import Field
+from tangerang_quality.score import FREQUENCY_DAYS, Score
 
 NOW = datetime.datetime(2026, 11, 29, 0, 0, tzinfo=datetime.UTC)
+FASYANKES_CSV = (
+    Path(__file__).resolve().parents[2] / "stack/sample_agency/data/dinkes/fasyankes.csv"
+)
 
 
 def _score(total: float, grade: str, freshness: float | None) -> Score:
@@ -90,10 +98,8 @@ def _package(dataset_id: str, *, private: bool = False, klasifikasi: str = "terb
     }
 
 
-def test_private_datasets_are_scored_but_left_out_of_the_table(make_contract, tmp_path) -> None:
+def test_private_datasets_are_scored_but_left_out_of_the_table(tmp_path) -> None:
     from dataclasses import replace
-
-    from tangerang_hub.contracts import Field
 
     fields = [Field("jumlah", "integer", "Jumlah")]
     open_c = replace(make_contract(fields), id="terbuka-1", access="terbuka")
@@ -121,3 +127,87 @@ def test_private_datasets_are_scored_but_left_out_of_the_table(make_contract, tm
         "terbatas-1": False,
         "privat-1": False,
     }
+
+
+# -- against the real CKAN test site ----------------------------------------------------------
+
+LIVE_NOW = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    contract = contract_copy("fasyankes")
+    workdir = tmp_path_factory.mktemp("hub")
+    report = pipeline.run(
+        contract, client=bot_client(), source_file=FASYANKES_CSV, workdir=workdir, run_id="q-1"
+    )
+    assert report.status == "published", report.message
+    return contract, workdir, report
+
+
+def test_rescoring_the_same_day_finds_the_stored_score(published):
+    contract, workdir, report = published
+    scored = catalog_score.rescore_dataset(bot_client(), contract, workdir=workdir, now=LIVE_NOW)
+    assert scored is not None and not scored.updated
+    assert scored.score.to_dict() == report.statistics["quality"]
+    assert scored.row()["dataset_id"] == contract.id and scored.row()["produsen"] == "dinkes"
+
+
+def test_completeness_from_the_datastore_equals_the_staged_parquet(published, tmp_path):
+    contract, workdir, _ = published
+    from_parquet = catalog_score.rescore_dataset(
+        bot_client(), contract, workdir=workdir, now=LIVE_NOW, update=False
+    )
+    from_datastore = catalog_score.rescore_dataset(
+        bot_client(),
+        contract,
+        workdir=tmp_path,
+        now=LIVE_NOW,
+        update=False,  # nothing staged here
+    )
+    assert from_parquet is not None and from_datastore is not None
+    assert from_datastore.score == from_parquet.score
+
+
+def test_freshness_decays_and_the_dataset_is_updated(published):
+    contract, workdir, _ = published
+    period = FREQUENCY_DAYS[contract.frequency]
+    later = LIVE_NOW + datetime.timedelta(days=2 * period)  # half-way between 1 and 3 periods
+    before = anonymous_client().call("package_show", id=contract.id)
+    scored = catalog_score.rescore_dataset(bot_client(), contract, workdir=workdir, now=later)
+    assert scored is not None and scored.updated
+    assert scored.score.dimensions["freshness"] == pytest.approx(50.0, abs=0.2)
+    after = anonymous_client().call("package_show", id=contract.id)
+    assert float(after["quality_score"]) == scored.score.total < float(before["quality_score"])
+    assert after["sha256"] == before["sha256"]
+    again = catalog_score.rescore_dataset(bot_client(), contract, workdir=workdir, now=later)
+    assert again is not None and not again.updated  # unchanged score: no revise
+
+
+def test_unpublished_contract_is_left_out(tmp_path):
+    assert (
+        catalog_score.rescore_dataset(
+            bot_client(), contract_copy("fasyankes"), workdir=tmp_path, now=LIVE_NOW
+        )
+        is None
+    )
+
+
+def test_score_table_publishes_through_the_pipeline_and_is_idempotent(published, tmp_path):
+    contract, workdir, _ = published
+    scored = catalog_score.rescore_dataset(bot_client(), contract, workdir=workdir, now=LIVE_NOW)
+    assert scored is not None
+    table = catalog_score.score_contract()
+    rows = [scored.row()]
+    first = catalog_score.publish_score_table(
+        bot_client(), rows, workdir=tmp_path, run_id="quality__t1"
+    )
+    assert first.status in ("published", "unchanged"), first.message
+    package = anonymous_client().call("package_show", id=table.id)
+    assert package["organization"]["name"] == "diskominfo"
+    assert package["dimensi"] == ["governance"]
+    assert package["quality_grade"] in ("A", "B", "C", "D", "E")
+    second = catalog_score.publish_score_table(
+        bot_client(), rows, workdir=tmp_path, run_id="quality__t2"
+    )
+    assert second.status == "unchanged"

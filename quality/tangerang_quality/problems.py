@@ -1,33 +1,15 @@
-"""A data problem located by file, row and column: the unit every stage reports in."""
+"""A data problem located by file, row and column: the unit every stage reports in.
+
+Problems end up in public run reports, logs and quarantine files, so whatever a message quotes
+from the data is masked here, once for every stage (`masking.mask_identifiers`).
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
-# Problems end up in public run reports, logs and quarantine files, so whatever
-# a message quotes from the data is masked here, once for every stage: runs of
-# 8+ digits (NIK, KK, NPWP, phone numbers; separators allowed) keep their first
-# and last four digits (two when short), e-mail addresses keep one letter. Kemendagri codes
-# (36.71.01.1001) are public reference codes and stay readable.
-_KEMENDAGRI = re.compile(r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$")
-_DIGIT_RUN = re.compile(r"(?<!\d)\+?\d(?:[ .\-\u00a0]?\d){7,}(?!\d)")
-_EMAIL = re.compile(r"([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
-
-
-def _mask_run(match: re.Match[str]) -> str:
-    text = match.group(0)
-    if _KEMENDAGRI.match(text):
-        return text
-    digits = re.sub(r"\D", "", text)
-    keep = 4 if len(digits) >= 10 else 2
-    return digits[:keep] + "*" * (len(digits) - 2 * keep) + digits[-keep:]
-
-
-def mask_identifiers(text: str) -> str:
-    """`text` with identifiers and e-mail addresses masked (see above)."""
-    return _EMAIL.sub(r"\1***@\2", _DIGIT_RUN.sub(_mask_run, text))
+from tangerang_quality.masking import mask_identifiers
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 import pytest
 
-from tangerang_hub.problems import Problem
+from tangerang_quality.problems import Problem
 
 
 def test_str_names_file_row_and_column() -> None:
@@ -38,7 +38,7 @@ def test_is_frozen_and_hashable() -> None:
     [
         ("nilai 3671014502900001 bukan bilangan bulat", "3671014502900001", "3671********0001"),
         ("isi: NIK 3671 0145 0290 0001", "0145 0290", "3671********0001"),
-        ("telepon 0812-3456-7890 di kolom alamat", "3456", "0812****7890"),
+        ("telepon 0812-3456-7890 di kolom alamat", "7890", "0812******90"),
         ("kontak budi.santoso@example.go.id", "budi.santoso", "b***@example.go.id"),
     ],
 )
