@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--run-id", help="run identifier (default: manual__<UTC time>)")
 
-    scan = sub.add_parser("scan", help="scan files for personal data (tangerang_quality)")
+    scan = sub.add_parser("scan", help="scan files for personal data, read as a run reads them")
     scan.add_argument("paths", nargs="*", help="see `hub scan --help`")
     sub.add_parser("quality", help="rescore the catalog and publish skor-kualitas-data")
     return parser
@@ -76,8 +76,8 @@ def main(
     out, err = stdout or sys.stdout, stderr or sys.stderr
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["scan"]:
-        # everything after `scan` belongs to tangerang_quality's own parser, options included
-        from tangerang_quality.scan import main as scan_main
+        # everything after `scan` belongs to the scan's own parser, options included
+        from tangerang_hub.scan import main as scan_main
 
         return scan_main(argv[1:])
     if argv[:1] == ["quality"]:

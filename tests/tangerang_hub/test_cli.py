@@ -195,7 +195,7 @@ def test_run_without_ckan_connection(tmp_path: Path) -> None:
 
 
 def test_scan_delegates(monkeypatch: pytest.MonkeyPatch) -> None:
-    import tangerang_quality.scan as scan
+    import tangerang_hub.scan as scan
 
     seen: list[list[str]] = []
     monkeypatch.setattr(scan, "main", lambda argv: seen.append(list(argv)) or 3)
