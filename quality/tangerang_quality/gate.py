@@ -39,9 +39,9 @@ from tangerang_quality.pii import (
 )
 from tangerang_quality.problems import Problem
 from tangerang_quality.suite import build_suite, expectation_parameters
+from tangerang_quality.table_metadata import FILE_KEY, ROW_NUMBERS_KEY
 from tangerang_quality.types import ContractLike, ReferenceCodes
 
-from tangerang_quality.table_metadata import FILE_KEY, ROW_NUMBERS_KEY
 MAX_PROBLEMS_PER_EXPECTATION = 50
 HEADER_CHECK = "tangerang_column_name_pii"
 _UNEXPECTED_KEYS = ("unexpected_list", "partial_unexpected_list")
