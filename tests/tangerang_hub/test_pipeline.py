@@ -163,6 +163,70 @@ def test_gate_rejection_is_quarantined(contract, catalog: FakeCatalog, tmp_path:
     ]
 
 
+def test_the_dag_report_task_finishes_a_rejected_run_as_hub_run_does(
+    contract, catalog: FakeCatalog, tmp_path: Path
+) -> None:
+    """`run` (hub run) and `report_step` (the DAG's report task) both end in `finish_run`: the
+    quarantine report.json becomes the final run report, sent, with the catalog's report_url."""
+    catalog.gate = FakeGate(
+        success=False,
+        blocking=[Problem("fasyankes.csv", 7, "kode_faskes", "duplicate", expectation="unique")],
+    )
+    cli = catalog.run(
+        contract, client=object(), source_file=SAMPLE, workdir=tmp_path / "cli", run_id="r"
+    )
+
+    workdir = tmp_path / "dag"
+    raw = pipeline.extract_step(contract, workdir=workdir, run_id="r", source_file=SAMPLE)
+    staged = pipeline.normalize_step(contract, raw, workdir=workdir, run_id="r")
+    with pytest.raises(pipeline.BatchRejected):
+        pipeline.validate_step(
+            contract, staged, workdir=workdir, run_id="r", raw=raw, validate=catalog.validate
+        )
+    results = {"extract": raw, "normalize": staged, "validate": None, "publish": None}
+    dag = pipeline.report_step(
+        contract, results, object(), workdir=workdir, run_id="r", send_report=catalog.send_report
+    )
+
+    read = lambda report: json.loads((report.quarantine_path / "report.json").read_text())  # noqa: E731
+    from_cli, from_dag = read(cli), read(dag)
+    assert from_dag["finished_at"] is not None and set(from_dag) == set(from_cli)
+    for key in ("status", "message", "problems", "rows", "sha256", "dataset", "run_id"):
+        assert from_dag[key] == from_cli[key], key
+    assert [r["status"] for r in catalog.reports] == ["rejected", "rejected"]
+    assert dag.report_url == cli.report_url is not None
+
+
+def test_a_lost_run_report_is_noted_by_hub_run_and_fails_the_dag_task(
+    contract, catalog: FakeCatalog, tmp_path: Path
+) -> None:
+    def unreachable(client, report):
+        raise ConnectionError("catalog down")
+
+    report = pipeline.run(
+        contract,
+        client=object(),
+        source_file=SAMPLE,
+        workdir=tmp_path,
+        run_id="x",
+        validate=catalog.validate,
+        publish=catalog.publish,
+        send_report=unreachable,
+    )
+    assert report.status == "published"
+    assert report.message.endswith("(run report not sent: catalog down)")
+    raw = pipeline.extract_step(contract, workdir=tmp_path, run_id="y", source_file=SAMPLE)
+    with pytest.raises(ConnectionError):
+        pipeline.report_step(
+            contract,
+            {"extract": raw},
+            object(),
+            workdir=tmp_path,
+            run_id="y",
+            send_report=unreachable,
+        )
+
+
 def test_missing_client_fails_without_publishing(
     contract, catalog: FakeCatalog, tmp_path: Path
 ) -> None:
