@@ -39,6 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "stack" / "solr"))
+import indonesian_schema  # noqa: E402 - stack/solr is not a package
+
 VAR = ROOT / "var"
 RUN = VAR / "run"
 LOG = VAR / "log"
@@ -501,7 +504,12 @@ def prepare_solr() -> None:
         conf.mkdir(parents=True, exist_ok=True)
         for item in (ROOT / "stack/solr/conf").iterdir():
             shutil.copyfile(item, conf / item.name)
-        shutil.copyfile(ckan_schema_xml(), conf / "schema.xml")
+        schema = indonesian_schema.indonesian(ckan_schema_xml().read_text(encoding="utf-8"))
+        target = conf / "schema.xml"
+        if target.exists() and target.read_text(encoding="utf-8") != schema:
+            # The analysis changed: documents indexed the old way must be indexed again.
+            (home / site.solr_core / ".needs-reindex").touch()
+        target.write_text(schema, encoding="utf-8")
         (home / site.solr_core / "core.properties").write_text(f"name={site.solr_core}\n")
 
 
@@ -549,11 +557,18 @@ def datastore_permissions(site: Site) -> None:
 
 
 def reindex() -> None:
-    """Rebuild each CKAN site's search index whose Solr core was created empty."""
+    """Rebuild each CKAN site's search index whose Solr core was created empty or whose
+    schema changed (the core is reloaded first)."""
     for site in SITES.values():
         marker = VAR / "solr" / site.solr_core / ".needs-reindex"
         if not marker.exists():
             continue
+        # A running Solr keeps the schema it loaded: reload the core so the new analysis applies.
+        reload = (
+            f"http://127.0.0.1:{SOLR_PORT}/solr/admin/cores?action=RELOAD&core={site.solr_core}"
+        )
+        with urllib.request.urlopen(reload, timeout=120) as answer:
+            answer.read()
         subprocess.run(
             [str(CKAN_BIN / "ckan"), "-c", str(site.ini), "search-index", "rebuild"],
             check=True,
