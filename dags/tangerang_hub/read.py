@@ -211,18 +211,25 @@ def _records_rows(records: list[dict[str, Any]], row_numbers: list[int] | None =
 
 
 def _json_rows(content: bytes, filename: str) -> Rows:
+    text = decode(content, filename)
     try:
-        data = json.loads(decode(content, filename))
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ReadError(
             [Problem(filename, exc.lineno, None, f"not valid JSON: {exc.msg}")]
         ) from exc
+    except (ValueError, RecursionError) as exc:  # a 5000-digit number, nesting past the stack
+        raise ReadError([Problem(filename, None, None, f"not valid JSON: {exc}")]) from None
     records = _find_records(data)
     if records is None:
         if not isinstance(data, dict | list):
             message = f"expected JSON objects, found a bare {type(data).__name__}"
             raise ReadError([Problem(filename, None, None, message)])
-        records = [dict(_leaves(data))]
+        try:
+            records = [dict(_leaves(data))]
+        except RecursionError:
+            message = "not valid JSON: nested too deeply"
+            raise ReadError([Problem(filename, None, None, message)]) from None
     return _records_rows(records)
 
 

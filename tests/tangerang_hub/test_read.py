@@ -117,7 +117,12 @@ def test_json_without_a_record_list_is_one_record_of_dotted_paths() -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"{not json", "not valid JSON"), (b"5", "found a bare int")],
+    [
+        (b"{not json", "not valid JSON"),
+        (b"5", "found a bare int"),
+        (b"[" * 100_000, "not valid JSON"),  # nested past the stack
+        (b"1" * 5000, "not valid JSON"),  # past Python's integer digit limit
+    ],
 )
 def test_bad_json_is_refused(content: bytes, message: str) -> None:
     with pytest.raises(ReadError, match=message) as info:
@@ -229,3 +234,11 @@ def test_xlsx_cell_cap(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(excel_module, "DEFAULT_MAX_CELLS", 3)
     with pytest.raises(ReadError, match="more than 3 cells"):
         read_rows(xlsx_batch(tmp_path, XLSX_ROWS))
+
+
+def test_xlsx_from_a_newer_zip_version_is_refused(tmp_path: Path) -> None:
+    content = bytearray(xlsx_batch(tmp_path, XLSX_ROWS).content or b"")
+    entry = content.index(b"PK\x01\x02")  # first central directory entry
+    content[entry + 6 : entry + 8] = (99).to_bytes(2, "little")  # version needed: 9.9
+    with pytest.raises(ReadError, match="not a valid .xlsx"):
+        read_rows(RawBatch(None, bytes(content), "baru.xlsx", XLSX_TYPE))

@@ -52,7 +52,7 @@ def check_workbook_limits(
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             infos = archive.infolist()
-    except zipfile.BadZipFile:
+    except Exception:  # BadZipFile, and NotImplementedError/ValueError/EOFError for odd archives
         raise SourceError(f"{name} is not a valid .xlsx file (not a zip archive)") from None
     total = sum(info.file_size for info in infos)
     if total > max_uncompressed:
