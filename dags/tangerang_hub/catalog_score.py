@@ -35,7 +35,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from tangerang_hub import pipeline
+from tangerang_hub import catalog, pipeline
 from tangerang_hub import workdir as layout
 from tangerang_hub.contracts import (
     SCHEMAS_DIR,
@@ -198,6 +198,8 @@ def rescore_dataset(
         table,
         stats,
         last_changed=parse_timestamp(package.get("last_run_at")),
+        period_days=catalog.period_days(contract.frequency),
+        sdi_keys=catalog.sdi_keys(),
         now=now,
     )
     resources = package.get("resources", [])

@@ -104,9 +104,17 @@ def score_for(contract: Contract, table: Any, statistics: dict[str, Any]) -> Any
     """`publish`'s score callback: last data change -> `tangerang_quality.score.Score`."""
 
     def score(last_changed: datetime | None) -> Any:
+        from tangerang_hub import catalog
         from tangerang_quality.score import compute_score, inputs_from_run
 
-        inputs = inputs_from_run(contract, table, statistics, last_changed=last_changed)
+        inputs = inputs_from_run(
+            contract,
+            table,
+            statistics,
+            last_changed=last_changed,
+            period_days=catalog.period_days(contract.frequency),
+            sdi_keys=catalog.sdi_keys(),
+        )
         return compute_score(inputs)
 
     return score

@@ -31,17 +31,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tangerang_hub.catalog import SAMPLE_TAG, dataset_metadata
 from tangerang_hub.ckan_client import CkanClient, CkanError
 from tangerang_hub.contracts import Contract
 from tangerang_hub.stage import StagedBatch
 
-SAMPLE_TAG = "contoh-data"
 # package_revise: leave the catalog-owned group memberships out of the update.
 KEEP_GROUPS = ["-groups"]
-SAMPLE_NOTE = (
-    "\n\n---\n**Data contoh.** Dataset ini berisi data contoh untuk demonstrasi hub, "
-    "bukan data resmi. *Sample data for demonstration, not official figures.*"
-)
 
 # Contract field type -> DataStore (PostgreSQL) column type.
 DATASTORE_TYPES = {
@@ -102,56 +98,7 @@ class PublishError(RuntimeError):
     pass
 
 
-# --- metadata derived from the contract -------------------------------------
-
-
-def _sdi(contract: Contract, *keys: str) -> str:
-    for key in keys:
-        value = contract.sdi.get(key)
-        if value not in (None, ""):
-            return str(value)
-    return ""
-
-
-def _wilayah_code(contract: Contract) -> str:
-    value = _sdi(contract, "cakupan_wilayah_kode", "cakupan_wilayah")
-    return value if value[:2].isdigit() else "36.71"
-
-
-def dataset_metadata(contract: Contract) -> dict[str, Any]:
-    """The CKAN dataset fields a contract defines (not the lineage fields)."""
-    tags = [{"name": tag} for tag in contract.tags]
-    notes = contract.description.strip()
-    if contract.sample:
-        tags.append({"name": SAMPLE_TAG})
-        notes += SAMPLE_NOTE
-    walidata = contract.sdi.get("walidata")
-    walidata_nama = walidata.get("nama", "") if isinstance(walidata, Mapping) else walidata
-    walidata_email = walidata.get("email", "") if isinstance(walidata, Mapping) else ""
-    return {
-        "name": contract.id,
-        "title": contract.title,
-        "notes": notes,
-        "owner_org": contract.producer,
-        "license_id": {"CC-BY-4.0": "cc-by"}.get(contract.license, contract.license),
-        "tags": tags,
-        "dimensi": list(contract.dimensions),
-        "topik": _sdi(contract, "topik"),
-        "walidata_nama": walidata_nama or "",
-        "walidata_email": walidata_email or _sdi(contract, "walidata_email"),
-        "frekuensi": contract.frequency,
-        "tingkat_penyajian": contract.level,
-        "cakupan_waktu_mulai": _sdi(contract, "cakupan_waktu_mulai"),
-        "cakupan_waktu_selesai": _sdi(contract, "cakupan_waktu_selesai"),
-        "cakupan_wilayah": _wilayah_code(contract),
-        "satuan": _sdi(contract, "satuan"),
-        "sumber": _sdi(contract, "sumber"),
-        "metodologi": _sdi(contract, "metodologi"),
-        "klasifikasi_akses": contract.access,
-        "contract_id": contract.id,
-        "source_system": f"{contract.source.type}:{contract.source.conn_id or ''}"
-        f"{contract.source.params.get('path', '')}",
-    }
+# --- metadata derived from the contract (dataset_metadata: tangerang_hub.catalog) ---
 
 
 def table_schema(contract: Contract) -> dict[str, Any]:
@@ -424,6 +371,7 @@ def datastore_total(client: CkanClient, resource_id: str) -> int | None:
 
 __all__ = [
     "PublishResult",
+    "SAMPLE_TAG",
     "update_score",
     "PublishError",
     "publish",

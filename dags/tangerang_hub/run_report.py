@@ -8,9 +8,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from tangerang_hub.contracts import SCHEMAS_DIR
 from tangerang_quality.problems import Problem
 
-STATUSES = ("published", "unchanged", "rejected", "failed")
+# schemas/run_statuses.yaml, the one table of run statuses (the catalog reads it too):
+# status -> {"ok": the catalog holds current data, "label": {"id": ..., "en": ...}}
+RUN_STATUSES: dict[str, dict[str, Any]] = yaml.safe_load(
+    (SCHEMAS_DIR / "run_statuses.yaml").read_text(encoding="utf-8")
+)
+STATUSES = tuple(RUN_STATUSES)
+OK_STATUSES = tuple(status for status, row in RUN_STATUSES.items() if row["ok"])
+
+
+def status_label(status: str, lang: str = "id") -> str:
+    """What a steward reads for ``status`` (Bahasa Indonesia unless ``lang="en"``)."""
+    return RUN_STATUSES[status]["label"][lang]
 
 
 @dataclass

@@ -25,25 +25,6 @@ WEIGHTS: dict[str, int] = {
     "documentation": 10,
 }
 GRADES = ((90.0, "A"), (75.0, "B"), (60.0, "C"), (40.0, "D"))
-FREQUENCY_DAYS: dict[str, int | None] = {
-    "harian": 1,
-    "mingguan": 7,
-    "bulanan": 31,
-    "triwulanan": 92,
-    "semesteran": 183,
-    "tahunan": 366,
-    "tidak_tentu": None,  # no promise made: freshness is left out, not punished
-}
-SDI_FIELDS = (
-    "topik",
-    "walidata",
-    "cakupan_waktu",
-    "cakupan_wilayah",
-    "satuan",
-    "sumber",
-    "metodologi",
-    "kontak",
-)
 OPEN_FORMATS = frozenset({"csv", "parquet", "json", "geojson", "xml", "ods"})
 REQUIRED_NULL_WEIGHT = 2  # a missing required value costs twice a missing optional one
 
@@ -58,11 +39,13 @@ class ScoreInputs:
     required_nulls: int = 0
     optional_cells: int = 0
     optional_nulls: int = 0
-    # freshness
-    frequency: str = "tidak_tentu"
+    # freshness: the period of the contract's frequency (schemas/frequencies.yaml, passed by
+    # the engine); None = no promise made (tidak_tentu): freshness is left out, not punished
+    period_days: float | None = None
     age_days: float | None = None  # since the data last changed; None = never published
-    # metadata: SDI fields with a value
+    # metadata: which of the SDI keys (the contract schema's, passed by the engine) have a value
     sdi: Mapping[str, Any] = field(default_factory=dict)
+    sdi_keys: tuple[str, ...] = ()
     # accessibility
     formats: tuple[str, ...] = ()
     datastore: bool = False
@@ -97,10 +80,8 @@ def completeness(i: ScoreInputs) -> float:
 
 
 def freshness(i: ScoreInputs) -> float | None:
-    """1 within one period; falls linearly to 0 at three periods; None for tidak_tentu."""
-    if i.frequency not in FREQUENCY_DAYS:
-        raise ValueError(f"unknown frequency {i.frequency!r}")
-    period = FREQUENCY_DAYS[i.frequency]
+    """1 within one period; falls linearly to 0 at three periods; None without a period."""
+    period = i.period_days
     if period is None:
         return None
     if i.age_days is None:
@@ -111,8 +92,11 @@ def freshness(i: ScoreInputs) -> float | None:
 
 
 def metadata(i: ScoreInputs) -> float:
-    filled = sum(1 for key in SDI_FIELDS if str(i.sdi.get(key) or "").strip())
-    return filled / len(SDI_FIELDS)
+    """Share of ``sdi_keys`` set to a non-empty value (text, or a mapping such as walidata)."""
+    if not i.sdi_keys:
+        return 0.0
+    filled = sum(1 for key in i.sdi_keys if str(i.sdi.get(key) or "").strip())
+    return filled / len(i.sdi_keys)
 
 
 def accessibility(i: ScoreInputs) -> float:
@@ -163,9 +147,15 @@ def inputs_from_run(
     statistics: Mapping[str, Any] | None,
     *,
     last_changed: datetime.datetime | None,
+    period_days: float | None,
+    sdi_keys: tuple[str, ...],
     now: datetime.datetime | None = None,
 ) -> ScoreInputs:
-    """ScoreInputs from a contract, the published table and `GateResult.statistics`."""
+    """ScoreInputs from a contract, the published table and `GateResult.statistics`.
+
+    The caller passes what the contract schema and schemas/frequencies.yaml define: the period
+    of the contract's frequency (``period_days``) and the SDI keys a contract may set.
+    """
     now = now or datetime.datetime.now(datetime.UTC)
     required = {f.name for f in contract.fields if f.required or f.name in contract.primary_key}
     cells = {"required": [0, 0], "optional": [0, 0]}
@@ -183,9 +173,10 @@ def inputs_from_run(
         required_nulls=cells["required"][1],
         optional_cells=cells["optional"][0],
         optional_nulls=cells["optional"][1],
-        frequency=contract.frequency,
+        period_days=period_days,
         age_days=age,
         sdi=contract.sdi,
+        sdi_keys=sdi_keys,
         formats=contract.formats,
         datastore=contract.datastore,
         api=contract.access == "terbuka",

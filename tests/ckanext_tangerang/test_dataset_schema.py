@@ -91,6 +91,24 @@ def test_wilayah_codes_of_every_level_are_accepted(make_org, make_dataset, code)
     assert make_dataset(org["id"], cakupan_wilayah=code)["cakupan_wilayah"] == code
 
 
+def test_contract_schema_accepts_the_same_wilayah_codes():
+    """The hub's contract checks cakupan_wilayah with this field's own rule."""
+    from ckanext.tangerang import hub_tables
+    from ckanext.tangerang.logic.validators import WILAYAH_CODE
+
+    sdi = hub_tables.contract_schema()["properties"]["sdi"]["properties"]
+    assert sdi["cakupan_wilayah"]["pattern"] == WILAYAH_CODE.pattern
+
+
+def test_open_ended_coverage_has_no_end_date(make_org, make_dataset, sdi):
+    """A register kept current (keadaan terakhir): a start date and no end date."""
+    del sdi["cakupan_waktu_selesai"]
+    dataset = make_dataset(make_org()["id"])
+    shown = call_action("package_show", id=dataset["id"])
+    assert shown["cakupan_waktu_mulai"] == "2024-01-01"
+    assert not shown.get("cakupan_waktu_selesai")
+
+
 def test_required_sdi_fields_are_reported_together(make_org):
     org = make_org()
     errors = _create_errors(name="bare", owner_org=org["id"])

@@ -1,4 +1,4 @@
-"""Freshness rules (pure functions) and their agreement with the schema's frequencies."""
+"""Freshness rules (pure functions), read from the hub's one table of frequency periods."""
 
 from __future__ import annotations
 
@@ -6,13 +6,40 @@ import datetime as dt
 
 import pytest
 
-from ckanext.tangerang import freshness, vocab
+from ckanext.tangerang import freshness, hub_tables, vocab
 
 NOW = dt.datetime(2025, 3, 1, 12, 0, 0)
 
 
-def test_every_frequency_of_the_schema_has_an_interval():
-    assert set(freshness.EXPECTED_INTERVAL) == set(vocab.dataset_values("frekuensi"))
+def test_the_period_table_has_every_frequency_of_the_schema():
+    assert list(hub_tables.frequencies()) == list(vocab.dataset_values("frekuensi"))
+
+
+@pytest.mark.parametrize("frequency", list(hub_tables.frequencies()))
+def test_late_exactly_after_the_period_of_the_table(frequency):
+    days = hub_tables.frequencies()[frequency]["days"]
+    last = NOW - dt.timedelta(days=days or 0)
+    if days is None:
+        assert freshness.status(frequency, last.isoformat(), NOW) == freshness.IRREGULAR
+        assert freshness.due_at(frequency, last.isoformat()) is None
+        return
+    assert freshness.due_at(frequency, last.isoformat()) == NOW
+    assert freshness.status(frequency, last.isoformat(), NOW) == freshness.ON_TIME
+    later = NOW + dt.timedelta(minutes=1)
+    assert freshness.status(frequency, last.isoformat(), later) == freshness.LATE
+
+
+def test_semesteran_is_a_half_year_at_its_longest():
+    # July to December: the longest half-year, as the quality score counts it too
+    assert freshness.expected_interval("semesteran") == dt.timedelta(days=184)
+
+
+def test_the_table_is_read_from_the_configured_schemas_dir(tmp_path, ckan_config, monkeypatch):
+    (tmp_path / "frequencies.yaml").write_text("harian: {days: 3, dcat: DAILY}\n")
+    monkeypatch.setitem(ckan_config, "ckanext.tangerang.schemas_dir", str(tmp_path))
+    last = (NOW - dt.timedelta(days=2)).isoformat()
+    assert freshness.status("harian", last, NOW) == freshness.ON_TIME
+    assert freshness.expected_interval("bulanan") is None  # not in that table
 
 
 @pytest.mark.parametrize(

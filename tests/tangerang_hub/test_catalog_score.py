@@ -11,8 +11,9 @@ from ckan_site import anonymous_client, bot_client, contract_copy
 from contract_factory import make_contract
 
 from tangerang_hub import catalog_score, pipeline
+from tangerang_hub.catalog import period_days
 from tangerang_hub.contracts import Field
-from tangerang_quality.score import FREQUENCY_DAYS, Score
+from tangerang_quality.score import Score
 
 NOW = datetime.datetime(2026, 11, 29, 0, 0, tzinfo=datetime.UTC)
 FASYANKES_CSV = (
@@ -171,7 +172,7 @@ def test_completeness_from_the_datastore_equals_the_staged_parquet(published, tm
 
 def test_freshness_decays_and_the_dataset_is_updated(published):
     contract, workdir, _ = published
-    period = FREQUENCY_DAYS[contract.frequency]
+    period = period_days(contract.frequency)
     later = LIVE_NOW + datetime.timedelta(days=2 * period)  # half-way between 1 and 3 periods
     before = anonymous_client().call("package_show", id=contract.id)
     scored = catalog_score.rescore_dataset(bot_client(), contract, workdir=workdir, now=later)

@@ -13,6 +13,7 @@ from tangerang_quality.score import (
     freshness,
     grade,
     inputs_from_run,
+    metadata,
 )
 
 SDI = {
@@ -24,6 +25,7 @@ SDI = {
     "sumber": "Dinkes",
     "metodologi": "",
 }  # 6 of 8 filled (metodologi empty, kontak absent)
+SDI_KEYS = (*SDI, "kontak")  # the engine passes the contract schema's keys
 
 INPUTS = ScoreInputs(
     evaluated_expectations=40,
@@ -32,9 +34,10 @@ INPUTS = ScoreInputs(
     required_nulls=0,
     optional_cells=200,
     optional_nulls=30,  # 1 - 30 / (2*100 + 200) = 0.925
-    frequency="bulanan",
+    period_days=31,  # bulanan
     age_days=46.5,  # 1 - (46.5 - 31) / 62 = 0.75
     sdi=SDI,  # 0.75
+    sdi_keys=SDI_KEYS,
     formats=("csv", "parquet"),
     datastore=True,
     api=True,  # 1.0
@@ -61,31 +64,33 @@ def test_hand_computed_score() -> None:
 def test_tidak_tentu_drops_freshness_and_renormalizes() -> None:
     from dataclasses import replace
 
-    score = compute_score(replace(INPUTS, frequency="tidak_tentu", age_days=None))
+    score = compute_score(replace(INPUTS, period_days=None, age_days=None))
     assert score.dimensions["freshness"] is None
     assert score.total == 88.5  # (86.5 - 11.25) / 85 * 100 = 88.53
     assert score.grade == "B"
 
 
 @pytest.mark.parametrize(
-    ("frequency", "age", "expected"),
+    ("period", "age", "expected"),
     [
-        ("harian", 0.5, 1.0),
-        ("harian", 2.0, 0.5),
-        ("mingguan", 21.0, 0.0),
-        ("tahunan", 366.0, 1.0),
-        ("triwulanan", 138.0, 0.75),
-        ("bulanan", None, 0.0),
-        ("tidak_tentu", 1000.0, None),
+        (1, 0.5, 1.0),  # harian
+        (1, 2.0, 0.5),
+        (7, 21.0, 0.0),  # mingguan
+        (366, 366.0, 1.0),  # tahunan
+        (92, 138.0, 0.75),  # triwulanan
+        (31, None, 0.0),  # bulanan, never published
+        (None, 1000.0, None),  # tidak_tentu
     ],
 )
-def test_freshness(frequency: str, age: float | None, expected: float | None) -> None:
-    assert freshness(ScoreInputs(frequency=frequency, age_days=age)) == expected
+def test_freshness(period: int | None, age: float | None, expected: float | None) -> None:
+    assert freshness(ScoreInputs(period_days=period, age_days=age)) == expected
 
 
-def test_unknown_frequency() -> None:
-    with pytest.raises(ValueError):
-        freshness(ScoreInputs(frequency="kadang"))
+def test_metadata_counts_the_given_keys_with_a_value() -> None:
+    sdi = {"topik": "Kesehatan", "walidata": {"nama": "Diskominfo"}, "satuan": " "}
+    assert metadata(ScoreInputs(sdi=sdi, sdi_keys=("topik", "walidata"))) == 1.0
+    assert metadata(ScoreInputs(sdi=sdi, sdi_keys=("topik", "satuan", "sumber", "x"))) == 0.25
+    assert metadata(ScoreInputs(sdi=sdi)) == 0.0  # no keys given: nothing to credit
 
 
 def test_accessibility_points() -> None:
@@ -103,7 +108,7 @@ def test_grades(total: float, letter: str) -> None:
 
 
 def test_nothing_known_scores_low() -> None:
-    score = compute_score(ScoreInputs(frequency="bulanan"))
+    score = compute_score(ScoreInputs(period_days=31))
     assert score.total == 0.0
     assert score.grade == "E"
 
@@ -121,6 +126,8 @@ def test_inputs_from_run(make_contract) -> None:
         t,
         {"evaluated_expectations": 10, "successful_expectations": 9},
         last_changed=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
+        period_days=1,  # harian
+        sdi_keys=SDI_KEYS,
         now=now,
     )
     assert (inputs.required_cells, inputs.required_nulls) == (4, 0)
@@ -130,6 +137,7 @@ def test_inputs_from_run(make_contract) -> None:
     score = compute_score(inputs)
     assert score.dimensions["completeness"] == pytest.approx(100 * (1 - 2 / 12), abs=0.05)
     assert score.dimensions["freshness"] == 50.0
+    assert score.dimensions["metadata"] == 75.0
 
 
 def test_stored_matches_compares_score_and_grade_as_ckan_returns_them() -> None:

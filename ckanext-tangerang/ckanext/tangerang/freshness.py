@@ -1,26 +1,28 @@
-"""Is a dataset up to date for its declared update frequency?"""
+"""Is a dataset up to date for its declared update frequency?
+
+The expected interval of each frequency is its period in the hub's ``schemas/frequencies.yaml``
+(the longest normal gap between two updates), the same the quality score uses.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-# Longest normal gap between two updates; a month or a quarter is taken at its longest.
-EXPECTED_INTERVAL: dict[str, dt.timedelta | None] = {
-    "harian": dt.timedelta(days=1),
-    "mingguan": dt.timedelta(days=7),
-    "bulanan": dt.timedelta(days=31),
-    "triwulanan": dt.timedelta(days=92),
-    "semesteran": dt.timedelta(days=184),
-    "tahunan": dt.timedelta(days=366),
-    "tidak_tentu": None,
-}
+from ckanext.tangerang import hub_tables
 
 ON_TIME = "on_time"
 LATE = "late"
 NO_RUN = "no_run"
 IRREGULAR = "irregular"
 STATUSES = (ON_TIME, LATE, NO_RUN, IRREGULAR)
+
+
+def expected_interval(frequency: str | None) -> dt.timedelta | None:
+    """The longest normal gap between two updates; None: unknown or no period promised."""
+    row = hub_tables.frequencies().get(frequency or "")
+    days = row["days"] if row else None
+    return None if days is None else dt.timedelta(days=days)
 
 
 def parse_timestamp(value: Any) -> dt.datetime | None:
@@ -49,7 +51,7 @@ def status(
     last = parse_timestamp(last_run_at)
     if last is None:
         return NO_RUN
-    interval = EXPECTED_INTERVAL.get(frequency or "")
+    interval = expected_interval(frequency)
     if interval is None:
         return IRREGULAR
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -59,7 +61,7 @@ def status(
 def due_at(frequency: str | None, last_run_at: Any) -> dt.datetime | None:
     """When the next update is expected, or ``None`` when there is no schedule."""
     last = parse_timestamp(last_run_at)
-    interval = EXPECTED_INTERVAL.get(frequency or "")
+    interval = expected_interval(frequency)
     if last is None or interval is None:
         return None
     return last + interval

@@ -9,39 +9,40 @@ derived from CKAN's own fields::
 ========================  ===========================================================
 SDI field                 DCAT statement
 ========================  ===========================================================
-frekuensi                 dct:accrualPeriodicity (EU frequency authority table)
+frekuensi                 dct:accrualPeriodicity (EU code in the hub's frequencies.yaml)
 cakupan_waktu_mulai/..    dct:temporal [a dct:PeriodOfTime; dcat:startDate; dcat:endDate]
+                          (no end date: an open-ended period, the data is kept current)
 cakupan_wilayah           dct:spatial [a dct:Location; dct:identifier "36.71"]
 dimensi                   dcat:theme <site/group/NAME> (skos:Concept, the dimension group)
 produsen (owner_org)      dct:publisher <site/organization/ID> (foaf:Organization)
 klasifikasi_akses         dct:accessRights (EU access-right authority table)
 walidata_nama/_email      dcat:contactPoint [a vcard:Organization; vcard:fn; vcard:hasEmail]
+topik                     dcat:keyword "Kesehatan"@id (beside the tags)
+satuan                    sdmx-attribute:unitMeasure "jiwa"@id (as StatDCAT-AP)
+sumber                    dct:source "..."@id
+metodologi                dct:provenance [a dct:ProvenanceStatement; rdfs:label "..."@id]
 ========================  ===========================================================
+
+The hub's contract schema (``contract.schema.json``) names, for every contract key, the
+field above (``x-ckan``) and the property path stated here (``x-dcat``); the tests check
+this profile against it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from ckanext.dcat.profiles import RDFProfile
 from ckanext.dcat.profiles.base import DCAT, DCT, FOAF, VCARD
 from ckanext.dcat.utils import catalog_uri, publisher_uri_organization_fallback
-from ckanext.tangerang import catalog_summary, vocab
+from ckanext.tangerang import catalog_summary, hub_tables, vocab
 
 EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
-FREQUENCY = {
-    "harian": "DAILY",
-    "mingguan": "WEEKLY",
-    "bulanan": "MONTHLY",
-    "triwulanan": "QUARTERLY",
-    "semesteran": "ANNUAL_2",  # twice a year
-    "tahunan": "ANNUAL",
-    "tidak_tentu": "IRREG",
-}
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 EU_ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/"
 ACCESS_RIGHT = {"terbuka": "PUBLIC", "terbatas": "RESTRICTED", "tertutup": "NON_PUBLIC"}
 LANGS = ("id", "en")
@@ -62,6 +63,7 @@ class TangerangSDIProfile(RDFProfile):
         self._publisher(dataset_dict, dataset_ref)
         self._access_rights(dataset_dict, dataset_ref)
         self._contact_point(dataset_dict, dataset_ref)
+        self._texts(dataset_dict, dataset_ref)
 
     # -- helpers -----------------------------------------------------------
 
@@ -81,9 +83,10 @@ class TangerangSDIProfile(RDFProfile):
     # -- statements --------------------------------------------------------
 
     def _frequency(self, dataset_dict: dict[str, Any], ref: Node) -> None:
-        code = FREQUENCY.get(dataset_dict.get("frekuensi") or "")
-        if code is None:
+        row = hub_tables.frequencies().get(dataset_dict.get("frekuensi") or "")
+        if row is None:
             return
+        code = row["dcat"]
         self._replace(ref, DCT.accrualPeriodicity)
         frequency = URIRef(EU_FREQUENCY + code)
         self.g.add((ref, DCT.accrualPeriodicity, frequency))
@@ -168,3 +171,24 @@ class TangerangSDIProfile(RDFProfile):
         if email:
             mail = email.removeprefix("mailto:")
             self.g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{mail}")))
+
+    def _texts(self, dataset_dict: dict[str, Any], ref: Node) -> None:
+        """Topic, unit, source and methodology: free Indonesian text."""
+        topic = dataset_dict.get("topik")
+        if topic:
+            self.g.add((ref, DCAT.keyword, Literal(topic, lang="id")))
+        for field_name, predicate in (
+            ("satuan", SDMX_ATTRIBUTE.unitMeasure),
+            ("sumber", DCT.source),
+        ):
+            value = dataset_dict.get(field_name)
+            if value:
+                self._replace(ref, predicate)
+                self.g.add((ref, predicate, Literal(value, lang="id")))
+        method = dataset_dict.get("metodologi")
+        if method:
+            self._replace(ref, DCT.provenance)
+            statement = BNode()
+            self.g.add((ref, DCT.provenance, statement))
+            self.g.add((statement, RDF.type, DCT.ProvenanceStatement))
+            self.g.add((statement, RDFS.label, Literal(method, lang="id")))

@@ -11,7 +11,6 @@ import yaml
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
-RUN_STATUSES = ("published", "unchanged", "rejected", "failed")
 # Owners whose editors the pipeline bot joins.
 BOT_ORG_TYPES = ("opd", "instansi_vertikal")
 

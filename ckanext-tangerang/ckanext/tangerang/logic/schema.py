@@ -5,7 +5,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema, Validator, ValidatorFactory
 
-from ckanext.tangerang import vocab
+from ckanext.tangerang import hub_tables, vocab
 
 
 @tk.validator_args
@@ -25,7 +25,7 @@ def run_report_create(
     return {
         "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
         "run_id": [not_empty, unicode_safe],
-        "status": [not_empty, unicode_safe, one_of(list(vocab.RUN_STATUSES))],
+        "status": [not_empty, unicode_safe, one_of(list(hub_tables.run_statuses()))],
         "started_at": [ignore_missing, tangerang_iso_datetime],
         "finished_at": [ignore_missing, tangerang_iso_datetime],
         "rows": [ignore_missing, natural_number_validator],
