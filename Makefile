@@ -136,7 +136,7 @@ bench: services
 	$(CKAN) -c var/ckan/test.ini tangerang seed --token-file var/secrets/ckan_bot_token_test
 	eval "$$($(SERVICES) env airflow-test)"; \
 	  export HUB_CKAN_TOKEN_FILE=$$PWD/var/secrets/ckan_bot_token_test HUB_CKAN_URL=http://127.0.0.1:5050; \
-	  $(AF_PY) -m tangerang_hub.bench
+	  $(AF_PY) bench/hub_bench.py
 
 # Recompile the lock files (needs the registries; commit the result).
 lock: | $(UV)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 
+import hub_bench as bench
 import pytest
 from ckan_site import bot_token, site_url
 
-from tangerang_hub import bench
 from tangerang_hub.contracts import get_contract, load_contracts
 from tangerang_hub.normalize import normalize
 

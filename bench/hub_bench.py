@@ -18,7 +18,8 @@ both and reports the medians and their ratio.
 3. ``dag_parse``: a fresh interpreter that executes ``dags/contract_dags.py``
    (builds every DAG) vs a fresh interpreter running ``import airflow.sdk``.
 
-Run ``python -m tangerang_hub.bench --help``. Results go to ``var/bench/results.json``.
+Run ``python bench/hub_bench.py --help`` (``make bench`` runs it). It lives outside the engine
+package: it measures the engine, it is not part of it. Results go to ``var/bench/results.json``.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tangerang_quality.score import parse_timestamp
+
+ROOT = Path(__file__).resolve().parents[1]
 DAG_FILE = ROOT / "dags" / "contract_dags.py"
 DEFAULT_OUTPUT = ROOT / "var" / "bench" / "results.json"
 DEFAULT_CKAN_URL = "http://127.0.0.1:5050"
@@ -446,9 +449,11 @@ def _xloader_job_seconds(status: dict[str, Any]) -> float | None:
     """Worker-side duration of the xloader job (requested -> finished), if reported."""
     job = status.get("task_info") or {}
     try:
-        created = datetime.fromisoformat(job["requested_timestamp"])
-        finished = datetime.fromisoformat(job["finished_timestamp"])
-    except (KeyError, TypeError, ValueError):
+        created = parse_timestamp(job["requested_timestamp"])
+        finished = parse_timestamp(job["finished_timestamp"])
+    except (KeyError, TypeError):
+        return None
+    if created is None or finished is None:
         return None
     return (finished - created).total_seconds()
 
@@ -578,7 +583,7 @@ def table_text(results: dict[str, dict[str, Any]]) -> str:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m tangerang_hub.bench", description=__doc__.splitlines()[0]
+        prog="python bench/hub_bench.py", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--rows", type=int, default=50_000, help="rows per load (50 000)")
     parser.add_argument(
