@@ -1,40 +1,46 @@
 """A small, typed client for the CKAN Action API, authenticated by API token.
 
-The pipeline talks to CKAN only through this client, as the non-sysadmin bot
-user whose token lives in the Airflow Connection ``ckan_default``.
+The pipeline talks to CKAN only through this client, as the non-sysadmin bot user whose
+token lives in the Connection ``ckan_default`` (`CkanClient.from_connection`). Requests go
+through the hub's one HTTP layer (`tangerang_hub.http_client`): its retry policy and
+Retry-After handling, its User-Agent, credentials kept to the site's origin, and its
+redirect and address guard (the Connection's own host may be private, e.g. 127.0.0.1).
+
+Only reads (`READ_ONLY_SUFFIXES`) are resent after a timeout or a 5xx: a write may have
+been done by CKAN although the answer never arrived (a second ``package_create`` or
+resource extend would duplicate it). Writes are resent only when the connection was never
+made (a connect timeout), or after a 429 (the request was refused, not done).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import requests
+from tangerang_hub.auth import ckan_secret, ckan_token
+from tangerang_hub.connections import get_connection
+from tangerang_hub.http_client import HttpClient, HttpStatusError, connection_options, decode_json
+from tangerang_hub.sources.base import SourceError
+from tangerang_quality.masking import mask_identifiers
 
-from tangerang_hub import __version__
-
-USER_AGENT = f"tangerang-open-data-hub/{__version__} (+https://data.tangerangkota.go.id)"
-# Transient failures worth retrying; validation and auth errors never are.
-RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
-# Only reads are resent after a timeout or a 5xx: a write may have been done by
-# CKAN even though the answer never arrived (a second package_create or
-# resource extend would duplicate it). Writes are retried only when the
-# connection was never made, or on 429 (the request was refused, not done).
+DEFAULT_CONN_ID = "ckan_default"
 READ_ONLY_SUFFIXES = ("_show", "_list", "_search", "_status", "_info", "_autocomplete")
 MAX_RETRY_AFTER = 60.0
 
 
 class CkanError(Exception):
-    """An action failed. ``error`` is CKAN's error dict (``__type``, fields...)."""
+    """An action failed. ``error`` is CKAN's error dict (``__type``, fields...), or a
+    sentence when CKAN's answer was not an Action API error; ``status`` is 0 when no
+    answer came. The message has identifiers masked; ``error`` is kept as CKAN sent it."""
 
     def __init__(self, action: str, status: int, error: Mapping[str, Any] | str) -> None:
         self.action = action
         self.status = status
         self.error = error
-        super().__init__(f"CKAN {action} failed (HTTP {status}): {error}")
+        super().__init__(mask_identifiers(f"CKAN {action} failed (HTTP {status}): {error}"))
 
     @property
     def kind(self) -> str:
@@ -45,13 +51,6 @@ class CkanError(Exception):
 
 class NotFound(CkanError):
     pass
-
-
-def _retry_after(response: requests.Response) -> float:
-    try:
-        return min(float(response.headers.get("Retry-After", 0)), MAX_RETRY_AFTER)
-    except ValueError:
-        return 0.0
 
 
 class CkanClient:
@@ -65,18 +64,29 @@ class CkanClient:
         timeout: float = 120.0,
         retries: int = 3,
         backoff: float = 1.0,
+        max_wait: float = MAX_RETRY_AFTER,
+        sleep: Callable[[float], None] = time.sleep,
+        allowed_redirect_hosts: Iterable[str] = (),
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.token = token
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
+        self.http = HttpClient(
+            self.base_url,
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+            max_wait=max_wait,
+            sleep=sleep,
+            allowed_redirect_hosts=allowed_redirect_hosts,
+            **ckan_token(token).client_kwargs(),
+        )
 
-    def _headers(self) -> dict[str, str]:
-        headers = {"User-Agent": USER_AGENT}
-        if self.token:
-            headers["Authorization"] = self.token
-        return headers
+    @classmethod
+    def from_connection(cls, conn_id: str = DEFAULT_CONN_ID, **options: Any) -> CkanClient:
+        """The client for the CKAN site of Connection `conn_id` (its password or
+        ``extra.token`` is the API token). Raises ConnectionNotFoundError (a LookupError)
+        naming where it looked."""
+        conn = get_connection(conn_id)
+        return cls(conn.base_url, ckan_secret(conn), **{**connection_options(conn), **options})
 
     def call(
         self,
@@ -88,64 +98,52 @@ class CkanClient:
     ) -> Any:
         """POST an action and return its ``result``; raise CkanError otherwise."""
         payload = {**(data or {}), **params}
-        url = f"{self.base_url}/api/3/action/{action}"
-        read_only = action.endswith(READ_ONLY_SUFFIXES)
-        attempt = 0
-        while True:
-            attempt += 1
-            wait = self.backoff * 2 ** (attempt - 1)
-            try:
-                response = self._post(url, payload, files)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                never_sent = isinstance(exc, requests.ConnectTimeout)
-                if attempt > self.retries or not (read_only or never_sent):
-                    raise CkanError(action, 0, f"{type(exc).__name__}: {exc}") from exc
+        path = f"api/3/action/{action}"
+        resend = action.endswith(READ_ONLY_SUFFIXES)
+        try:
+            if files:
+                # Multipart: nested values travel as JSON strings (CKAN's json_or_string).
+                form = {
+                    key: json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+                    for key, value in payload.items()
+                }
+                response = self.http.post(path, form=form, files=files, resend=resend)
             else:
-                status = response.status_code
-                retry = status in RETRYABLE_STATUS and (read_only or status == 429)
-                if not retry or attempt > self.retries:
-                    return self._result(action, response)
-                wait = max(wait, _retry_after(response))
-            time.sleep(wait)
-
-    def _post(
-        self, url: str, payload: Mapping[str, Any], files: Mapping[str, Path] | None
-    ) -> requests.Response:
-        if not files:
-            return requests.post(url, json=payload, headers=self._headers(), timeout=self.timeout)
-        # Multipart: nested values travel as JSON strings (CKAN's json_or_string).
-        form = {
-            key: json.dumps(value) if isinstance(value, (dict, list)) else str(value)
-            for key, value in payload.items()
-        }
-        handles = {key: path.open("rb") for key, path in files.items()}
+                response = self.http.post(path, json=payload, resend=resend)
+        except HttpStatusError as exc:
+            raise _error(action, exc.status or 0, _json_or_none(exc.body), str(exc)) from None
+        except SourceError as exc:
+            raise CkanError(action, exc.status or 0, str(exc)) from None
         try:
-            return requests.post(
-                url,
-                data=form,
-                files={key: (files[key].name, handle) for key, handle in handles.items()},
-                headers=self._headers(),
-                timeout=self.timeout,
-            )
-        finally:
-            for handle in handles.values():
-                handle.close()
-
-    @staticmethod
-    def _result(action: str, response: requests.Response) -> Any:
-        try:
-            body = response.json()
-        except ValueError:
-            raise CkanError(action, response.status_code, response.text[:500]) from None
-        if response.ok and body.get("success"):
+            body = decode_json(response.content, response.url)
+        except SourceError as exc:
+            raise CkanError(action, response.status, str(exc)) from None
+        if isinstance(body, Mapping) and body.get("success"):
             return body["result"]
-        error = body.get("error") or {}
-        if response.status_code == 404 or error.get("__type") == "Not Found Error":
-            raise NotFound(action, response.status_code, error)
-        raise CkanError(action, response.status_code, error)
+        raise _error(
+            action, response.status, body, f"CKAN answered {response.status} without success"
+        )
 
     def show_or_none(self, action: str, **params: Any) -> Any | None:
         try:
             return self.call(action, **params)
         except NotFound:
             return None
+
+
+def _json_or_none(content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+def _error(action: str, status: int, body: Any, fallback: str) -> CkanError:
+    """The CkanError for a refusal: CKAN's error dict when the body is an Action API error,
+    else `fallback` (the body itself is never quoted: it may carry anything)."""
+    if not isinstance(body, Mapping):
+        return CkanError(action, status, fallback)
+    error = body.get("error") or {}
+    if status == 404 or (isinstance(error, Mapping) and error.get("__type") == "Not Found Error"):
+        return NotFound(action, status, error)
+    return CkanError(action, status, error or fallback)

@@ -14,9 +14,10 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from tangerang_hub.http_client import HttpClient, client_for
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
-from tangerang_hub.sources.http import HttpClient, client_for
 from tangerang_hub.sources.records import shape
+from tangerang_quality.masking import mask_identifiers
 
 # Centre of the Kota Tangerang bounding box (shared/reference/SOURCES.md).
 CENTRE_LAT = (-6.257 + -6.094) / 2
@@ -100,7 +101,8 @@ def quake_rows(payload: Mapping[str, Any], feed: str) -> list[dict[str, Any]]:
             lat_text, lon_text = str(item["Coordinates"]).split(",")
             lat, lon = float(lat_text), float(lon_text)
         except (KeyError, ValueError):
-            raise SourceError(f"BMKG {feed}: bad Coordinates in {item!r:.120}") from None
+            shown = mask_identifiers(f"{item!r:.120}")
+            raise SourceError(f"BMKG {feed}: bad Coordinates in {shown}") from None
         rows.append(
             {
                 "waktu": item.get("DateTime"),
@@ -127,7 +129,7 @@ class BmkgForecastHook(SourceHook):
     default_conn_name = "bmkg_api"
 
     def get_conn(self) -> HttpClient:
-        return client_for(self.params, self.connection.base_url)
+        return client_for(self.connection, self.params, auth="none")
 
     def codes(self) -> list[str]:
         chosen = self.param("adm4")
@@ -168,7 +170,7 @@ class BmkgQuakeHook(SourceHook):
     default_conn_name = "bmkg_data"
 
     def get_conn(self) -> HttpClient:
-        return client_for(self.params, self.connection.base_url)
+        return client_for(self.connection, self.params, auth="none")
 
     def fetch(self, *, state: Mapping[str, Any] | None = None, since: Any = None) -> RawBatch:
         client = self.get_conn()

@@ -3,7 +3,8 @@
 ``params``: ``model`` (``data`` default, or a list model: subject, var, statictable, th,
 vervar, ...), ``domain`` (``3671``), ``var`` (for data), ``years`` ([first, last] or a list)
 or ``th`` (raw BPS syntax), ``lang`` (``ind``), ``api_path`` (``v1/api``), ``perpage`` (100),
-``columns`` (renames). The API key is the Connection's password.
+``columns`` (renames). The API key is the Connection's password (or ``extra.token``); it
+travels as the ``key`` path segment (`tangerang_hub.auth`'s ``path`` style).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from tangerang_hub.auth import PATH_SECRET
+from tangerang_hub.http_client import HttpClient, HttpStatusError, client_for
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
-from tangerang_hub.sources.http import HttpClient, HttpStatusError, client_for
 from tangerang_hub.sources.records import shape
+from tangerang_quality.masking import mask_identifiers
 
 YEAR_OFFSET = 1900
 LEVEL_BY_DIGITS = {4: "kota", 7: "kecamatan", 10: "kelurahan"}
@@ -45,11 +48,13 @@ def year_of(tahun_val: Any, label: Any = None) -> int:
 
 
 def check_status(payload: Any, what: str) -> None:
-    """Raise BpsError for BPS's error and not-available envelopes."""
+    """Raise BpsError for BPS's error and not-available envelopes (BPS's own message
+    quoted with identifiers masked)."""
     if not isinstance(payload, Mapping):
         raise BpsError(f"BPS answered {what} with a {type(payload).__name__}, not an object")
     if str(payload.get("status", "")).lower() == "error":
         message = str(payload.get("message") or payload.get("message2") or "unknown error")
+        message = mask_identifiers(message)
         lowered = message.lower()
         if "quota" in lowered or "limit" in lowered:
             raise BpsError(f"BPS quota exhausted for {what}: {message}")
@@ -143,30 +148,31 @@ class BpsHook(SourceHook):
     default_conn_name = "bps_webapi"
 
     def get_conn(self) -> HttpClient:
-        conn = self.connection
-        if not conn.password:
-            raise SourceError(
-                f"{self.hook_name}: connection {self.conn_id!r} has no password (the API key)"
-            )
-        return client_for(self.params, conn.base_url, redact=(conn.password,))
+        return client_for(self.connection, self.params, auth="path")
 
     def _url(self, segments: dict[str, Any]) -> str:
-        key = self.connection.password or ""
         path = self.param("api_path", "v1/api").strip("/")
         parts = [f"{name}/{quote(str(value), safe=':;')}" for name, value in segments.items()]
-        return f"{path}/list/" + "/".join(parts) + f"/key/{quote(key, safe='')}/"
+        # The client puts the key in place of PATH_SECRET, on BPS's own origin only.
+        return f"{path}/list/" + "/".join(parts) + f"/key/{PATH_SECRET}/"
 
     def _get(self, client: HttpClient, segments: dict[str, Any], what: str) -> Any:
+        """The payload, checked: BPS's refusals raise BpsError with the key masked."""
         try:
-            return client.get_json(self._url(segments))
-        except HttpStatusError as exc:
-            # BPS explains refusals in a JSON body; surface that rather than the status.
             try:
-                payload = json.loads(exc.body)
-            except ValueError:
-                raise exc from None
+                payload = client.get_json(self._url(segments))
+            except HttpStatusError as exc:
+                # BPS explains refusals in a JSON body; surface that rather than the status.
+                try:
+                    payload = json.loads(exc.body)
+                except ValueError:
+                    raise exc from None
+                check_status(payload, what)
+                raise
             check_status(payload, what)
-            raise
+        except BpsError as exc:
+            raise BpsError(client.clean(str(exc))) from None
+        return payload
 
     def fetch(self, *, state: Mapping[str, Any] | None = None, since: Any = None) -> RawBatch:
         client = self.get_conn()
@@ -191,7 +197,7 @@ class BpsHook(SourceHook):
             content=None,
             filename=f"bps-{domain}-{model}-{self.param('var', 'list')}.json",
             media_type="application/json",
-            source_url=client.clean(client.url(self._url(base))),
+            source_url=client.public_url(client.url(self._url(base))),
             meta={"pages": pages, "records": len(rows)},
         )
 

@@ -10,7 +10,8 @@
   page_size       rows per request (1000)
   keep_id         keep DataStore's ``_id`` column (false)
   flatten/exclude/columns  record shaping, see `records.shape`
-A token for private data is the Connection's password or ``extra.token``.
+A token for private data is the Connection's password or ``extra.token``, sent as CKAN's
+bare ``Authorization`` header unless the Connection or ``params.auth`` names another style.
 """
 
 from __future__ import annotations
@@ -19,21 +20,22 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from tangerang_hub.sources.auth import credentials
+from tangerang_hub.http_client import HttpClient, HttpStatusError, client_for
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
-from tangerang_hub.sources.http import HttpClient, HttpStatusError, client_for
 from tangerang_hub.sources.records import shape
+from tangerang_quality.masking import mask_identifiers
 
 
 def ckan_result(payload: Any, action: str) -> Any:
-    """``result`` of a CKAN Action API envelope, or SourceError with CKAN's message."""
+    """``result`` of a CKAN Action API envelope, or SourceError with CKAN's message
+    (identifiers masked: the portal may quote its data)."""
     if not isinstance(payload, Mapping) or "success" not in payload:
         raise SourceError(f"CKAN {action}: the response is not an Action API envelope")
     if not payload["success"]:
         error = payload.get("error") or {}
         kind = error.get("__type", "Error") if isinstance(error, Mapping) else "Error"
         message = error.get("message", error) if isinstance(error, Mapping) else error
-        raise SourceError(f"CKAN {action} failed: {kind}: {message}")
+        raise SourceError(mask_identifiers(f"CKAN {action} failed: {kind}: {message}"))
     return payload.get("result")
 
 
@@ -56,32 +58,26 @@ class CkanHook(SourceHook):
     default_conn_name = "satudata_ckan"
 
     def get_conn(self) -> HttpClient:
-        conn = self.connection
-        style = (
-            self.param("auth")
-            or conn.extra.get("auth")
-            or ("bearer_raw" if conn.password or conn.extra.get("token") else "none")
+        return client_for(
+            self.connection, self.params, auth=self.param("auth"), implied_auth="ckan"
         )
-        if style == "bearer_raw":
-            # CKAN takes the API token as the bare Authorization header.
-            token = str(conn.extra.get("token") or conn.password)
-            return client_for(
-                self.params, conn.base_url, headers={"Authorization": token}, redact=(token,)
-            )
-        return client_for(self.params, conn.base_url, **credentials(conn, style).client_kwargs())
 
     def _action(self, client: HttpClient, action: str, params: Mapping[str, Any]) -> Any:
         path = f"{self.param('api_path', 'api/3/action').strip('/')}/{action}"
         try:
-            payload = client.get_json(path, params=params)
-        except HttpStatusError as exc:
             try:
-                payload = json.loads(exc.body)
-            except ValueError:
-                raise exc from None
-            ckan_result(payload, action)
+                payload = client.get_json(path, params=params)
+            except HttpStatusError as exc:
+                try:
+                    payload = json.loads(exc.body)
+                except ValueError:
+                    raise exc from None
+                ckan_result(payload, action)
+                raise
+            return ckan_result(payload, action)
+        except SourceError as exc:
+            exc.args = (client.clean(str(exc)),)  # the portal may echo the token
             raise
-        return ckan_result(payload, action)
 
     def fetch(self, *, state: Mapping[str, Any] | None = None, since: Any = None) -> RawBatch:
         client = self.get_conn()

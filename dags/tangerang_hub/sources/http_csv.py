@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from tangerang_hub.sources.auth import credentials
+from tangerang_hub.http_client import HttpClient, client_for
 from tangerang_hub.sources.base import RawBatch, SourceHook, unchanged
-from tangerang_hub.sources.http import HttpClient, client_for
 
 
 class HttpCsvHook(SourceHook):
@@ -21,9 +20,7 @@ class HttpCsvHook(SourceHook):
     source_type = "http_csv"
 
     def get_conn(self) -> HttpClient:
-        conn = self.connection
-        creds = credentials(conn, self.param("auth"))
-        return client_for(self.params, conn.base_url, **creds.client_kwargs())
+        return client_for(self.connection, self.params, auth=self.param("auth"))
 
     def fetch(self, *, state: Mapping[str, Any] | None = None, since: Any = None) -> RawBatch:
         target = self.param("url") or self.param("path", required=True)

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from tangerang_hub.sources.auth import credentials
+from tangerang_hub.egress import origin
+from tangerang_hub.http_client import HttpClient, Response, client_for
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook, unchanged
-from tangerang_hub.sources.http import HttpClient, Response, client_for, origin
 from tangerang_hub.sources.records import at_path, find_records, shape
 
 STYLES = ("none", "page", "offset", "next", "cursor")
@@ -36,9 +36,7 @@ class HttpJsonHook(SourceHook):
     source_type = "http_json"
 
     def get_conn(self) -> HttpClient:
-        conn = self.connection
-        creds = credentials(conn, self.param("auth"))
-        return client_for(self.params, conn.base_url, **creds.client_kwargs())
+        return client_for(self.connection, self.params, auth=self.param("auth"))
 
     def fetch(self, *, state: Mapping[str, Any] | None = None, since: Any = None) -> RawBatch:
         client = self.get_conn()

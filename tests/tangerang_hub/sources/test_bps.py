@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -136,3 +137,29 @@ def test_sample_errors_are_clear(agency: str, monkeypatch: pytest.MonkeyPatch) -
 def test_test_connection(agency: str) -> None:
     ok, message = hook().test_connection()
     assert ok, message
+
+
+def test_bps_messages_mask_identifiers_and_the_key(servers, monkeypatch: pytest.MonkeyPatch):
+    key = "bps-key-9876"
+    message = f"Key {key} invalid for NIK 3671012345678901, HP 081234567890"
+    body = json.dumps({"status": "Error", "message": message}).encode()
+    site = servers(lambda _: (400, {"Content-Type": "application/json"}, body))
+    monkeypatch.setenv("AIRFLOW_CONN_BPS_UJI", f"http://hub:{key}@127.0.0.1:{site.port}")
+    with pytest.raises(BpsError, match="rejected the API key") as caught:
+        BpsHook("bps_uji", {"var": 31}).fetch()
+    shown = str(caught.value)
+    assert key not in shown and "3671012345678901" not in shown and "081234567890" not in shown
+    # The key went to BPS itself, as the `key` path segment.
+    assert site.seen[0]["path"].endswith(f"/key/{key}/")
+
+
+def test_the_key_segment_stays_on_bps_origin(servers, monkeypatch: pytest.MonkeyPatch):
+    key = "bps-key-9876"
+    payload = {"status": "OK", "data-availability": "available", "data": [{"pages": 1}, []]}
+    site = servers(
+        lambda _: (200, {"Content-Type": "application/json"}, json.dumps(payload).encode())
+    )
+    monkeypatch.setenv("AIRFLOW_CONN_BPS_UJI", f"http://hub:{key}@127.0.0.1:{site.port}")
+    batch = BpsHook("bps_uji", {"model": "subject"}).fetch()
+    assert key not in (batch.source_url or "") and "/key/***/" in (batch.source_url or "")
+    assert site.seen[0]["path"].endswith(f"/key/{key}/")

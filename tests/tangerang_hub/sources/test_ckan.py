@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -68,3 +69,16 @@ def test_sample_unknown_package(agency: str) -> None:
     params = {"api_path": "satudata/api/3/action", "package": "tidak-ada"}
     with pytest.raises(SourceError, match="package_show failed: Not Found Error"):
         get_hook(Source("ckan", "agency_sample", params)).fetch()
+
+
+def test_portal_error_messages_are_masked(servers, monkeypatch: pytest.MonkeyPatch) -> None:
+    error = {"__type": "Validation Error", "message": "NIK 3671012345678901 HP 081234567890"}
+    body = json.dumps({"success": False, "error": error}).encode()
+    site = servers(lambda _: (409, {"Content-Type": "application/json"}, body))
+    monkeypatch.setenv("AIRFLOW_CONN_PORTAL_UJI", f"http://bot:tok-123@127.0.0.1:{site.port}")
+    hook = get_hook(Source("ckan", "portal_uji", {"resource_id": "r1"}))
+    with pytest.raises(SourceError, match="Validation Error") as caught:
+        hook.fetch()
+    assert "3671012345678901" not in str(caught.value) and "081234567890" not in str(caught.value)
+    # The token is CKAN's bare Authorization header, implied by the password.
+    assert site.seen[0]["headers"]["Authorization"] == "tok-123"

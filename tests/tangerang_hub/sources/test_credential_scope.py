@@ -3,78 +3,32 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 import pytest
+from local_http import Reply, Server, free_port
 
 from tangerang_hub.contracts import Source
+from tangerang_hub.http_client import HttpClient
 from tangerang_hub.sources import get_hook
 from tangerang_hub.sources.base import SourceError
-from tangerang_hub.sources.http import HttpClient
 
 SECRET = "k3y+Secret/Val=="
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def leaked(server: Server) -> bool:
+    """Whether any request `server` saw carried the secret, raw or URL-encoded."""
+    text = json.dumps([{**s, "body": s["body"].decode("latin-1")} for s in server.seen])
+    return any(form in text for form in (SECRET, quote(SECRET, safe=""), quote_plus(SECRET)))
 
 
-Reply = Callable[[BaseHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
-
-
-class Server:
-    """A throwaway HTTP server that records every request's path and headers."""
-
-    def __init__(self, reply: Reply):
-        self.seen: list[dict[str, Any]] = []
-        self.reply = reply
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.seen.append({"path": self.path, "headers": dict(self.headers.items())})
-                status, headers, body = outer.reply(self)
-                self.send_response(status)
-                for name, value in {**headers, "Content-Length": str(len(body))}.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def leaked(self) -> bool:
-        text = json.dumps(self.seen)
-        return any(form in text for form in (SECRET, quote(SECRET, safe=""), quote_plus(SECRET)))
-
-
-@pytest.fixture
-def servers() -> Iterator[Callable[[Reply], Server]]:
-    started: list[Server] = []
-
-    def start(reply: Reply) -> Server:
-        started.append(Server(reply))
-        return started[-1]
-
-    yield start
-    for server in started:
-        server.httpd.shutdown()
-        server.httpd.server_close()
-
-
-def connection(monkeypatch: pytest.MonkeyPatch, port: int, extra: dict[str, Any]) -> None:
-    conn = {"conn_type": "http", "host": "127.0.0.1", "port": port, "extra": extra}
+def connection(
+    monkeypatch: pytest.MonkeyPatch, port: int, extra: dict[str, Any], host: str = "127.0.0.1"
+) -> None:
+    conn = {"conn_type": "http", "host": host, "port": port, "extra": extra}
     if extra.get("auth") == "basic":
         conn["login"] = "hub"
     conn["password"] = SECRET
@@ -145,7 +99,10 @@ def test_redirect_to_another_origin_drops_every_credential(
     echoed = f"api_key={quote_plus(SECRET)}&" if extra["auth"] == "query" else ""
     location = f"http://{host}:{cdn.port}/cdn/file.csv?{echoed}v=1"
     agency = servers(lambda _: (302, {"Location": location}, b""))
-    connection(monkeypatch, agency.port, extra)
+    # Another port is another origin: the redirect needs the allow-list, and the
+    # connection's own host (either name) may be a loopback address.
+    allowed = {**extra, "allowed_redirect_hosts": [f"{host}:{cdn.port}"]}
+    connection(monkeypatch, agency.port, allowed, host=host)
     batch = get_hook(Source("http_csv", "opd_api", {"path": "data.csv"})).fetch()
     assert batch.content == b"a,b\n1,2\n"
     assert len(agency.seen) == 1 and len(cdn.seen) == 1
@@ -153,9 +110,9 @@ def test_redirect_to_another_origin_drops_every_credential(
     assert "v=1" in cdn.seen[0]["path"]
     headers = {k.lower() for k in cdn.seen[0]["headers"]}
     assert "authorization" not in headers and "x-api-key" not in headers
-    assert not cdn.leaked()
+    assert not leaked(cdn)
     # The connection's own host did get them (basic auth arrives base64-encoded).
-    assert agency.leaked() or "Authorization" in agency.seen[0]["headers"]
+    assert leaked(agency) or "Authorization" in agency.seen[0]["headers"]
     assert SECRET not in (batch.source_url or "")
     assert quote_plus(SECRET) not in (batch.source_url or "")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tangerang_hub.http_client import USER_AGENT, HttpClient, decode_json, retry_after_seconds
 from tangerang_hub.sources.base import SourceError
-from tangerang_hub.sources.http import USER_AGENT, HttpClient, decode_json, retry_after_seconds
 
 
 def client(base: str, **kwargs: object) -> tuple[HttpClient, list[float]]:
