@@ -4,6 +4,7 @@ schema they point at, the frequency table, and a real publish into the CKAN test
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +25,7 @@ from tangerang_hub.contracts import get_contract
 ROOT = Path(__file__).resolve().parents[2]
 DATASET_YAML = ROOT / "ckanext-tangerang/ckanext/tangerang/schemas/dataset.yaml"
 PENDUDUK_CSV = ROOT / "stack/sample_agency/data/disdukcapil/penduduk-kecamatan.csv"
+README = ROOT / "schemas/README.md"
 
 
 def scheming_fields() -> dict[str, dict[str, Any]]:
@@ -87,6 +89,15 @@ def test_every_sdi_key_is_mapped_to_ckan_and_dcat() -> None:
     for key in catalog.catalog_keys():
         for curie in key.dcat.split("/") if key.dcat else ():
             assert curie.split(":")[0] in prefixes, key.name
+
+
+def test_the_readme_table_shows_the_schema_mapping() -> None:
+    rows = re.findall(r"^\| `([a-z_.]+)` \| `([a-z_]+)` \| (.+) \|$", README.read_text(), re.M)
+    documented = {name: (ckan, re.match(r"`([^`]+)`", dcat)) for name, ckan, dcat in rows}
+    assert set(documented) == {key.name for key in catalog.catalog_keys()}
+    for key in catalog.catalog_keys():
+        ckan, dcat = documented[key.name]
+        assert (ckan, dcat[1] if dcat else None) == (key.ckan, key.dcat), key.name
 
 
 def test_dataset_metadata_of_a_contract() -> None:
