@@ -36,6 +36,8 @@ from tangerang_quality.pii import (
     redact,
     scan_number,
     scan_text,
+    scan_value,
+    split_row,
 )
 from tangerang_quality.problems import Problem
 from tangerang_quality.suite import build_suite, expectation_parameters
@@ -195,7 +197,10 @@ def _describe(check: str, etype: str, kwargs: dict[str, Any]) -> str:
     if check == "formula":
         return "text is a spreadsheet formula (formula injection)"
     if check == "formula_sign":
-        return "text starts with + or - (published; the CSV writer defuses it with a quote)"
+        return (
+            "text starts with + or - (published: the CSV and the DataStore carry it with a "
+            "leading ' so a spreadsheet cannot run it; the Parquet file keeps it as is)"
+        )
     if check == "pii":
         return "personal data"
     return etype
@@ -207,8 +212,18 @@ def _pii_detail(value: Any, kwargs: dict[str, Any]) -> str:
     if kwargs.get("numeric"):
         number = scan_number(value, column_kind=kwargs.get("header_kind"))
         return number.kind if number is not None else "personal data"
-    kinds = sorted({m.kind for m in scan_text(str(value), column_kind=kwargs.get("header_kind"))})
+    kinds = sorted({m.kind for m in scan_value(value, column_kind=kwargs.get("header_kind"))})
     return ", ".join(kinds) or "personal data"
+
+
+def _split_messages(value: Any, kwargs: dict[str, Any]) -> list[tuple[str, str]]:
+    """(columns, message) for each identifier split over adjacent cells of one row."""
+    if not isinstance(value, dict):
+        return []
+    return [
+        ("+".join(cols), f"{kind} split over columns {' + '.join(cols)}: {masked}")
+        for cols, kind, masked in split_row(value, joinable=kwargs.get("joinable"))
+    ]
 
 
 def source_location(table: pa.Table) -> tuple[str | None, list[int] | None]:
@@ -262,6 +277,11 @@ def _result_problems(
             yield Problem(file, None, column, f"{what}: {more} more row(s) not listed", etype)
             break
         row = _row_number(index, rows)
+        if check == "pii" and meta.get("split"):
+            split = _split_messages(value, kwargs) or [(None, "identifier split over columns")]
+            for columns, message in split:
+                yield Problem(file, row, columns, message, etype)
+            continue
         if check == "pii":
             message = f"{_pii_detail(value, kwargs)}: {mask_value(value, 'pii')}"
         elif check == "primary_key" and isinstance(value, dict):
@@ -273,9 +293,13 @@ def _result_problems(
 
 
 def header_problems(contract: ContractLike, file: str) -> list[Problem]:
-    """Column names that announce personal data (nik, no_hp, email...) without a reason."""
+    """Column names that announce personal data (nik, no_hp, email...) without a reason, and
+    column names that hold personal data themselves (a NIK used as a header), reason or not."""
     out = []
     for f in contract.fields:
+        for m in scan_text(f.name):
+            message = f"column name holds personal data ({m.kind}): {m.masked}"
+            out.append(Problem(file, None, m.masked, message, HEADER_CHECK))
         kind = header_kind(f.name)
         if kind and f.pii_allowed_reason is None:
             out.append(

@@ -1,6 +1,23 @@
 """Personal-data detectors for Indonesian open data (no GX here: pure functions).
 
-Kinds: `nik`, `kk`, `npwp`, `phone`, `email`, `dob`. Rules that keep false alarms down:
+Kinds: `nik`, `kk`, `npwp`, `phone`, `email`, `dob`.
+
+How a value is read. Text is first folded (`textfold.fold`): NFKC, every Unicode decimal digit
+as ASCII (Arabic-Indic, Devanagari, fullwidth...), invisible format characters (zero-width
+space/joiner, BOM, soft hyphen, word joiner, LRM/RLM) and combining marks removed, whitespace
+runs as one space. Then digit groups are joined into tokens and chains:
+
+- a single `.` or `,` between two groups binds them into one token (a decimal or a thousands
+  mark: `3671014502900001.5`, `1.234.567`), unless both groups have 5+ digits;
+- any other run of up to 5 characters that are neither letters nor digits (spaces, dashes of
+  any kind, `/`, `_`, `|`, parentheses, `+`...) separates tokens of one chain, so
+  `3671/0145/0290/0001`, `3671_0145_0290_0001`, `3671–0145–0290–0001` and `(+62) 812-3456-7890`
+  each read as one candidate;
+- a candidate is any run of whole consecutive tokens of a chain: digits inside a longer token
+  are never a candidate (a 16-digit window inside an 18-digit NOP is ignored), while a NIK after
+  `RT 05` or before a phone number is found.
+
+Rules that keep false alarms down:
 
 - A 16-digit candidate is a NIK only when its structure holds: a known province+regency
   (python-stdnum's `stdnum.id.nik` table), a non-zero district, DDMMYY with day 1..31 or
@@ -8,31 +25,50 @@ Kinds: `nik`, `kk`, `npwp`, `phone`, `email`, `dob`. Rules that keep false alarm
   (the 3-digit kecamatan part puts `00`/`0x` in the day), as do most totals.
 - A NIK-shaped number whose day is not +40 is reported as `kk` when the column name or the
   nearby text says KK / kartu keluarga; otherwise as `nik` (both are personal data).
-- Digit runs must stand alone: a 16-digit window inside a longer number is ignored.
-- Money is not an identifier: runs right after `Rp`/`IDR`, and runs grouped in thousands
-  (`1.234.567.890.123.456`, `1,234,...`), are skipped.
+- Money is not an identifier: candidates right after `Rp`/`IDR`, and tokens grouped in
+  thousands (`1.234.567.890.123.456`, `1,234,...`), are skipped.
+- Codes and numbers with a layout of their own are never candidates: NOP (PBB tax object
+  numbers, `36.71.010.001.001-0001.0`), coordinates (`-6.1781, 106.6319`, any signed decimal)
+  and dates (`17-08-1945`, `2024-01-05`). Letter numbers (`050/123/Bappeda/2024`) are broken
+  by their letters; Kemendagri codes, NIB, years and sequences fail the structural checks.
 - Numeric columns (every value a number, see `is_numeric_column`) are totals: their digits are
   only reported when the column name raises suspicion or most values are valid identifiers.
-- NPWP: the `XX.XXX.XXX.X-XXX.XXX` layout always counts; bare 15/16 digits count when
-  python-stdnum's check digit holds (16 digits not starting with 0 are NIK-shaped and go
+- NPWP: the `XX.XXX.XXX.X-XXX.XXX` layout always counts; other 15/16-digit candidates count
+  when python-stdnum's check digit holds (16 digits not starting with 0 are NIK-shaped and go
   through the NIK rule).
-- Mobile numbers: +62 / 62 / 0, then 8, checked by `phonenumbers` as an Indonesian mobile.
+- Mobile numbers: `+62`, `62`, `0062`, `(+62)`, `+62 (0)` or `0`, then 8, checked by
+  `phonenumbers` as an Indonesian mobile. A bare national number (`812...`, 9 to 12 digits, the
+  leading 0 lost) counts in a phone column (`column_names.header_kind`) or right after a phone
+  word (`hp`, `wa`, `telp`...), also as a number (`81234567890`, `8.1234567890e10`).
   Landlines such as `(021) 5523456` are not personal data here.
+- E-mail addresses, also written `budi [at] example [dot] com` or `budi(at)example.com`.
 - A date of birth counts when a birth keyword (lahir, tgl lahir, TTL, DOB...) precedes a date,
   or when a birth-date column sits beside a name column.
+- JSON text and dict/list values are also walked: each leaf is scanned with its key as the
+  column name, and keys are scanned as text.
+- Column names are scanned as text too (a NIK used as a header is found), and an identifier
+  split over adjacent columns of one row (`3671 0145` | `0290 0001`) is found by `scan_split`.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 from stdnum.id import nik as stdnum_nik
 from stdnum.id import npwp as stdnum_npwp
 
+from tangerang_quality.column_names import (
+    figure_or_code_name,
+    header_kind,
+    is_name_column,
+)
 from tangerang_quality.masking import mask_date, mask_digits, mask_email, mask_identifiers
+from tangerang_quality.textfold import fold
 
 KINDS = ("nik", "kk", "npwp", "phone", "email", "dob")
 DIGIT_KINDS = ("nik", "kk", "npwp", "phone")
@@ -40,12 +76,17 @@ DIGIT_KINDS = ("nik", "kk", "npwp", "phone")
 
 @dataclass(frozen=True)
 class Finding:
-    """One personal-data hit. `row` is 0-based over data rows, or None for a header hit."""
+    """One personal-data hit. `row` is 0-based over data rows, or None for a header hit.
+
+    `columns` names every column of an identifier split over adjacent columns (`scan_split`);
+    `column` is then the first of them.
+    """
 
     row: int | None
     column: str
     kind: str
     masked: str
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,87 +160,62 @@ def mobile_valid(candidate: str) -> bool:
     )
 
 
-# -- column names -----------------------------------------------------------------------------
+def mobile_national(digits: str, *, bare: bool = False) -> str | None:
+    """The national number (`81234567890`) when `digits` is an Indonesian mobile number.
 
-_HEADER_KINDS: dict[str, tuple[str, ...]] = {
-    "nik": ("nik", "no_nik", "nomor_nik", "ktp", "no_ktp", "nomor_ktp", "nomor_induk_kependudukan"),
-    "kk": ("kk", "no_kk", "nomor_kk", "nkk", "kartu_keluarga", "no_kartu_keluarga"),
-    "npwp": ("npwp", "no_npwp", "nomor_npwp"),
-    "phone": (
-        "hp",
-        "no_hp",
-        "nomor_hp",
-        "nohp",
-        "handphone",
-        "no_handphone",
-        "ponsel",
-        "no_ponsel",
-        "wa",
-        "no_wa",
-        "whatsapp",
-        "no_whatsapp",
-        "mobile",
-        "mobile_phone",
-    ),
-    "email": ("email", "e_mail", "surel", "alamat_email", "alamat_surel"),
-    "dob": (
-        "tgl_lahir",
-        "tanggal_lahir",
-        "tanggal_kelahiran",
-        "ttl",
-        "tempat_tanggal_lahir",
-        "dob",
-        "date_of_birth",
-        "birth_date",
-        "birthdate",
-    ),
-}
-_NAME_COLUMNS = ("nama", "name", "nama_lengkap", "full_name", "nama_warga", "nama_pasien")
-
-
-def normalize_header(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
-
-
-def header_kind(name: str) -> str | None:
-    """The personal-data kind a column name announces (`no_hp` -> `phone`), or None."""
-    norm = normalize_header(name)
-    for kind, names in _HEADER_KINDS.items():
-        if norm in names:
-            return kind
-    return None
-
-
-def is_name_column(name: str) -> bool:
-    return normalize_header(name) in _NAME_COLUMNS
+    Prefixes read: `0062`, `62` (from `+62`/`(+62)`), `0`, and `62 0` (`+62 (0)812...`). With
+    `bare`, digits without a prefix (the leading 0 a spreadsheet dropped) count too.
+    """
+    if digits.startswith("0062"):
+        rest = digits[4:]
+    elif digits.startswith("62"):
+        rest = digits[2:]
+    elif digits.startswith("0"):
+        rest = digits[1:]
+    elif bare:
+        rest = digits
+    else:
+        return None
+    if rest.startswith("0") and digits[:1] != "0":
+        rest = rest[1:]  # +62 (0)812...
+    if not (9 <= len(rest) <= 12 and rest.startswith("8")):
+        return None
+    return rest if mobile_valid("+62" + rest) else None
 
 
 # -- text scanning ----------------------------------------------------------------------------
 
-# Between the digits of one identifier: one space, or `.`/`-` with optional spaces around it
-# (text is normalised first: non-breaking spaces become spaces, whitespace runs one space).
-_SEP = r"(?: ?[.\-] ?| )"
-# Exactly 16 (or 15) digits joined by separators, not part of a longer run.
-# (Python lookbehinds are fixed-width: one per separator width.)
-_NOT_AFTER = r"(?<!\d)(?<!\d )(?<!\d[.\-])(?<!\d [.\-])(?<!\d[.\-] )(?<!\d [.\-] )"
-_RUN16 = re.compile(rf"{_NOT_AFTER}(?:\d{_SEP}?){{15}}\d(?!\d)(?!{_SEP}\d)")
-_RUN15 = re.compile(rf"{_NOT_AFTER}(?:\d{_SEP}?){{14}}\d(?!\d)(?!{_SEP}\d)")
-# Tried even when the greedy run above is rejected (a NIK followed by a phone number, `RT 05`
-# before it): a bare 16-digit token, and 4-4-4-4 / 6-6-4 groupings with one separator.
-_TOKEN16 = re.compile(r"(?<!\d)(?<!\d[.,])\d{16}(?!\d)(?![.,]\d)")
-_GROUPED16 = re.compile(
-    r"(?=(?<!\d)(?P<g>\d{4}(?P<s>[ .\-]+)\d{4}(?P=s)\d{4}(?P=s)\d{4}"
-    r"|\d{6}(?P<t>[ .\-]+)\d{6}(?P=t)\d{4})(?!\d))"
-)
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+_MAX_GAP = 5  # characters between two tokens of one chain, after folding
+_MAX_DIGITS = 16  # the longest identifier looked for (a NIK; 0062 + 12 digits for a phone)
+_GROUP = re.compile(r"\d+")
 _NPWP_LAYOUT = re.compile(r"(?<!\d)\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?!\d)")
-_PHONE = re.compile(
-    r"(?<![\d+])(?:\+62|62|0)[ .\-]?\(?8\d{1,2}\)?(?:[ .\-]?\d){6,10}(?!\d)(?![ .\-]\d)"
+# Layouts that are never personal data: their digits take no part in any candidate.
+_NOP_LAYOUT = re.compile(r"(?<!\d)\d{2}\.\d{2}\.\d{3}\.\d{3}\.\d{3}[-.]\d{4}\.\d(?!\d)")
+_DECIMAL = r"\d{1,3}[.,]\d{3,}"
+_COORDINATES = re.compile(
+    rf"(?<![\w.,])(?:[-+]?{_DECIMAL}(?:\s?[,;/]\s?|\s)[-+]?{_DECIMAL}|-{_DECIMAL})(?!\w|[.,]\d)"
 )
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})+$")
+_DAY, _MONTH, _YEAR = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])", r"(?:19|20)\d{2}"
+_DATE_LAYOUT = re.compile(
+    rf"(?<![\d.\-/])(?:{_DAY}([-/.]){_MONTH}\1{_YEAR}|{_YEAR}([-/.]){_MONTH}\2{_DAY})"
+    r"(?!\d|[.\-/]\d)"
+)
+_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})+(?:[.,]\d{1,2})?$")
 _MONEY_BEFORE = re.compile(r"(?:rp\.?|idr)\s*$", re.IGNORECASE)
 _KK_NEAR = re.compile(r"\b(?:kk|nkk|no\.?\s*kk|kartu\s+keluarga)\b", re.IGNORECASE)
+_PHONE_WORD_BEFORE = re.compile(
+    r"\b(?:hp|wa|telp|telpon|telepon|tlp|tlpn|ponsel|whatsapp|handphone|seluler|kontak|phone|"
+    r"mobile|cp)\b[^\w]{0,4}$",
+    re.IGNORECASE,
+)
+_AT = r"(?:@|\s?[\[({]\s?(?:at|et)\s?[\])}]\s?)"
+_DOT = r"(?:\.|\s?[\[({]\s?dot\s?[\])}]\s?)"
+_EMAIL = re.compile(
+    rf"(?P<local>[A-Za-z0-9._%+\-]+){_AT}(?P<domain>[A-Za-z0-9\-]+(?:{_DOT}[A-Za-z0-9\-]+)*"
+    rf"{_DOT}[A-Za-z]{{2,}})",
+    re.IGNORECASE,
+)
+_DOT_WORD = re.compile(_DOT, re.IGNORECASE)
 _MONTHS = (
     r"jan(?:uari|uary)?|feb(?:ruari|ruary)?|mar(?:et|ch)?|apr(?:il)?|mei|may|jun(?:i|e)?|"
     r"jul(?:i|y)?|agu(?:stus)?|agt|ags|aug(?:ust)?|sep(?:tember)?|okt(?:ober)?|oct(?:ober)?|"
@@ -214,41 +230,125 @@ _DOB = re.compile(
     rf"[^\d\n]{{0,40}}?(?P<date>{_DATE})",
     re.IGNORECASE,
 )
+_MAX_JSON = 200_000  # characters: longer JSON text is scanned as text only
 
 
 def normalise_spaces(text: str) -> tuple[str, list[int], list[int]]:
-    """`text` with every whitespace run (non-breaking spaces included) as one space, and for
-    each character of the result its start and end offsets in `text`."""
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    pos = 0
-    for m in _SPACES.finditer(text):
-        for i in range(pos, m.start()):
-            out.append(text[i])
-            starts.append(i)
-            ends.append(i + 1)
-        out.append(" ")
-        starts.append(m.start())
-        ends.append(m.end())
-        pos = m.end()
-    for i in range(pos, len(text)):
-        out.append(text[i])
-        starts.append(i)
-        ends.append(i + 1)
-    return "".join(out), starts, ends
+    """`text` folded for detection (`textfold.fold`: NFKC, ASCII digits, invisibles removed,
+    whitespace runs as one space), and for each character of the result its start and end
+    offsets in `text`."""
+    folded = fold(text)
+    return folded.text, list(folded.starts), list(folded.ends)
 
 
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def _is_money(text: str, start: int, run: str) -> bool:
-    return bool(_MONEY_BEFORE.search(text[max(0, start - 6) : start]) or _THOUSANDS.match(run))
-
-
 def _overlaps(spans: Iterable[Match], start: int, end: int) -> bool:
     return any(m.start < end and start < m.end for m in spans)
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    digits: str
+    money: bool
+
+
+def _chains(text: str, barriers: Sequence[tuple[int, int]]) -> list[list[_Token]]:
+    """Tokens of `text` (folded) grouped into chains (see the module docstring)."""
+    groups = [
+        m
+        for m in _GROUP.finditer(text)
+        if not any(s < m.end() and m.start() < e for s, e in barriers)
+    ]
+    tokens: list[list[re.Match[str]]] = []
+    for g in groups:
+        if tokens:
+            prev = tokens[-1][-1]
+            gap = text[prev.end() : g.start()]
+            if gap in (".", ",") and min(len(prev.group()), len(g.group())) < 5:
+                tokens[-1].append(g)
+                continue
+        tokens.append([g])
+    chains: list[list[_Token]] = []
+    last_end = None
+    for parts in tokens:
+        start, end = parts[0].start(), parts[-1].end()
+        token = _Token(
+            start, end, "".join(p.group() for p in parts), bool(_THOUSANDS.match(text[start:end]))
+        )
+        gap = text[last_end:start] if last_end is not None else None
+        if (
+            gap is not None
+            and len(gap) <= _MAX_GAP
+            and not any(c.isalnum() for c in gap)
+            and not any(s < start and last_end < e for s, e in barriers)
+        ):
+            chains[-1].append(token)
+        else:
+            chains.append([token])
+        last_end = end
+    return chains
+
+
+def _judge(
+    digits: str, *, column_kind: str | None, bare: bool, near: str = ""
+) -> tuple[str, str] | None:
+    """(kind, masked) when `digits` (one candidate) is personal data, else None."""
+    if len(digits) == 16:
+        sex = nik_structure(digits, strict_region=column_kind not in ("nik", "kk", "npwp"))
+        if sex:
+            is_kk = sex == "male" and (column_kind == "kk" or bool(_KK_NEAR.search(near)))
+            return ("kk" if is_kk else "nik"), mask_digits(digits)
+    if len(digits) in (15, 16) and (
+        npwp_valid(digits) or (column_kind == "npwp" and (len(digits) == 15 or digits[0] == "0"))
+    ):
+        return "npwp", mask_digits(digits)
+    if mobile_national(digits, bare=bare) is not None:
+        return "phone", mask_digits(digits, "phone")
+    return None
+
+
+def _digit_hits(text: str, *, column_kind: str | None, taken: list[Match]) -> list[Match]:
+    barriers = [
+        m.span()
+        for pattern in (_NOP_LAYOUT, _COORDINATES, _DATE_LAYOUT)
+        for m in pattern.finditer(text)
+    ]
+    barriers += [(m.start, m.end) for m in taken]
+    candidates: list[tuple[bool, int, int, Match]] = []
+    for chain in _chains(text, barriers):
+        for s in range(len(chain)):
+            if chain[s].money:
+                continue
+            start = chain[s].start
+            if _MONEY_BEFORE.search(text[max(0, start - 6) : start]):
+                continue
+            before = text[max(0, start - 25) : start]
+            bare = column_kind == "phone" or bool(_PHONE_WORD_BEFORE.search(before))
+            digits = ""
+            for e in range(s, len(chain)):
+                if chain[e].money:
+                    break
+                digits += chain[e].digits
+                if len(digits) > _MAX_DIGITS:
+                    break
+                verdict = _judge(digits, column_kind=column_kind, bare=bare, near=before)
+                if verdict is None:
+                    continue
+                end = chain[e].end
+                gaps = {text[chain[i].end : chain[i + 1].start] for i in range(s, e)}
+                candidates.append((len(gaps) > 1, s, -e, Match(verdict[0], start, end, verdict[1])))
+    found: list[Match] = []
+    # One candidate per stretch of text: evenly separated ones first (`0812 3456 7890` over
+    # `05 0812 3456 7890`), then the earliest, then the longest.
+    for *_, match in sorted(candidates, key=lambda c: (c[0], c[3].start, c[2])):
+        if not _overlaps(found, match.start, match.end):
+            found.append(match)
+    return found
 
 
 def scan_text(
@@ -259,93 +359,142 @@ def scan_text(
 ) -> list[Match]:
     """Every personal-data hit in one text value. `column_kind` is the header's kind, if any.
 
-    Spans are offsets in `text`; scanning runs on the text with whitespace normalised.
+    Spans are offsets in `text`; scanning runs on the folded text (`textfold.fold`). JSON text
+    (an object or array) is also walked: see `scan_json`.
     """
     if not text:
         return []
-    norm, starts, ends = normalise_spaces(text)
-    hits = _scan_normalised(norm, kinds=kinds, column_kind=column_kind)
-    return [
-        Match(m.kind, starts[m.start], ends[m.end - 1], m.masked) for m in hits if m.end > m.start
+    folded = fold(text)
+    hits = [
+        Match(m.kind, *folded.span(m.start, m.end), m.masked)
+        for m in _scan_folded(folded.text, kinds=kinds, column_kind=column_kind)
+        if m.end > m.start
     ]
+    stripped = folded.text.strip()
+    if stripped[:1] in ("{", "[") and len(text) <= _MAX_JSON:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if isinstance(data, dict | list):
+            for m in _json_hits(text, data, kinds=kinds, column_kind=column_kind):
+                if not _overlaps(hits, m.start, m.end):
+                    hits.append(m)
+    return sorted(hits, key=lambda m: m.start)
 
 
-def _scan_normalised(text: str, *, kinds: Sequence[str], column_kind: str | None) -> list[Match]:
+def _scan_folded(text: str, *, kinds: Sequence[str], column_kind: str | None) -> list[Match]:
     found: list[Match] = []
 
     def add(kind: str, start: int, end: int, masked: str) -> None:
         if kind in kinds and not _overlaps(found, start, end):
             found.append(Match(kind, start, end, masked))
 
-    suspicious = column_kind in ("nik", "kk", "npwp")
-
-    def sixteen(start: int, end: int) -> None:
-        run = text[start:end]
-        digits = _digits(run)
-        if _overlaps(found, start, end) or _is_money(text, start, run):
-            return
-        sex = nik_structure(digits, strict_region=not suspicious)
-        if sex:
-            near = text[max(0, start - 25) : start]
-            is_kk = sex == "male" and (column_kind == "kk" or bool(_KK_NEAR.search(near)))
-            add("kk" if is_kk else "nik", start, end, mask_digits(digits))
-        elif npwp_valid(digits) or (column_kind == "npwp" and digits.startswith("0")):
-            add("npwp", start, end, mask_digits(digits))
-
+    for m in _EMAIL.finditer(text):
+        domain = _DOT_WORD.sub(".", m.group("domain"))
+        add("email", m.start(), m.end(), mask_email(f"{m.group('local')}@{domain}"))
     for m in _NPWP_LAYOUT.finditer(text):
         add("npwp", m.start(), m.end(), mask_digits(_digits(m.group())))
-    for m in _RUN16.finditer(text):
-        sixteen(m.start(), m.end())
-    for m in _TOKEN16.finditer(text):
-        sixteen(m.start(), m.end())
-    for m in _GROUPED16.finditer(text):
-        sixteen(m.start("g"), m.end("g"))
-    for m in _RUN15.finditer(text):
-        digits = _digits(m.group())
-        if not _is_money(text, m.start(), m.group()) and (
-            npwp_valid(digits) or column_kind == "npwp"
-        ):
-            add("npwp", m.start(), m.end(), mask_digits(digits))
-    for m in _PHONE.finditer(text):
-        if mobile_valid(m.group()):
-            add("phone", m.start(), m.end(), mask_digits(_digits(m.group())))
-    for m in _EMAIL.finditer(text):
-        add("email", m.start(), m.end(), mask_email(m.group()))
+    for m in _digit_hits(text, column_kind=column_kind, taken=list(found)):
+        add(m.kind, m.start, m.end, m.masked)
     for m in _DOB.finditer(text):
         add("dob", m.start("date"), m.end("date"), mask_date(m.group("date")))
     return sorted(found, key=lambda x: x.start)
 
 
-def scan_number(value: object, *, column_kind: str | None = None) -> Match | None:
-    """The numeric rule for integer/number columns: a NIK or KK stored as a number.
+def _leaves(data: object, key: str | None, depth: int = 0) -> Iterable[tuple[str | None, object]]:
+    if depth > 20:
+        return
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield None, str(k)  # a key is text too (an identifier used as a key)
+            yield from _leaves(v, str(k), depth + 1)
+    elif isinstance(data, list | tuple):
+        for v in data:
+            yield from _leaves(v, key, depth + 1)
+    else:
+        yield key, data
 
-    A value is personal data only when it is a whole number of exactly 16 digits that passes
-    the structural check with the strict region table (`nik_structure`: python-stdnum's
-    province+regency, real DDMMYY with +40 for women, serial not 0000). Totals that do not
-    parse as a NIK stay clean. A NIK-shaped male number in a column named like a KK is `kk`.
+
+def _json_hits(
+    text: str, data: object, *, kinds: Sequence[str], column_kind: str | None
+) -> list[Match]:
+    """Hits in the leaves of parsed JSON, each scanned with its key as the column name.
+
+    A hit's span is where the leaf appears verbatim in `text`, else the whole text.
     """
+    out: list[Match] = []
+    for key, leaf in _leaves(data, None):
+        kind = (header_kind(key) if key else None) or column_kind
+        if isinstance(leaf, str):
+            sub = scan_text(leaf, kinds=kinds, column_kind=kind)
+            raw = leaf
+        else:
+            number = scan_number(leaf, column_kind=kind)
+            sub = [number] if number is not None and number.kind in kinds else []
+            raw = json.dumps(leaf)
+        at = text.find(raw) if raw else -1
+        for m in sub:
+            if at >= 0:
+                out.append(Match(m.kind, at + m.start, at + m.end, m.masked))
+            else:
+                out.append(Match(m.kind, 0, len(text), m.masked))
+    return out
+
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+
+
+def number_digits(value: object) -> str | None:
+    """The digits of a whole number (int, integral float, numeric text, `8.1234567890e10`)."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, float):
         if value != value or not value.is_integer():
             return None
-        value = int(value)
+        return str(abs(int(value)))
     if isinstance(value, int):
-        digits = str(abs(value))
-    elif isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
-        digits = value.strip().lstrip("+-")
-    else:
-        try:  # numpy and Decimal integers
-            digits = str(abs(int(value)))  # type: ignore[call-overload]
-            if float(value) != int(value):  # type: ignore[arg-type]
+        return str(abs(value))
+    if isinstance(value, str):
+        text = fold(value).text.strip()
+        if re.fullmatch(r"[+-]?\d+", text):
+            return text.lstrip("+-")
+        if _SCIENTIFIC.match(text):
+            try:
+                number = Decimal(text.replace(",", "."))
+            except InvalidOperation:
                 return None
-        except (TypeError, ValueError, OverflowError):
-            return None
-    sex = nik_structure(digits, strict_region=True)
-    if sex is None:
+            return str(abs(int(number))) if number == number.to_integral_value() else None
         return None
-    kind = "kk" if sex == "male" and column_kind == "kk" else "nik"
-    return Match(kind, 0, len(digits), mask_digits(digits))
+    try:  # numpy and Decimal integers
+        if float(value) != int(value):  # type: ignore[arg-type, call-overload]
+            return None
+        return str(abs(int(value)))  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def scan_number(value: object, *, column_kind: str | None = None) -> Match | None:
+    """The numeric rule for integer/number columns: a NIK, KK or phone number stored as a number.
+
+    A value is a NIK only when it is a whole number of exactly 16 digits that passes the
+    structural check with the strict region table (`nik_structure`: python-stdnum's
+    province+regency, real DDMMYY with +40 for women, serial not 0000). Totals that do not
+    parse as a NIK stay clean. A NIK-shaped male number in a column named like a KK is `kk`.
+    In a phone column (`column_kind == "phone"`) a mobile number is found with or without its
+    prefix: `81234567890`, `6281234567890`, `8.1234567890e10` (the leading 0 a spreadsheet
+    dropped).
+    """
+    digits = number_digits(value)
+    if digits is None:
+        return None
+    sex = nik_structure(digits, strict_region=True)
+    if sex is not None:
+        kind = "kk" if sex == "male" and column_kind == "kk" else "nik"
+        return Match(kind, 0, len(digits), mask_digits(digits))
+    if column_kind == "phone" and mobile_national(digits, bare=True) is not None:
+        return Match("phone", 0, len(digits), mask_digits(digits, "phone"))
+    return None
 
 
 # -- masking (the rules live in `masking`) -----------------------------------------------
@@ -402,15 +551,43 @@ def is_numeric_column(values: Iterable[object]) -> bool:
     return seen
 
 
-def _cell_text(value: object) -> str | None:
+def cell_text(value: object) -> str | None:
+    """The text a cell is scanned as: numbers as digits, dicts/lists as JSON, None when empty.
+
+    A fraction (`-6.17`) is no identifier and gives None; so do NaN and booleans.
+    """
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, float):
         if value != value or not value.is_integer():  # NaN, or a fraction: not an identifier
             return None
         return str(int(value))
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
     text = str(value)
-    return text if text.strip() else None
+    if not text.strip():
+        return None
+    if _SCIENTIFIC.match(text.strip()):  # `8.1234567890E+10`: a spreadsheet's number as text
+        return number_digits(text) or text
+    return text
+
+
+def scan_value(
+    value: object, *, kinds: Sequence[str] = KINDS, column_kind: str | None = None
+) -> list[Match]:
+    """`scan_text` of one cell (`cell_text`); spans are offsets in that text."""
+    text = cell_text(value)
+    return [] if text is None else scan_text(text, kinds=kinds, column_kind=column_kind)
+
+
+def header_findings(name: str) -> list[Finding]:
+    """A column name that announces personal data (`no_hp`), or that holds some (a NIK)."""
+    out = []
+    kind = header_kind(name)
+    if kind:
+        out.append(Finding(None, name, kind, "(column name)"))
+    out.extend(Finding(None, name, m.kind, m.masked) for m in scan_text(str(name)))
+    return out
 
 
 def scan_column(
@@ -420,23 +597,21 @@ def scan_column(
     numeric: bool | None = None,
     check_header: bool = True,
 ) -> list[Finding]:
-    """Findings in one column: its header, then each value.
+    """Findings in one column: its header (`header_findings`), then each value.
 
     `numeric` says the column holds quantities (contract type integer/number, or inferred with
     `is_numeric_column` when None). Digits in such a column are only reported when the header is
     suspicious or at least half the non-empty values are hits, so a column of rupiah totals is
     clean while a column of NIKs stored as numbers is not.
     """
-    findings: list[Finding] = []
+    findings = header_findings(name) if check_header else []
     column_kind = header_kind(name)
-    if check_header and column_kind:
-        findings.append(Finding(None, name, column_kind, "(column name)"))
     if numeric is None:
         numeric = is_numeric_column(values)
     per_row: list[Finding] = []
     filled = 0
     for i, value in enumerate(values):
-        text = _cell_text(value)
+        text = cell_text(value)
         if text is None:
             continue
         filled += 1
@@ -450,12 +625,16 @@ def scan_column(
 
 
 def scan_columns(
-    columns: dict[str, Sequence[object]],
+    columns: Mapping[str, Sequence[object]],
     *,
     numeric: dict[str, bool] | None = None,
     skip: Iterable[str] = (),
 ) -> list[Finding]:
-    """Findings in a whole table given as {column: values}; adds the name-beside-birth-date rule."""
+    """Findings in a whole table given as {column: values} in the file's column order.
+
+    Each column as `scan_column`, plus the name-beside-birth-date rule and identifiers split
+    over adjacent columns (`scan_split`; a skipped column separates its neighbours).
+    """
     numeric = numeric or {}
     skipped = set(skip)
     findings: list[Finding] = []
@@ -468,7 +647,143 @@ def scan_columns(
         if has_name and header_kind(name) == "dob":
             flagged = {f.row for f in col if f.row is not None}
             for i, value in enumerate(values):
-                text = _cell_text(value)
+                text = cell_text(value)
                 if text is not None and i not in flagged:
                     findings.append(Finding(i, name, "dob", mask_date(text)))
+    joinable = [c for c in columns if c not in skipped]
+    for hit in scan_split(columns, joinable=joinable):
+        findings.append(Finding(hit.row, hit.columns[0], hit.kind, hit.masked, hit.columns))
     return findings
+
+
+# -- identifiers split over adjacent columns --------------------------------------------------
+
+_MAX_SPLIT_COLUMNS = 4
+# A cell that can be part of a split identifier: digits and separators, a `+`/`(` lead allowed.
+_PART = re.compile(r"^[+(]*\d[\d\W_]*$")
+_NOT_A_PART = re.compile(
+    rf"^(?:{_DAY}([-/.]){_MONTH}\1(?:{_YEAR}|\d{{2}})|{_YEAR}([-/.]){_MONTH}\2{_DAY}"  # dates
+    r"|\+?\d{1,3}[.,]\d+"  # decimals and coordinates
+    r"|\d{2}(?:\.\d{2}){1,2}(?:\.\d{4})?"  # Kemendagri codes (36.71.01.1001)
+    r"|\d{1,2}:\d{2}(?::\d{2})?)$"  # times
+)
+
+
+@dataclass(frozen=True)
+class SplitHit:
+    """An identifier whose digits are spread over adjacent cells of one row (`row` 0-based)."""
+
+    row: int
+    columns: tuple[str, ...]
+    kind: str
+    masked: str
+
+
+def split_part(value: object) -> str | None:
+    """The digits of a cell that may hold part of an identifier, else None.
+
+    Parts are whole non-negative numbers, or text of digits and separators only (`3671 0145`,
+    `0290-0001`, `+62`). Not parts: text with letters, signed values, dates, times, decimals
+    (`-6.17`, `106.63`) and thousands-grouped amounts.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) or not isinstance(value, str):
+        digits = number_digits(value)
+        negative = isinstance(value, int | float) and value < 0
+        return None if digits is None or negative else digits
+    text = fold(value).text.strip()
+    if not _PART.match(text) or _NOT_A_PART.match(text) or _THOUSANDS.match(text):
+        return None
+    digits = _digits(text)
+    return digits if len(digits) < _MAX_DIGITS else None
+
+
+def _split_candidate(digits: str, bare: bool) -> bool:
+    """The joined digits have the length of an identifier (whether or not they are one)."""
+    if len(digits) in (15, 16):
+        return True
+    if digits.startswith(("0", "62")) and 10 <= len(digits) <= 16:
+        return True
+    return bare and digits.startswith("8") and 9 <= len(digits) <= 12
+
+
+def split_row(
+    row: Mapping[str, object], *, joinable: Collection[str] | None = None
+) -> list[tuple[tuple[str, ...], str, str]]:
+    """(columns, kind, masked) for each identifier split over adjacent cells of one row.
+
+    Columns are taken in the mapping's order. A column joins its neighbours when it is in
+    `joinable` (all when None) and its name does not say figures or codes
+    (`column_names.figure_or_code_name`); up to 4 adjacent cells are joined. A cell that is an
+    identifier by itself is reported on its own, never joined.
+    """
+    return [(cols, kind, masked) for cols, kind, masked, _ in _split_windows(row, joinable)]
+
+
+def _split_windows(
+    row: Mapping[str, object], joinable: Collection[str] | None
+) -> list[tuple[tuple[str, ...], str, str, bool]]:
+    """As `split_row`, plus the candidates that are no identifier (kind "", masked "")."""
+    names = list(row)
+    kinds = [header_kind(c) for c in names]
+    parts = [
+        split_part(row[c])
+        if (joinable is None or c in joinable) and not figure_or_code_name(c)
+        else None
+        for c in names
+    ]
+    alone = [
+        p is not None and _judge(p, column_kind=k, bare=k == "phone") is not None
+        for p, k in zip(parts, kinds, strict=True)
+    ]
+    out: list[tuple[tuple[str, ...], str, str, bool]] = []
+    used: set[int] = set()
+    for s in range(len(names)):
+        digits = parts[s] or ""
+        if parts[s] is None or alone[s]:
+            continue
+        for e in range(s + 1, min(s + _MAX_SPLIT_COLUMNS, len(names))):
+            if parts[e] is None or alone[e]:
+                break
+            digits += parts[e]
+            if len(digits) > _MAX_DIGITS:
+                break
+            window = set(kinds[s : e + 1])
+            kind = next((k for k in ("kk", "nik", "npwp", "phone") if k in window), None)
+            bare = "phone" in window
+            if not _split_candidate(digits, bare):
+                continue
+            verdict = _judge(digits, column_kind=kind, bare=bare)
+            cols = tuple(names[s : e + 1])
+            if verdict is None or used.intersection(range(s, e + 1)):
+                out.append((cols, "", "", False))
+            else:
+                used.update(range(s, e + 1))
+                out.append((cols, verdict[0], verdict[1], True))
+    return out
+
+
+def scan_split(
+    columns: Mapping[str, Sequence[object]], *, joinable: Collection[str] | None = None
+) -> list[SplitHit]:
+    """Identifiers split over adjacent columns, row by row (`split_row`).
+
+    A pair (or run) of columns is reported only when at least half of its rows whose joined
+    digits have an identifier's length are identifiers: a real split holds in most rows, a
+    code beside a count that happens to join into a valid NIK in a few rows does not.
+    """
+    names = list(columns)
+    n_rows = max((len(v) for v in columns.values()), default=0)
+    hits: dict[tuple[str, ...], list[SplitHit]] = {}
+    tried: dict[tuple[str, ...], int] = {}
+    for r in range(n_rows):
+        row = {c: (columns[c][r] if r < len(columns[c]) else None) for c in names}
+        for cols, kind, masked, is_hit in _split_windows(row, joinable):
+            tried[cols] = tried.get(cols, 0) + 1
+            if is_hit:
+                hits.setdefault(cols, []).append(SplitHit(r, cols, kind, masked))
+    return sorted(
+        (h for cols, found in hits.items() if 2 * len(found) >= tried[cols] for h in found),
+        key=lambda h: (h.row, names.index(h.columns[0])),
+    )

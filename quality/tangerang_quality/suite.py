@@ -208,6 +208,27 @@ def _field_expectations(
     return out
 
 
+def _split_pii_expectation(contract: ContractLike) -> Expectation | None:
+    """Identifiers split over adjacent columns (`pii.scan_split`), in the contract's order.
+
+    Text and number fields may hold a part, except those with a `pii_allowed_reason` (masked
+    anyway), a wilayah `reference` or a coordinate role: these separate their neighbours.
+    """
+    names = [f.name for f in contract.fields]
+    joinable = [
+        f.name
+        for f in contract.fields
+        if f.type in ("string", *NUMERIC_PII_TYPES)
+        and f.pii_allowed_reason is None
+        and f.reference is None
+        and f.role not in ("latitude", "longitude")
+    ]
+    if len(names) < 2 or len(joinable) < 2:
+        return None
+    split = tqe.ExpectMulticolumnValuesToNotContainSplitPii(column_list=names, joinable=joinable)
+    return _tag(split, ERROR, "pii", split=True)
+
+
 def _extra_expectations(contract: ContractLike) -> list[Expectation]:
     out = []
     for i, spec in enumerate(contract.quality.get("expectations", []) or []):
@@ -243,6 +264,9 @@ def build_suite(
     expectations: list[Expectation] = []
     for field in contract.fields:
         expectations.extend(_field_expectations(contract, field, has_name, codes))
+    split = _split_pii_expectation(contract)
+    if split is not None:
+        expectations.append(split)
     if len(contract.primary_key) > 1:
         expectations.append(
             _tag(

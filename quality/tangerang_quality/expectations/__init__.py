@@ -5,7 +5,10 @@ from tangerang_quality.expectations.bbox import (
     ExpectColumnValuesToBeKotaTangerangLongitude,
 )
 from tangerang_quality.expectations.formula import ExpectColumnValuesToNotBeFormulaInjection
-from tangerang_quality.expectations.pii import ExpectColumnValuesToNotContainPii
+from tangerang_quality.expectations.pii import (
+    ExpectColumnValuesToNotContainPii,
+    ExpectMulticolumnValuesToNotContainSplitPii,
+)
 from tangerang_quality.expectations.wilayah import ExpectColumnValuesToBeWilayahCode
 
 __all__ = [
@@ -14,4 +17,5 @@ __all__ = [
     "ExpectColumnValuesToBeWilayahCode",
     "ExpectColumnValuesToNotBeFormulaInjection",
     "ExpectColumnValuesToNotContainPii",
+    "ExpectMulticolumnValuesToNotContainSplitPii",
 ]
