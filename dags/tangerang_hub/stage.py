@@ -4,6 +4,11 @@ The key is the sha256 of the Parquet bytes, written with fixed options and witho
 table-level metadata, so the same data always gives the same key and re-staging is a no-op.
 The Parquet footer records the pyarrow version (`created_by`), so upgrading pyarrow changes
 every key once; the publish step then uploads each dataset one more time.
+
+The CSV is for spreadsheets: a text cell a spreadsheet could run is written defused
+(`tangerang_quality.formula.defuse`, a leading `'`), such as `- Tidak ada data` that the gate
+published with a formula warning. The Parquet file keeps every value as it is; the DataStore is
+loaded from the CSV, so it carries the defused text too.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import pyarrow.parquet as pq
 
 from tangerang_hub.contracts import Contract
 from tangerang_hub.normalize import FILE_KEY, ROW_NUMBERS_KEY, row_numbers
+from tangerang_quality.formula import defuse
 
 PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",
@@ -68,7 +74,8 @@ def parquet_bytes(table: pa.Table) -> bytes:
 
 
 def csv_bytes(table: pa.Table) -> bytes:
-    """UTF-8 CSV with a header; dates ISO, floats shortest round-trip, null empty."""
+    """UTF-8 CSV with a header; dates ISO, floats shortest round-trip, null empty, and text a
+    spreadsheet would run as a formula defused with a leading `'` (`formula.defuse`)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(table.column_names)
@@ -87,6 +94,8 @@ def _csv_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, str):
+        return defuse(value)
     return str(value)
 
 

@@ -1,4 +1,6 @@
+import csv
 import hashlib
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -110,3 +112,28 @@ def test_staged_batch_dict_round_trip(table, contract, tmp_path: Path) -> None:
     staged = stage(table, contract, tmp_path)
     data = json.loads(json.dumps(staged.to_dict()))
     assert StagedBatch.from_dict(data) == staged
+
+
+def test_warned_text_is_defused_in_the_csv_and_kept_in_the_parquet(contract, tmp_path) -> None:
+    values = ["- Tidak ada data", "+62 21 5523456", "buka 24 jam", "-12", None]
+    table = pa.table({"kode": ["1", "2", "3", "4", "5"], "keterangan": values})
+    staged = stage(table, contract, tmp_path)
+    rows = list(csv.reader(io.StringIO(staged.csv_path.read_text(encoding="utf-8"))))
+    assert [r[1] for r in rows[1:]] == [
+        "'- Tidak ada data",
+        "'+62 21 5523456",
+        "buka 24 jam",
+        "-12",
+        "",
+    ]
+    assert pq.read_table(staged.parquet_path).column("keterangan").to_pylist() == values
+    # the key is the Parquet's: defusing the CSV does not change it
+    assert staged.sha256 == hashlib.sha256(parquet_bytes(table)).hexdigest()
+
+
+def test_csv_defuses_formulas_too() -> None:
+    table = pa.table({"x": ['+@HYPERLINK("http://contoh.test","Unduh")', "=1+1"]})
+    assert csv_bytes(table).decode().splitlines()[1:] == [
+        '"\'+@HYPERLINK(""http://contoh.test"",""Unduh"")"',
+        "'=1+1",
+    ]

@@ -76,3 +76,30 @@ def test_not_formulas(value: object) -> None:
 def test_numbers_and_plain_text_are_neither(value: str) -> None:
     assert not starts_with_sign(value)
     assert defuse(value) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '+@HYPERLINK("http://contoh.test/x","Unduh")',
+        "-@SUM(1)",
+        "+ @SUM(1)",
+        "-+@nama",
+        "- =1+1",
+        "+-=cmd|' /C calc'!A0",
+        "\t\r+@SUM(1)",
+        "=cmd|' /C calc'!A0",
+        "+SUM(1)",
+        "- -SUM(1)",
+    ],
+)
+def test_at_or_equals_after_leading_signs_is_a_formula(value: str) -> None:
+    assert is_formula_injection(value)
+    assert not starts_with_sign(value)
+
+
+@pytest.mark.parametrize("value", ["- Tidak ada data", " +62 21 5523456", "- Rusak (3 unit)"])
+def test_defused_text_reads_back_as_the_original(value: str) -> None:
+    assert starts_with_sign(value)
+    defused = defuse(value)
+    assert defused.startswith("'") and defused[1:] == value

@@ -15,3 +15,12 @@ def test_formulas_fail(gx_validate) -> None:
     result = gx_validate(ExpectColumnValuesToNotBeFormulaInjection(column="v"), frame)
     assert not result.success
     assert result.result["unexpected_index_list"] == [1, 2, 3]
+
+
+def test_at_after_leading_signs_fails(gx_validate) -> None:
+    values = ['+@HYPERLINK("http://x","Unduh")', "-@SUM(1)", "- Tidak ada data", "+ =1+1"]
+    frame = pd.DataFrame({"v": pd.Series(values, dtype=object)})
+    result = gx_validate(ExpectColumnValuesToNotBeFormulaInjection(column="v"), frame)
+    assert result.result["unexpected_index_list"] == [0, 1, 3]
+    warned = gx_validate(ExpectColumnValuesToNotBeFormulaInjection(column="v", mode="sign"), frame)
+    assert warned.result["unexpected_index_list"] == [2]
