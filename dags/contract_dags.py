@@ -82,6 +82,7 @@ def build_dag(contract: Contract) -> Any:
         @task
         def extract(**context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
+            from tangerang_hub import source_state
             from tangerang_hub.cli import ckan_client
             from tangerang_hub.contracts import get_contract
             from tangerang_hub.workdir import default_workdir
@@ -92,7 +93,7 @@ def build_dag(contract: Contract) -> Any:
                 contract,
                 workdir=workdir,
                 run_id=run_key(context),
-                state=hub.source_state(workdir, contract, ckan_client()),
+                state=source_state.load(workdir, contract, ckan_client()),
             )
 
         @task

@@ -25,14 +25,16 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tangerang_hub import source_state
 from tangerang_hub import workdir as layout
 from tangerang_hub.contracts import Contract
 from tangerang_hub.normalize import NormalizeError, normalize
 from tangerang_hub.publish import publish as publish_to_ckan
+from tangerang_hub.raw_store import load_raw, save_raw
 from tangerang_hub.read import file_batch
 from tangerang_hub.report import send_report as send_to_catalog
 from tangerang_hub.run_report import RunReport, json_safe
@@ -118,102 +120,6 @@ def score_for(contract: Contract, table: Any, statistics: dict[str, Any]) -> Any
         return compute_score(inputs)
 
     return score
-
-
-# --------------------------------------------------------------------------- raw files
-
-
-def save_raw(batch: Any, folder: Path) -> dict[str, Any]:
-    """Write the raw batch under `folder`; return a JSON-able reference to it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    name = Path(batch.filename or "data").name or "data"
-    if batch.records is not None:
-        path = folder / f"{name}.records.json"
-        path.write_text(
-            json.dumps(batch.records, ensure_ascii=False, default=_json_default, indent=1),
-            encoding="utf-8",
-        )
-        kind = "records"
-    else:
-        path = folder / name
-        path.write_bytes(batch.content or b"")
-        kind = "content"
-    ref_rows = None
-    row_numbers = (getattr(batch, "meta", None) or {}).get("row_numbers")
-    if batch.records is not None and row_numbers:
-        rows_path = folder / f"{name}.row_numbers.json"
-        rows_path.write_text(json.dumps(list(row_numbers)), encoding="utf-8")
-        ref_rows = str(rows_path)
-    return {
-        "path": str(path),
-        "kind": kind,
-        "row_numbers": ref_rows,
-        "filename": batch.filename,
-        "media_type": batch.media_type,
-        "etag": getattr(batch, "etag", None),
-        "not_modified": bool(getattr(batch, "not_modified", False)),
-        "state": dict(getattr(batch, "state", None) or {}),
-    }
-
-
-def load_raw(ref: dict[str, Any]) -> RawBatch:
-    path = Path(ref["path"])
-    records = None
-    content = None
-    if ref["kind"] == "records":
-        records = json.loads(path.read_text(encoding="utf-8"))
-    else:
-        content = path.read_bytes()
-    meta = {}
-    if ref.get("row_numbers"):
-        meta["row_numbers"] = json.loads(Path(ref["row_numbers"]).read_text(encoding="utf-8"))
-    return RawBatch(
-        records=records,
-        content=content,
-        filename=ref["filename"],
-        media_type=ref["media_type"],
-        etag=ref.get("etag"),
-        not_modified=bool(ref.get("not_modified")),
-        meta=meta,
-    )
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-# --------------------------------------------------------------------------- source state
-
-
-def source_state(workdir: Path, contract: Contract, client: Any = None) -> dict[str, Any]:
-    """The source's validators (ETag, Last-Modified, watermark) from the last good run,
-    so an unchanged source costs one small conditional request. Empty when there is
-    none, or when the catalog no longer has the dataset (then fetch everything)."""
-    path = layout.state_path(workdir, contract.id)
-    if not path.exists():
-        return {}
-    if client is not None:
-        package = client.show_or_none("package_show", id=contract.id)
-        if package is None or package.get("state") != "active":
-            return {}
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def remember_source_state(workdir: Path, contract: Contract, raw: dict[str, Any] | None) -> None:
-    """Keep the validators of a batch that was published (or found unchanged)."""
-    if not raw or raw.get("not_modified") or not raw.get("state"):
-        return
-    # Each run publishes a full snapshot, so an incremental watermark must not
-    # carry over: the next extract would return only new rows and the dataset
-    # would shrink to them. Conditional-request validators are safe to keep.
-    state = {key: value for key, value in raw["state"].items() if key != "watermark"}
-    if not state:
-        return
-    path = layout.state_path(workdir, contract.id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_json(path, state)
 
 
 # --------------------------------------------------------------------------- quarantine
@@ -403,8 +309,8 @@ def report_step(
     A report that cannot be sent raises here (the task fails) instead of being noted.
     """
     report = report_from_steps(contract, results, workdir=workdir, run_id=run_id)
-    if report.status in ("published", "unchanged"):
-        remember_source_state(workdir, contract, results.get("extract"))
+    if report.ok:
+        source_state.remember(workdir, contract, results.get("extract"))
     return finish_run(
         report, client, send_report=send_report, progress=progress, raise_send_errors=True
     )
@@ -486,7 +392,7 @@ def run(
         if not dry_run and client is None:
             raise PipelineError("no CKAN client: configure ckan_default or use --dry-run")
         say(f"[{contract.id}] mengambil data (extract) dari {_source_label(contract, source_file)}")
-        state = None if source_file else source_state(workdir, contract, client)
+        state = None if source_file else source_state.load(workdir, contract, client)
         raw = extract_step(
             contract, workdir=workdir, run_id=run_id, source_file=source_file, state=state
         )
@@ -519,7 +425,7 @@ def run(
         )
         record_publish(report, result)
         if source_file is None:
-            remember_source_state(workdir, contract, raw)
+            source_state.remember(workdir, contract, raw)
     except BatchRejected as exc:
         report.status = "rejected"
         report.problems = exc.problems

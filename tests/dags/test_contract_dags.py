@@ -76,6 +76,45 @@ def test_dag_test_publishes_fasyankes_into_ckan_with_datastore_rows(dagbag, monk
     assert runs, "the report task recorded the run in the catalog"
 
 
+def test_a_rejected_dag_run_finishes_like_hub_run(tmp_path, monkeypatch):
+    """The report task ends a run as `hub run` does (`pipeline.finish_run`): the rejected
+    batch's quarantine report.json is rewritten with the final run report."""
+    import json
+
+    from airflow.dag_processing.dagbag import DagBag
+
+    from tangerang_hub.contracts import contracts_dir
+
+    contracts = tmp_path / "contracts"
+    contracts.mkdir()
+    for contract in contracts_dir().glob("*.yaml"):
+        (contracts / contract.name).write_text(contract.read_text(encoding="utf-8"))
+    fasyankes = contracts / "fasyankes.yaml"
+    text = fasyankes.read_text(encoding="utf-8")
+    assert text.count("\nquality: {}\n") == 1
+    rule = "{type: expect_table_row_count_to_be_between, kwargs: {min_value: 1000000}}"
+    fasyankes.write_text(text.replace("\nquality: {}\n", f"\nquality:\n  expectations: [{rule}]\n"))
+    host_port = site_url().split("://", 1)[1]
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_CKAN_DEFAULT", f"http://tangerang-bot:{bot_token()}@{host_port}"
+    )
+    monkeypatch.setenv("HUB_CONTRACTS_DIR", str(contracts))
+    monkeypatch.setenv("HUB_WORKDIR", str(tmp_path / "hub"))
+
+    bag = DagBag(dag_folder=str(DAGS / "contract_dags.py"))
+    run = bag.get_dag("hub_fasyankes").test()
+
+    assert run.state == "failed"  # the report task fails a rejected run
+    [saved_path] = (tmp_path / "hub" / "quarantine" / "fasyankes").glob("*/report.json")
+    saved = json.loads(saved_path.read_text(encoding="utf-8"))
+    # the final report (RunReport.to_dict()), not the provisional one `quarantine` wrote
+    assert saved["status"] == "rejected" and saved["finished_at"] is not None
+    assert saved["message"].endswith("; nothing published")
+    assert saved["quarantine_path"] == str(saved_path.parent)
+    assert saved["rows"] == 58 and len(saved["sha256"]) == 64
+    assert [p["expectation"] for p in saved["problems"]] == ["expect_table_row_count_to_be_between"]
+
+
 def test_a_broken_contract_fails_alone_and_says_why(tmp_path, monkeypatch):
     from airflow.dag_processing.dagbag import DagBag
 

@@ -9,6 +9,7 @@ import pytest
 
 from tangerang_hub import pipeline
 from tangerang_hub.contracts import load_contract
+from tangerang_hub.raw_store import save_raw
 from tangerang_hub.sources.base import RawBatch
 from tangerang_hub.workdir import docs_page
 from tangerang_quality.problems import Problem
@@ -262,7 +263,7 @@ def test_hook_is_used_without_source_file(
     monkeypatch.setattr(sources, "get_hook", lambda source: Hook())
     report = catalog.run(contract, client=object(), workdir=tmp_path, run_id="h")
     assert report.status == "published"
-    raw = json.loads(json.dumps(pipeline.save_raw(Hook().fetch(), tmp_path / "raw")))
+    raw = json.loads(json.dumps(save_raw(Hook().fetch(), tmp_path / "raw")))
     assert raw["etag"] == '"abc"'
 
 
@@ -310,20 +311,6 @@ def test_steps_pass_only_json(contract, catalog: FakeCatalog, tmp_path: Path) ->
     }
     assert set(quality) == {"total", "grade", "dimensions"}
     assert Path(staged["parquet_path"]).exists()
-
-
-def test_records_batch_round_trips_through_raw_file(tmp_path: Path) -> None:
-    from datetime import date
-
-    batch = RawBatch(
-        records=[{"a": 1, "d": date(2024, 1, 2)}],
-        content=None,
-        filename="x.json",
-        media_type="application/json",
-    )
-    loaded = pipeline.load_raw(pipeline.save_raw(batch, tmp_path))
-    assert loaded.records == [{"a": 1, "d": "2024-01-02"}]
-    assert loaded.content is None
 
 
 # --- issue 6: masking, Data Docs, report payload --------------------------------------------
@@ -427,29 +414,3 @@ def test_data_docs_over_the_limit_are_not_sent(tmp_path: Path) -> None:
     page.write_text("x" * MAX_DATA_DOCS_BYTES, encoding="utf-8")
     report = RunReport("fasyankes", "r", "published", datetime.now(UTC), data_docs_path=page)
     assert "data_docs_html" not in report_payload(report)
-
-
-def test_sheet_row_numbers_survive_between_tasks(tmp_path: Path) -> None:
-    """The Excel inbox hands over records with the sheet row of each one; a problem
-    must point at that row, after the raw batch went through save_raw/load_raw."""
-    from tangerang_hub.contracts import get_contract
-    from tangerang_hub.normalize import NormalizeError, normalize
-    from tangerang_hub.sources.base import RawBatch
-
-    contract = get_contract("dlh-volume-sampah-kecamatan")
-    good = {f.name: "1" for f in contract.fields}
-    good["kecamatan"] = "Tangerang"
-    bad = {**good, "kecamatan": "Kecamatan Antah Berantah"}
-    batch = RawBatch(
-        records=[good, bad],
-        content=None,
-        filename="sampah.xlsx",
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        meta={"row_numbers": [5, 6]},
-    )
-
-    reloaded = pipeline.load_raw(pipeline.save_raw(batch, tmp_path / "raw"))
-    with pytest.raises(NormalizeError) as caught:
-        normalize(reloaded, contract)
-
-    assert [(p.row, p.column) for p in caught.value.problems] == [(6, "kecamatan")]
