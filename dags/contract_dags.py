@@ -83,7 +83,7 @@ def build_dag(contract: Contract) -> Any:
         def extract(**context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
             from tangerang_hub import source_state
-            from tangerang_hub.cli import ckan_client
+            from tangerang_hub.ckan_client import CkanClient
             from tangerang_hub.contracts import get_contract
             from tangerang_hub.workdir import default_workdir
 
@@ -93,7 +93,7 @@ def build_dag(contract: Contract) -> Any:
                 contract,
                 workdir=workdir,
                 run_id=run_key(context),
-                state=source_state.load(workdir, contract, ckan_client()),
+                state=source_state.load(workdir, contract, CkanClient.from_connection()),
             )
 
         @task
@@ -132,19 +132,23 @@ def build_dag(contract: Contract) -> Any:
         @task
         def publish(staged: dict[str, Any], gate: dict[str, Any], **context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
-            from tangerang_hub.cli import ckan_client
+            from tangerang_hub.ckan_client import CkanClient
             from tangerang_hub.contracts import get_contract
 
             with _refusal_is_final():
                 return hub.publish_step(
-                    get_contract(dataset_id), staged, gate, ckan_client(), run_id=run_key(context)
+                    get_contract(dataset_id),
+                    staged,
+                    gate,
+                    CkanClient.from_connection(),
+                    run_id=run_key(context),
                 )
 
         @task(trigger_rule="all_done", retries=0)
         def report(**context: Any) -> dict[str, Any]:
             """Tell the catalog how the run went, whatever happened upstream."""
             from tangerang_hub import pipeline as hub
-            from tangerang_hub.cli import ckan_client
+            from tangerang_hub.ckan_client import CkanClient
             from tangerang_hub.contracts import get_contract
             from tangerang_hub.workdir import default_workdir
 
@@ -156,7 +160,7 @@ def build_dag(contract: Contract) -> Any:
             run_report = hub.report_step(
                 get_contract(dataset_id),
                 results,
-                ckan_client(),
+                CkanClient.from_connection(),
                 workdir=default_workdir(),
                 run_id=run_key(context),
                 progress=print,

@@ -40,12 +40,12 @@ def hub_quality_score() -> None:
     @task
     def score_datasets(**context: Any) -> list[dict[str, Any]]:
         from tangerang_hub.catalog_score import rescore_datasets
-        from tangerang_hub.cli import ckan_client
+        from tangerang_hub.ckan_client import CkanClient
         from tangerang_hub.contracts import load_contracts
         from tangerang_hub.workdir import default_workdir
 
         scores = rescore_datasets(
-            ckan_client(),
+            CkanClient.from_connection(),
             load_contracts(),
             workdir=default_workdir(),
             now=interval_end(context),
@@ -56,11 +56,15 @@ def hub_quality_score() -> None:
     @task
     def publish_scores(rows: list[dict[str, Any]], **context: Any) -> dict[str, Any] | None:
         from tangerang_hub.catalog_score import publish_score_table
-        from tangerang_hub.cli import ckan_client
+        from tangerang_hub.ckan_client import CkanClient
         from tangerang_hub.workdir import default_workdir
 
         report = publish_score_table(
-            ckan_client(), rows, workdir=default_workdir(), run_id=_run_key(context), progress=print
+            CkanClient.from_connection(),
+            rows,
+            workdir=default_workdir(),
+            run_id=_run_key(context),
+            progress=print,
         )
         if report is None:
             return None

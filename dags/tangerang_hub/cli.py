@@ -83,15 +83,19 @@ def main(
     if argv[:1] == ["quality"]:
         # rescore every published dataset and publish the score table, without Airflow
         from tangerang_hub.catalog_score import main as quality_main
+        from tangerang_hub.ckan_client import CkanClient
 
-        return quality_main(argv[1:], client_factory=client_factory or ckan_client)
+        return quality_main(argv[1:], client_factory=client_factory or CkanClient.from_connection)
     args = build_parser().parse_args(argv)
     if args.command == "contracts":
         return check_contracts(args.paths, out, err)
     if args.command == "list":
         return list_datasets(out, err)
     if args.command == "run":
-        return run_dataset(args, client_factory or ckan_client, out, err, run_pipeline)
+        from tangerang_hub.ckan_client import CkanClient
+
+        factory = client_factory or CkanClient.from_connection
+        return run_dataset(args, factory, out, err, run_pipeline)
     return EXIT_ERROR  # pragma: no cover - argparse requires a command
 
 
@@ -201,15 +205,6 @@ def _print_summary(report: Any, out: TextIO) -> None:
         print(f"  WARN  {problem}", file=out)
     if report.quarantine_path:
         print(f"  quarantine: {report.quarantine_path}", file=out)
-
-
-def ckan_client() -> Any:
-    """CKAN client from the `ckan_default` connection (token = connection password)."""
-    from tangerang_hub.ckan_client import CkanClient
-    from tangerang_hub.connections import get_connection
-
-    conn = get_connection(CKAN_CONN_ID)
-    return CkanClient(conn.base_url, conn.password)
 
 
 if __name__ == "__main__":
