@@ -45,6 +45,7 @@ from tangerang_hub.contracts import (
     load_contracts,
 )
 from tangerang_hub.publish import update_score
+from tangerang_hub.run_report import OK_STATUSES
 from tangerang_hub.stage import StagedBatch, read_staged
 from tangerang_hub.validate import validate
 from tangerang_quality.score import (
@@ -64,7 +65,6 @@ DIMENSION_COLUMNS = {
     "accessibility": "aksesibilitas",
     "documentation": "dokumentasi",
 }
-GOOD_RUNS = ("published", "unchanged")
 DATASTORE_PAGE = 10_000
 
 log = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ def last_statistics(client: Any, package: Mapping[str, Any]) -> dict[str, Any] |
     reports = client.call("tangerang_run_report_list", package_id=package["id"], limit=20)
     for report in reports:
         stats = ((report.get("validation") or {}).get("statistics")) or {}
-        if report.get("status") in GOOD_RUNS and stats.get("evaluated_expectations"):
+        if report.get("status") in OK_STATUSES and stats.get("evaluated_expectations"):
             return dict(stats)
     return None
 

@@ -184,7 +184,7 @@ def run_dataset(
         out.write("\n")
     else:
         _print_summary(report, out)
-    if report.status in ("published", "unchanged"):
+    if report.ok:
         return EXIT_OK
     return EXIT_REJECTED if report.status == "rejected" else EXIT_ERROR
 

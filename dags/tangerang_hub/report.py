@@ -45,7 +45,7 @@ def report_payload(report: RunReport, *, with_data_docs: bool = True) -> dict[st
         "message": report.message[:2000],
         "report_url": report.report_url or "",
         "validation": {
-            "success": report.status in ("published", "unchanged"),
+            "success": report.ok,
             "blocking": data["problems"][:MAX_PROBLEMS],
             "warnings": data["warnings"][:MAX_PROBLEMS],
             "statistics": data["statistics"],

@@ -52,6 +52,11 @@ class RunReport:
             raise ValueError(f"status must be one of {STATUSES}, not {self.status!r}")
 
     @property
+    def ok(self) -> bool:
+        """The run succeeded: the catalog holds the contract's current data."""
+        return self.status in OK_STATUSES
+
+    @property
     def duration_seconds(self) -> float | None:
         if self.finished_at is None:
             return None

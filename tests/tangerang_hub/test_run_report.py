@@ -52,3 +52,20 @@ def test_unknown_status_is_refused() -> None:
 
 def test_json_safe_numpy_scalars() -> None:
     assert json_safe({"a": numpy.int64(3), "b": numpy.float64(0.5)}) == {"a": 3, "b": 0.5}
+
+
+def test_statuses_and_labels_come_from_the_one_table() -> None:
+    import yaml
+
+    from tangerang_hub.contracts import SCHEMAS_DIR
+    from tangerang_hub.run_report import STATUSES, status_label
+
+    table = yaml.safe_load((SCHEMAS_DIR / "run_statuses.yaml").read_text(encoding="utf-8"))
+    assert STATUSES == tuple(table) == ("published", "unchanged", "rejected", "failed")
+    for status, row in table.items():
+        assert RunReport("d", "r", status, START).ok is row["ok"]
+        assert status_label(status) == row["label"]["id"]
+        assert status_label(status, "en") == row["label"]["en"]
+    assert [s for s in STATUSES if RunReport("d", "r", s, START).ok] == ["published", "unchanged"]
+    with pytest.raises(ValueError, match="status must be one of"):
+        RunReport("d", "r", "diterbitkan", START)
