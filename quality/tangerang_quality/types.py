@@ -43,7 +43,7 @@ class FieldLike(Protocol):
 
 
 class ContractLike(Protocol):
-    """A dataset contract: its columns, keys, quality settings and catalog promises."""
+    """A dataset contract: its columns, keys, quality settings and how it is published."""
 
     @property
     def id(self) -> str: ...
@@ -53,8 +53,6 @@ class ContractLike(Protocol):
     def primary_key(self) -> Sequence[str]: ...
     @property
     def quality(self) -> Mapping[str, Any]: ...  # thresholds, severity, expectations
-    @property
-    def frequency(self) -> str: ...
     @property
     def sdi(self) -> Mapping[str, Any]: ...
     @property
