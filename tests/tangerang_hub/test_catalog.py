@@ -197,7 +197,8 @@ def test_every_sdi_key_reaches_package_show_the_page_and_dcat(published) -> None
 
     ttl = requests.get(f"{site_url()}/dataset/{contract.id}.ttl", timeout=30)
     ttl.raise_for_status()
-    g = Graph().parse(data=ttl.text, format="turtle")
+    # Turtle is UTF-8 by definition; the response names no charset (requests would guess Latin-1)
+    g = Graph().parse(data=ttl.content.decode("utf-8"), format="turtle")
     [dataset] = g.subjects(RDF.type, DCAT.Dataset)
     prefixes = catalog.dcat_prefixes()
     for key in sdi_keys:
