@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import ckan
 import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
+from ckan.tests.helpers import call_action
 
 import ckanext.tangerang
 
@@ -18,12 +23,23 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
 ]
 
-I18N = Path(ckanext.tangerang.__file__).parent / "i18n"
+PACKAGE = Path(ckanext.tangerang.__file__).parent
+I18N = PACKAGE / "i18n"
+# Names and formats, the same in every language.
+NOT_WORDS = {"CKAN API", "CKAN Association", "CSV", "Facebook", "X"}
 
 
 def _catalog(lang: str):
     with open(I18N / lang / "LC_MESSAGES" / "ckanext-tangerang.po", "rb") as f:
         return read_po(f, locale=lang)
+
+
+def _messages(catalog) -> dict:
+    # Plural entries: tuples from a .po, lists from a .mo.
+    def key(value):
+        return value if isinstance(value, str) else tuple(value)
+
+    return {key(m.id): key(m.string) for m in catalog if m.id}
 
 
 @pytest.fixture
@@ -133,3 +149,84 @@ def test_search_facets_in_both_languages(app, dataset, prefix, titles, living):
     assert any(label.startswith(living) for label in labels), labels
     if prefix == "/en":
         assert "Smart Living" in labels
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_compiled_catalogs_match_their_po_files(lang):
+    # The .mo files are committed (a fresh clone serves them as they are): never stale.
+    with open(I18N / lang / "LC_MESSAGES" / "ckanext-tangerang.mo", "rb") as f:
+        compiled = read_mo(f)
+    assert _messages(compiled) == _messages(_catalog(lang))
+
+
+def test_every_message_of_the_code_is_in_the_catalogs():
+    root = PACKAGE.parents[1]  # ckanext-tangerang/, where babel.cfg is
+    with open(root / "babel.cfg") as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    extracted = {
+        message
+        for *_, message, _comments, _context in extract_from_dir(
+            str(root), method_map, options_map, keywords=DEFAULT_KEYWORDS
+        )
+    }
+    ids = set(_messages(_catalog("id")))
+    assert extracted, "nothing extracted"
+    assert sorted(map(str, extracted - ids)) == []
+
+
+def _forms(value) -> tuple:
+    """A msgid or msgstr as a tuple (plural entries already are one)."""
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _untranslated_core_messages() -> set[str]:
+    """CKAN core msgids that neither CKAN's Indonesian catalog nor ours translates."""
+    with open(Path(ckan.__file__).parent / "i18n/id/LC_MESSAGES/ckan.po", "rb") as f:
+        core = read_po(f, locale="id")
+    ours = [m for m in _catalog("id") if m.id]
+    untranslated = {i for m in core if m.id and not all(_forms(m.string)) for i in _forms(m.id)}
+    untranslated -= {i for m in ours for i in _forms(m.id)}
+    # An Indonesian text of ours may equal an English msgid ("dataset").
+    return untranslated - {s for m in ours for s in _forms(m.string)}
+
+
+def _visible_texts(html: str) -> set[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    for node in soup(["script", "style"]):
+        node.decompose()
+    texts = {" ".join(t.split()) for t in soup.stripped_strings}
+    for element in soup.find_all(True):
+        for name in ("title", "placeholder", "aria-label", "alt"):
+            if isinstance(element.get(name), str):
+                texts.add(element[name].strip())
+    return texts
+
+
+def test_pages_leave_no_core_text_in_english(app, make_org, make_dataset):
+    org = make_org(name="dinkes", title="Dinas Kesehatan")
+    dataset = make_dataset(
+        org["id"],
+        name="faskes",
+        resources=[{"url": "http://example.org/faskes.csv", "format": "CSV", "name": "Berkas"}],
+    )
+    call_action(
+        "tangerang_run_report_create", package_id=dataset["id"], run_id="r1", status="published"
+    )
+    untranslated = _untranslated_core_messages()
+    paths = [
+        "/",
+        "/dataset/",
+        "/dataset/faskes",
+        "/dataset/faskes/riwayat-proses",
+        f"/dataset/faskes/resource/{dataset['resources'][0]['id']}",
+        "/organization/",
+        "/organization/dinkes",
+        "/group/",
+    ]
+    english = {}
+    for path in paths:
+        texts = _visible_texts(app.get(path).body) - NOT_WORDS
+        hits = sorted(t for t in texts if t in untranslated or t.rstrip(":") in untranslated)
+        if hits:
+            english[path] = hits
+    assert english == {}

@@ -25,9 +25,11 @@ ACTIONS = {
 
 def test_only_the_api_actions_are_exported_each_with_its_auth_function():
     plugin = p.get_plugin("tangerang")
-    # Without xloader, its xloader_status guard has nothing to wrap and stays out.
-    assert set(plugin.get_actions()) == ACTIONS
-    assert set(plugin.get_auth_functions()) == ACTIONS
+    actions = set(plugin.get_actions())
+    assert actions >= ACTIONS
+    # A helper exported by mistake has no auth function of its name. Without xloader,
+    # the xloader_status guard has nothing to wrap and stays out.
+    assert actions == set(plugin.get_auth_functions())
 
 
 def test_every_action_is_documented_by_its_docstring():

@@ -164,3 +164,47 @@ def test_run_history_page_escapes_messages(app, make_org, make_dataset):
 def test_run_history_of_private_dataset_is_hidden_from_anonymous(app, make_org, make_dataset):
     make_dataset(make_org()["id"], name="rahasia", private=True)
     app.get("/dataset/rahasia/riwayat-proses", status=404)
+
+
+def _messages_by_run(app, path: str) -> dict[str, str]:
+    soup = BeautifulSoup(app.get(path).body, "html.parser")
+    return {
+        row.select_one("code").get_text(strip=True): row.select_one(
+            ".tangerang-run-message"
+        ).get_text(strip=True)
+        for row in soup.select("table.tangerang-runs tbody tr")
+    }
+
+
+def test_run_message_given_as_code_is_shown_in_the_visitors_language(app, dataset):
+    runs = {
+        "r1": ("published", {"rows": 13}, "Diterbitkan: 13 baris."),
+        "r2": ("unchanged", {}, "data unchanged; nothing uploaded"),
+        # A code the catalog does not know yet, and parameters that do not fit it.
+        "r3": ("kode_baru", {}, "teks dari pipeline"),
+        "r4": ("published", {}, "Diterbitkan (tanpa jumlah)"),
+    }
+    for run_id, (code, params, text) in runs.items():
+        call_action(
+            "tangerang_run_report_create",
+            package_id=dataset["id"],
+            run_id=run_id,
+            status="published",
+            message=text,
+            validation={**VALIDATION, "message_code": code, "message_params": params},
+        )
+    path = f"/dataset/{dataset['name']}/riwayat-proses"
+    assert _messages_by_run(app, path) == {
+        "r1": "Diterbitkan: 13 baris.",
+        "r2": "Data tidak berubah; tidak ada yang diunggah.",
+        "r3": "teks dari pipeline",
+        "r4": "Diterbitkan (tanpa jumlah)",
+    }
+    assert _messages_by_run(app, f"/en{path}") == {
+        "r1": "Published: 13 rows.",
+        "r2": "Data unchanged; nothing uploaded.",
+        "r3": "teks dari pipeline",
+        "r4": "Diterbitkan (tanpa jumlah)",
+    }
+    assert "(0 penghambat, 0 peringatan)" in app.get(path).body
+    assert "(0 blocking, 0 warnings)" in app.get(f"/en{path}").body

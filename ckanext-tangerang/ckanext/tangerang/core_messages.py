@@ -2,7 +2,8 @@
 
 The catalogs of plugins are merged over CKAN's own, so translating these
 message ids in ``i18n/id`` makes the pages we show (dataset, search, home)
-read in Bahasa Indonesia throughout. Listed here only so that
+read in Bahasa Indonesia throughout (tests/ckanext_tangerang/test_i18n.py renders
+them and looks for core text left in English). Listed here only so that
 ``pybabel extract`` keeps them in ``ckanext-tangerang.pot``; nothing calls this.
 """
 
@@ -32,4 +33,48 @@ CORE_MESSAGES = (
     _("Order by"),
     _("Name Ascending"),
     _("Name Descending"),
+    # Header, footer and search box of every page
+    _("Account"),
+    _("Toggle navigation"),
+    _("Breadcrumb"),
+    _("Submit"),
+    _("close"),
+    _("read more"),
+    # Home page
+    _("Welcome to CKAN"),
+    _(
+        "This is a nice introductory paragraph about CKAN or the site in general. "
+        "We don't have any copy to go here yet but soon we will"
+    ),
+    _("This is a featured section"),
+    _("Placeholder"),
+    _("Search data"),
+    _("Search datasets"),
+    _("E.g. environment"),
+    _("Popular tags"),
+    # Dataset and resource pages
+    _("Go to resource"),
+    _("Data last updated"),
+    _("Metadata last updated"),
+    _("Dataset description:"),
+    _("URL:"),
+    _("There are no views created for this resource yet."),
+    # Producers (organizations) and groups
+    _("What are Organizations?"),
+    _(
+        "CKAN Organizations are used to create, manage and publish collections of datasets. "
+        "Users can have different roles within an Organization, depending on their level "
+        "of authorisation to create, edit and publish."
+    ),
+    _("Search organizations..."),
+    _("What are Groups?"),
+    _(
+        "You can use CKAN Groups to create and manage collections of datasets. This could "
+        "be to catalogue datasets for a particular project or team, or on a particular "
+        "theme, or as a very simple way to help people find and search your own published "
+        "datasets."
+    ),
+    _("Search groups..."),
+    _("No groups found"),
+    _("There are currently no groups for this site."),
 )

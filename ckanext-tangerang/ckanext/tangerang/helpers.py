@@ -7,7 +7,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.tangerang import catalog_summary, freshness, search, vocab
+from ckanext.tangerang import catalog_summary, freshness, run_messages, search, vocab
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,14 @@ def tangerang_recent_runs(package_id: str) -> list[dict[str, Any]]:
         )
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return []
+
+
+def tangerang_run_message(run: dict[str, Any]) -> str:
+    """A run's message in the current language, from its ``validation.message_code`` and
+    ``message_params`` when the catalog knows the code; else the text the pipeline sent."""
+    validation = run.get("validation") or {}
+    text = run_messages.render(validation.get("message_code"), validation.get("message_params"))
+    return text if text is not None else (run.get("message") or "")
 
 
 def tangerang_dimension_summary() -> dict[str, Any]:

@@ -57,6 +57,12 @@ def test_create_by_name_stores_every_field(dataset):
     assert shown["validation"] == VALIDATION
 
 
+def test_message_code_and_params_are_kept_with_the_validation(dataset):
+    validation = {**VALIDATION, "message_code": "published", "message_params": {"rows": 13}}
+    run = _report(package_id=dataset["id"], run_id="r1", status="published", validation=validation)
+    assert call_action("tangerang_run_report_show", id=run["id"])["validation"] == validation
+
+
 def test_same_run_reported_twice_is_updated_not_duplicated(dataset):
     first = _report(package_id=dataset["id"], run_id="r1", status="failed", message="timeout")
     second = _report(package_id=dataset["id"], run_id="r1", status="published", rows=5)
@@ -92,6 +98,12 @@ def test_list_is_newest_first_and_limited(dataset):
         ({"validation": {"blocking": []}}, "validation"),
         ({"report_url": "javascript:alert(1)"}, "report_url"),
         ({"run_id": ""}, "run_id"),
+        ({"validation": {"success": True, "message_code": "Bukan Kode"}}, "validation"),
+        ({"validation": {"success": True, "message_params": {"rows": 1}}}, "validation"),
+        (
+            {"validation": {"success": True, "message_code": "x", "message_params": {"a": [1]}}},
+            "validation",
+        ),
     ],
 )
 def test_create_rejects_bad_data(dataset, data, field):

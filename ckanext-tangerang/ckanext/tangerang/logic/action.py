@@ -94,9 +94,12 @@ def tangerang_run_report_create(context: Context, data_dict: DataDict) -> dict[s
     :param sha256: checksum of the normalized data (optional)
     :type sha256: string
     :param validation: ``{"success": bool, "blocking": [...], "warnings": [...],
-        "statistics": {...}}`` (optional)
+        "statistics": {...}}`` (optional), and optionally the message as
+        ``"message_code"`` (a code of ``tangerang_hub.messages``) with
+        ``"message_params"`` (``{name: text or number}``): the run history page
+        then shows it in the visitor's language
     :type validation: dict
-    :param message: human-readable summary (optional)
+    :param message: human-readable summary in Bahasa Indonesia (optional)
     :type message: string
     :param report_url: link to a validation report kept elsewhere (optional;
         superseded in the result by the catalog's own page when

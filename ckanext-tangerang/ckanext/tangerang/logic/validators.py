@@ -21,6 +21,10 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # GX Data Docs page of one run (tangerang_run_report_create's data_docs_html).
 DATA_DOCS_MAX_BYTES = 2 * 1024 * 1024
 _HTML_DOCUMENT = re.compile(r"<html[\s>]", re.IGNORECASE)
+# A run message as code and parameters (tangerang_validation_summary, run_messages).
+MESSAGE_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+MESSAGE_PARAMS_MAX = 20
+MESSAGE_PARAM_MAX_CHARS = 2000
 
 
 def tangerang_wilayah_code(value: Any) -> Any:
@@ -157,12 +161,20 @@ def tangerang_pipeline_field(
 
 
 def tangerang_validation_summary(value: Any) -> Any:
-    """The gate result of a run: ``success``, ``blocking``, ``warnings``, ``statistics``."""
+    """The gate result of a run: ``success``, ``blocking``, ``warnings``, ``statistics``;
+    optionally the run message as ``message_code`` and ``message_params`` (run_messages)."""
     if value is missing or value is None:
         return value
     if not isinstance(value, dict):
         raise tk.Invalid(_("validation must be an object"))
-    expected = {"success": bool, "blocking": list, "warnings": list, "statistics": dict}
+    expected = {
+        "success": bool,
+        "blocking": list,
+        "warnings": list,
+        "statistics": dict,
+        "message_code": str,
+        "message_params": dict,
+    }
     unknown = sorted(set(value) - set(expected))
     if unknown:
         raise tk.Invalid(_("Unknown keys: %s") % ", ".join(unknown))
@@ -171,12 +183,40 @@ def tangerang_validation_summary(value: Any) -> Any:
             raise tk.Invalid(_("%s must be of type %s") % (name, kind.__name__))
     if "success" not in value:
         raise tk.Invalid(_("validation.success is required"))
-    return {
+    summary = {
         "success": value["success"],
         "blocking": value.get("blocking", []),
         "warnings": value.get("warnings", []),
         "statistics": value.get("statistics", {}),
     }
+    if "message_code" in value:
+        summary["message_code"] = _message_code(value["message_code"])
+        summary["message_params"] = _message_params(value.get("message_params", {}))
+    elif "message_params" in value:
+        raise tk.Invalid(_("validation.message_params needs validation.message_code"))
+    return summary
+
+
+def _message_code(code: str) -> str:
+    # Codes the catalog does not know yet are kept: the page then shows the message text.
+    if not MESSAGE_CODE.match(code):
+        raise tk.Invalid(_("validation.message_code must be lower-case letters, digits and _"))
+    return code
+
+
+def _message_params(params: dict[str, Any]) -> dict[str, Any]:
+    if len(params) > MESSAGE_PARAMS_MAX:
+        raise tk.Invalid(_("validation.message_params has more than %d keys") % MESSAGE_PARAMS_MAX)
+    for key, item in params.items():
+        scalar = item is None or isinstance(item, str | int | float | bool)
+        if not MESSAGE_CODE.match(key) or not scalar:
+            raise tk.Invalid(_("validation.message_params holds names with text or numbers"))
+        if isinstance(item, str) and len(item) > MESSAGE_PARAM_MAX_CHARS:
+            raise tk.Invalid(
+                _("A value of validation.message_params is longer than %d characters")
+                % MESSAGE_PARAM_MAX_CHARS
+            )
+    return params
 
 
 def tangerang_data_docs_html(value: Any) -> Any:

@@ -1,0 +1,55 @@
+"""The pipeline's run messages by code, for the run history page. The English text is the msgid.
+
+A run report may carry, besides its Indonesian ``message`` text,
+``validation.message_code`` (a code of the engine's ``tangerang_hub.messages.MESSAGES``)
+and ``validation.message_params`` (the values its placeholders take). The run
+history page then shows the message through the gettext catalogs, in the visitor's
+language; a code this table does not know, or parameters that do not fit, fall
+back to the text the pipeline sent. The codes and English texts equal the
+engine's table, and the Indonesian catalog its Indonesian texts
+(tests/ckanext_tangerang/test_run_messages.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+
+def _(message: str) -> str:
+    """Marks a msgid for ``pybabel extract``; translated when rendered."""
+    return message
+
+
+MESSAGES: dict[str, str] = {
+    "published": _("Published: {rows} rows."),
+    "unchanged": _("Data unchanged; nothing uploaded."),
+    "not_modified": _("Source not modified since the last run; nothing to do."),
+    "dry_run": _("Dry run: data valid, nothing published."),
+    "read_problems": _("{count} problem(s) while reading {file}; nothing published."),
+    "blocking_problems": _("Validation found {count} blocking problem(s); nothing published."),
+    "shrunk": _(
+        "The data shrank from {previous} to {rows} rows (the limit is {ratio}% of the last "
+        "version); nothing published. If this is intended, run with --accept-shrink."
+    ),
+    "empty": _(
+        "The source sent 0 rows; the last version ({previous} rows) stays. If this is "
+        "intended, run with --accept-shrink."
+    ),
+    "task_failed": _("Task {task} failed; see its log in Airflow."),
+    "failed": _("The run failed: {error}"),
+    "report_not_sent": _("{message} (the run report could not be sent to the catalog)"),
+}
+
+
+def render(code: Any, params: Mapping[str, Any] | None) -> str | None:
+    """Message ``code`` with ``params`` in the current language; ``None`` if it cannot be."""
+    template = MESSAGES.get(code) if isinstance(code, str) else None
+    if template is None:
+        return None
+    try:
+        return tk._(template).format(**dict(params or {}))
+    except (KeyError, IndexError, ValueError):
+        return None
