@@ -187,6 +187,8 @@ def mobile_national(digits: str, *, bare: bool = False) -> str | None:
 
 _MAX_GAP = 5  # characters between two tokens of one chain, after folding
 _MAX_DIGITS = 16  # the longest identifier looked for (a NIK; 0062 + 12 digits for a phone)
+_MIN_DIGITS = 9  # the shortest: a mobile number without its leading 0
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 _GROUP = re.compile(r"\d+")
 _NPWP_LAYOUT = re.compile(r"(?<!\d)\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?!\d)")
 # Layouts that are never personal data: their digits take no part in any candidate.
@@ -216,6 +218,7 @@ _EMAIL = re.compile(
     re.IGNORECASE,
 )
 _DOT_WORD = re.compile(_DOT, re.IGNORECASE)
+_AT_HINT = re.compile(r"[\[({]\s?[ae]t\s?[\])}]", re.IGNORECASE)
 _MONTHS = (
     r"jan(?:uari|uary)?|feb(?:ruari|ruary)?|mar(?:et|ch)?|apr(?:il)?|mei|may|jun(?:i|e)?|"
     r"jul(?:i|y)?|agu(?:stus)?|agt|ags|aug(?:ust)?|sep(?:tember)?|okt(?:ober)?|oct(?:ober)?|"
@@ -230,6 +233,7 @@ _DOB = re.compile(
     rf"[^\d\n]{{0,40}}?(?P<date>{_DATE})",
     re.IGNORECASE,
 )
+_DOB_HINT = re.compile(r"lahir|ttl|dob|birth|born", re.IGNORECASE)
 _MAX_JSON = 200_000  # characters: longer JSON text is scanned as text only
 
 
@@ -258,12 +262,14 @@ class _Token:
 
 
 def _chains(text: str, barriers: Sequence[tuple[int, int]]) -> list[list[_Token]]:
-    """Tokens of `text` (folded) grouped into chains (see the module docstring)."""
-    groups = [
-        m
-        for m in _GROUP.finditer(text)
-        if not any(s < m.end() and m.start() < e for s, e in barriers)
-    ]
+    """Tokens of `text` (folded) grouped into chains (see the module docstring).
+
+    Digits inside a barrier span take no part, and no chain crosses a barrier.
+    """
+    blocked = bytearray(len(text))
+    for s, e in barriers:
+        blocked[s:e] = b"\x01" * (e - s)
+    groups = [m for m in _GROUP.finditer(text) if 1 not in blocked[m.start() : m.end()]]
     tokens: list[list[re.Match[str]]] = []
     for g in groups:
         if tokens:
@@ -285,7 +291,7 @@ def _chains(text: str, barriers: Sequence[tuple[int, int]]) -> list[list[_Token]
             gap is not None
             and len(gap) <= _MAX_GAP
             and not any(c.isalnum() for c in gap)
-            and not any(s < start and last_end < e for s, e in barriers)
+            and 1 not in blocked[last_end:start]
         ):
             chains[-1].append(token)
         else:
@@ -313,6 +319,8 @@ def _judge(
 
 
 def _digit_hits(text: str, *, column_kind: str | None, taken: list[Match]) -> list[Match]:
+    if len(text) - len(text.translate(_NO_DIGITS)) < _MIN_DIGITS:
+        return []
     barriers = [
         m.span()
         for pattern in (_NOP_LAYOUT, _COORDINATES, _DATE_LAYOUT)
@@ -321,6 +329,8 @@ def _digit_hits(text: str, *, column_kind: str | None, taken: list[Match]) -> li
     barriers += [(m.start, m.end) for m in taken]
     candidates: list[tuple[bool, int, int, Match]] = []
     for chain in _chains(text, barriers):
+        if sum(len(t.digits) for t in chain) < _MIN_DIGITS:
+            continue
         for s in range(len(chain)):
             if chain[s].money:
                 continue
@@ -390,15 +400,18 @@ def _scan_folded(text: str, *, kinds: Sequence[str], column_kind: str | None) ->
         if kind in kinds and not _overlaps(found, start, end):
             found.append(Match(kind, start, end, masked))
 
-    for m in _EMAIL.finditer(text):
-        domain = _DOT_WORD.sub(".", m.group("domain"))
-        add("email", m.start(), m.end(), mask_email(f"{m.group('local')}@{domain}"))
+    # Cheap tests first: most cells hold no `@`, no bracket and no birth word.
+    if "@" in text or _AT_HINT.search(text):
+        for m in _EMAIL.finditer(text):
+            domain = _DOT_WORD.sub(".", m.group("domain"))
+            add("email", m.start(), m.end(), mask_email(f"{m.group('local')}@{domain}"))
     for m in _NPWP_LAYOUT.finditer(text):
         add("npwp", m.start(), m.end(), mask_digits(_digits(m.group())))
     for m in _digit_hits(text, column_kind=column_kind, taken=list(found)):
         add(m.kind, m.start, m.end, m.masked)
-    for m in _DOB.finditer(text):
-        add("dob", m.start("date"), m.end("date"), mask_date(m.group("date")))
+    if _DOB_HINT.search(text):
+        for m in _DOB.finditer(text):
+            add("dob", m.start("date"), m.end("date"), mask_date(m.group("date")))
     return sorted(found, key=lambda x: x.start)
 
 
