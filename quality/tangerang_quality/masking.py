@@ -5,14 +5,16 @@ through these functions. The rules:
 
 - a mobile phone number keeps its first 4 digits (the operator prefix, `0812`) and at most its
   last 2: `0812-3456-7890` -> `0812******90`. A run of digits is a phone number when it reads
-  as one (`08…`, `628…`, 10 to 13 digits) or when the caller says so (`kind="phone"`, e.g. a
-  number whose leading 0 a spreadsheet dropped);
+  as one (`08…` or `628…`, 10 to 13 digits; `8…`, 9 to 12 digits, as after `(+62)` or when a
+  spreadsheet dropped the leading 0) or when the caller says so (`kind="phone"`);
 - any other identifier of 10 or more digits (NIK, KK, NPWP) keeps its first 4 digits (province
   and regency) and at most its last 4: `3671014502900001` -> `3671********0001`;
 - 8 or 9 digits keep 2 at each end; a number too short to keep anything is all stars;
 - an e-mail address keeps its first letter and its domain: `b***@example.go.id`;
 - a date of birth keeps no digit at all: `17-08-1990` -> `**-**-****`;
-- Kemendagri codes (`36.71.01.1001`) are public reference codes and stay readable.
+- Kemendagri codes (`36.71.01.1001`) are public reference codes and stay readable, and so do
+  dates written with slashes (`17/08/2024`); in free text digits may be grouped by one space,
+  dot, dash, slash or non-breaking space (`0812/3456/7890`).
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ PHONE_LEAD, PHONE_TAIL = 4, 2
 ID_LEAD, ID_TAIL = 4, 4
 SHORT_KEEP = 2  # at each end of an 8- or 9-digit run
 
-# Mobile numbers as digits only: 08…, or 628… (from +62 / 62), 10 to 13 digits in all.
-_PHONE_DIGITS = re.compile(r"^(?:08\d{8,11}|628\d{7,10})$")
-_KEMENDAGRI = re.compile(r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$")
-# In free text: runs of 8+ digits, one space, dot, dash or non-breaking space allowed between.
-_DIGIT_RUN = re.compile(r"(?<!\d)\+?\d(?:[ .\-\u00a0]?\d){7,}(?!\d)")
+# Mobile numbers as digits only: 08… or 628… (from +62 / 62), 10 to 13 digits in all; 8…,
+# 9 to 12 digits (the national number alone).
+_PHONE_DIGITS = re.compile(r"^(?:0?8\d{8,11}|628\d{7,10})$")
+_READABLE = (
+    re.compile(r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$"),  # Kemendagri code
+    re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}$"),  # a date such as 17/08/2024
+)
+# In free text: runs of 8+ digits, one space, dot, dash, slash or non-breaking space between.
+_DIGIT_RUN = re.compile(r"(?<!\d)\+?\d(?:[ .\-/\u00a0]?\d){7,}(?!\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
@@ -63,7 +69,7 @@ def mask_date(text: str) -> str:
 
 def _mask_run(match: re.Match[str]) -> str:
     text = match.group(0)
-    if _KEMENDAGRI.match(text):
+    if any(pattern.match(text) for pattern in _READABLE):
         return text
     return mask_digits(re.sub(r"\D", "", text))
 

@@ -29,9 +29,10 @@ def test_a_phone_number_keeps_its_prefix_and_at_most_two_trailing_digits(digits,
     assert _trailing_digits(mask_digits(digits)) <= 2
 
 
-def test_the_phone_rule_on_digits_that_lost_their_leading_zero():
-    assert mask_digits("81234567890") == "8123***7890"  # not phone-shaped by itself
-    assert mask_digits("81234567890", kind="phone") == "8123*****90"
+def test_the_phone_rule_without_the_leading_zero_or_on_the_callers_word():
+    assert mask_digits("81234567890") == "8123*****90"  # a spreadsheet dropped the 0
+    assert mask_digits("2112345678") == "2112**5678"
+    assert mask_digits("2112345678", kind="phone") == "2112****78"
 
 
 def test_a_nik_keeps_its_region_and_at_most_four_trailing_digits():
@@ -56,6 +57,9 @@ def test_email_and_date():
         (f"nilai {NIK} bukan bilangan", NIK[4:12], "3671********0001"),
         ("hp 0812-3456-7890.", "7890", "hp 0812******90."),
         ("wa +62 812 3456 7890", "7890", "6281*******90"),
+        ("hp (+62) 812-3456-7890", "7890", "(+62) 8123*****90"),
+        ("+62 (0)812-3456-7890", "7890", "(0)8123*****90"),
+        ("0812/3456/7890 atau 81234567890", "7890", "0812******90 atau 8123*****90"),
         ("kontak budi.santoso@example.go.id", "budi.santoso", "b***@example.go.id"),
         ("ref 1234 5678 9012", "5678", "1234****9012"),
     ],
@@ -66,5 +70,5 @@ def test_text_is_masked_without_detection(text, hidden, shown):
 
 
 def test_kemendagri_codes_and_short_numbers_stay_readable():
-    text = "kode 36.71.01.1001 di kecamatan 36.71.02; 1.234; RW 003; 1234567"
+    text = "kode 36.71.01.1001 di kecamatan 36.71.02; 1.234; RW 003; 1234567; 17/08/2024"
     assert mask_identifiers(text) == text
