@@ -23,7 +23,10 @@ def make_contract(
         "dimensions": ("governance",),
         "frequency": "bulanan",
         "level": "kecamatan",
-        "sdi": {"topik": "Pemerintahan", "walidata": "Diskominfo"},
+        "sdi": {
+            "topik": "Pemerintahan",
+            "walidata": {"nama": "Diskominfo", "email": "satudata@tangerangkota.go.id"},
+        },
         "license": "CC-BY-4.0",
         "access": "terbuka",
         "schedule": "0 2 1 * *",
