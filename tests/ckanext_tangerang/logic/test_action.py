@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from ckan.plugins import toolkit as tk
+from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from ckanext.tangerang.logic.validators import DATA_DOCS_MAX_BYTES
+from ckanext.tangerang.redact import JWT, SECRET_KEY
 
 pytestmark = [
     pytest.mark.ckan_config(
@@ -233,3 +236,35 @@ def test_docs_up_to_2_mb_are_accepted(dataset):
     assert run["has_data_docs"]
     with pytest.raises(tk.ValidationError):
         _docs_report(dataset, head + filler + "é" + tail)
+
+
+def _keys(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return set(value).union(*(_keys(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_keys(v) for v in value))
+    return set()
+
+
+def test_no_action_returns_a_credential(dataset):
+    # The reporting user has a token; nothing about them but their id comes back.
+    editor = factories.UserWithToken()
+    created = call_action(
+        "tangerang_run_report_create",
+        context={"user": editor["name"]},
+        package_id=dataset["id"],
+        run_id="r1",
+        status="published",
+        validation=VALIDATION,
+        data_docs_html="<html><body>ok</body></html>",
+    )
+    results = [
+        created,
+        call_action("tangerang_run_report_list", package_id=dataset["id"]),
+        call_action("tangerang_run_report_show", id=created["id"]),
+        call_action("tangerang_dimension_summary"),
+    ]
+    assert created["user_id"] == editor["id"]
+    assert [key for key in _keys(results) if SECRET_KEY.search(key)] == []
+    text = json.dumps(results)
+    assert editor["token"] not in text and not JWT.search(text)
