@@ -19,14 +19,13 @@ the engine passes to the quality score.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from tangerang_hub.contracts import SCHEMA_PATH, SCHEMAS_DIR, Contract
+from tangerang_hub.contracts import SCHEMAS_DIR, Contract, contract_schema
 
 FREQUENCIES_PATH = SCHEMAS_DIR / "frequencies.yaml"
 
@@ -59,12 +58,6 @@ class Frequency:
 
     days: int | None  # longest normal gap between two updates; None: no promise
     dcat: str  # EU frequency authority code (dct:accrualPeriodicity)
-
-
-@functools.cache
-def contract_schema() -> dict[str, Any]:
-    """``schemas/contract.schema.json`` as a dict."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 @functools.cache
@@ -146,6 +139,7 @@ __all__ = [
     "CatalogKey",
     "Frequency",
     "catalog_keys",
+    "contract_schema",
     "contract_value",
     "dataset_metadata",
     "frequencies",

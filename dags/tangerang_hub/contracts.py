@@ -110,8 +110,14 @@ def contracts_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
+def contract_schema() -> dict[str, Any]:
+    """`contract.schema.json` as a dict, read once (`tangerang_hub.catalog` reads its x-ckan)."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = contract_schema()
     Draft202012Validator.check_schema(schema)
     # format checking: a `format: date` value must be a real date (2024-02-30 is not)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
