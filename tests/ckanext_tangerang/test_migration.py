@@ -25,8 +25,10 @@ def _columns() -> set[str]:
     return {c["name"] for c in sa.inspect(model.meta.engine).get_columns(TABLE)}
 
 
+DATASTORE_LOAD_REVISION = "8d3b6f0e2c47"
 DATA_DOCS_REVISION = "5c2e7d41a8b3"
 FIRST_REVISION = "0a1f3c2b9d01"
+LOAD_TABLE = "tangerang_datastore_load"
 
 
 def test_downgrade_and_upgrade_round_trip(migrate_db_for):
@@ -34,7 +36,13 @@ def test_downgrade_and_upgrade_round_trip(migrate_db_for):
     assert {"package_id", "run_id", "status", "validation", "finished_at"} <= _columns()
     assert {"data_docs_html", "data_docs_bytes"} <= _columns()
     head = current_revision("tangerang")
-    assert head.split()[0] == DATA_DOCS_REVISION
+    assert head.split()[0] == DATASTORE_LOAD_REVISION
+
+    # One step down drops the DataStore load table.
+    model.Session.remove()
+    migrate_db_for("tangerang", DATA_DOCS_REVISION, forward=False)
+    assert LOAD_TABLE not in _tables()
+    assert TABLE in _tables()
 
     # One step down drops the Data Docs columns and keeps the table.
     model.Session.remove()
@@ -50,6 +58,7 @@ def test_downgrade_and_upgrade_round_trip(migrate_db_for):
 
     migrate_db_for("tangerang")
     assert TABLE in _tables()
+    assert LOAD_TABLE in _tables()
     assert current_revision("tangerang") == head
     assert {"data_docs_html", "data_docs_bytes"} <= _columns()
 
@@ -58,3 +67,10 @@ def test_model_matches_migrated_table():
     from ckanext.tangerang.model import RunReport
 
     assert {c.name for c in RunReport.__table__.columns} == _columns()
+
+
+def test_load_job_model_matches_migrated_table():
+    from ckanext.tangerang.load_job import DatastoreLoadJob
+
+    columns = {c["name"] for c in sa.inspect(model.meta.engine).get_columns(LOAD_TABLE)}
+    assert {c.name for c in DatastoreLoadJob.__table__.columns} == columns

@@ -53,3 +53,35 @@ def tangerang_run_data_docs_show(context: Context, data_dict: DataDict) -> AuthR
 def tangerang_dimension_summary(context: Context, data_dict: DataDict) -> AuthResult:
     """Public: it only counts public datasets."""
     return {"success": True}
+
+
+def _resource_permission(context: Context, resource_id: str | None) -> AuthResult:
+    """Whoever may update the resource (``resource_update``: its dataset's editors)."""
+    if not resource_id:
+        return {"success": False, "msg": tk._("resource_id is required")}
+    inner: Context = {"user": context.get("user", ""), "model": model}
+    if "auth_user_obj" in context:
+        inner["auth_user_obj"] = context["auth_user_obj"]
+    try:
+        tk.check_access("resource_update", inner, {"id": resource_id})
+    except tk.NotAuthorized:
+        return {"success": False, "msg": tk._("Not authorized for this resource")}
+    return {"success": True}
+
+
+def tangerang_datastore_load(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins, and users who may update the resource (the pipeline bot as org editor)."""
+    return _resource_permission(context, data_dict.get("resource_id"))
+
+
+def tangerang_datastore_load_status(context: Context, data_dict: DataDict) -> AuthResult:
+    """Those who may load the resource may follow its loads."""
+    from ckanext.tangerang.load_job import DatastoreLoadJob
+
+    resource_id = data_dict.get("resource_id")
+    if data_dict.get("id"):
+        job = model.Session.get(DatastoreLoadJob, data_dict["id"])
+        if job is None:
+            raise tk.ObjectNotFound(tk._("DataStore load not found"))
+        resource_id = job.resource_id
+    return _resource_permission(context, resource_id)

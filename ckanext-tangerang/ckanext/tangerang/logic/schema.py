@@ -77,3 +77,37 @@ def run_report_show(not_empty: Validator, unicode_safe: Validator) -> Schema:
 @tk.validator_args
 def dimension_summary(ignore_missing: Validator, one_of: ValidatorFactory) -> Schema:
     return {"dimensi": [ignore_missing, one_of(list(vocab.dataset_values("dimensi")))]}
+
+
+@tk.validator_args
+def datastore_load(
+    not_empty: Validator,
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+    one_of: ValidatorFactory,
+    dict_only: Validator,
+    list_of_strings: Validator,
+    empty: Validator,
+    resource_id_exists: Validator,
+    datastore_field_name: Validator,
+) -> Schema:
+    """tangerang_datastore_load; the rules across keys are the action's."""
+    from ckanext.tangerang.datastore_load import COLUMN_TYPES
+
+    return {
+        "resource_id": [not_empty, unicode_safe, resource_id_exists],
+        "fields": {
+            "id": [not_empty, unicode_safe, datastore_field_name],
+            "type": [not_empty, unicode_safe, one_of(list(COLUMN_TYPES))],
+            "info": [ignore_missing, dict_only],
+        },
+        "primary_key": [ignore_missing, list_of_strings],
+        "full_text_columns": [ignore_missing, list_of_strings],
+        "text_search_config": [ignore_missing, unicode_safe],
+        "__junk": [empty],
+    }
+
+
+@tk.validator_args
+def datastore_load_status(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [ignore_missing, unicode_safe], "resource_id": [ignore_missing, unicode_safe]}

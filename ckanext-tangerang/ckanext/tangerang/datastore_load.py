@@ -1,0 +1,613 @@
+"""Atomic DataStore loads: a resource's CSV becomes a new typed table, swapped in for the old.
+
+What readers of ``datastore_search`` see:
+
+- the old table (rows, ``total``, Data Dictionary) until the swap commits, then the new one;
+  never an empty or partly loaded table, because the build and the swap are ONE transaction;
+- the right ``total`` at once: CKAN caches each table's row count in ``_table_stats``
+  (``cached_table_row_count``, filled by the first search and left alone by a COPY), and the
+  swap writes the new count there in the same transaction;
+- after a failed load (a cell that does not fit its column's type, a duplicate primary key, a
+  header that does not match the columns), the old table as it was: everything rolls back.
+
+The transaction, on one connection of CKAN's DataStore write URL (``load``):
+
+1. COPY the CSV into an UNLOGGED stage whose columns have the PostgreSQL types, so PostgreSQL
+   names the line and column of a cell that does not fit;
+2. ``INSERT … SELECT`` into the new table, in CKAN's shape (``_id serial primary key``,
+   ``_full_text tsvector``, the columns in the given order), computing ``_full_text`` as
+   ``to_tsvector(<config>, concat_ws(' ', <full-text columns>))`` in the same pass;
+3. the Data Dictionary as column comments in CKAN 2.12's format (``' '`` + ``{"_info": …}``),
+   the primary key as CKAN's unique index, the ``zfulltext`` trigger (``datastore_upsert``
+   leaves ``_full_text`` NULL for it; ours fills it with the same configuration and
+   columns), ``ANALYZE``;
+4. the swap: lock the old table (at most ``lock_timeout_ms`` per attempt, since readers queue
+   behind a waiting lock; retried), drop its alias views and the table, rename the new table,
+   its sequence, primary key and unique index to the names CKAN gives them, recreate the
+   aliases, copy the old grants and grant SELECT to the read-only role, write the row count
+   into ``_table_stats``.
+
+After the commit, ``build_indexes`` creates the search indexes ``CONCURRENTLY`` (readers and
+writers are not blocked) under CKAN's index names, so a later ``datastore_create`` finds them:
+``_full_text`` with ``ckan.datastore.default_fts_index_method``, and one per column whose type
+is in ``ckan.datastore.default_fts_index_field_types``.
+
+Only ``load`` and ``build_indexes`` write; both take a psycopg2 connection from ``connect``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+from psycopg2 import errors as pg_errors
+from psycopg2 import sql
+
+# The PostgreSQL types a column may have (as datastore_create takes them).
+COLUMN_TYPES = (
+    "text",
+    "int",
+    "int2",
+    "int4",
+    "int8",
+    "numeric",
+    "float4",
+    "float8",
+    "bool",
+    "date",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "interval",
+    "json",
+    "jsonb",
+    "uuid",
+)
+# Columns that feed ``_full_text`` when the caller names none.
+TEXT_TYPES = frozenset({"text"})
+FTS_INDEX_METHODS = frozenset({"gist", "gin"})
+# PostgreSQL truncates longer identifiers silently.
+MAX_IDENTIFIER_BYTES = 63
+
+TRIGGER = "zfulltext"  # CKAN's trigger name, so `datastore set-permissions` adds no second one
+TRIGGER_FUNCTION = "tangerang_full_text"
+# BEFORE INSERT OR UPDATE: TG_ARGV[0] is the text search configuration, the rest the columns.
+# Unlike CKAN's populate_full_text_trigger it also refreshes an updated row whose statement
+# left _full_text as it was: datastore_upsert's ON CONFLICT DO UPDATE does not reset it.
+TRIGGER_FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION tangerang_full_text() RETURNS trigger LANGUAGE plpgsql AS $body$
+DECLARE
+    fields jsonb;
+    parts text[] := ARRAY[]::text[];
+BEGIN
+    IF NEW._full_text IS NOT NULL
+            AND (TG_OP = 'INSERT' OR NEW._full_text IS DISTINCT FROM OLD._full_text) THEN
+        RETURN NEW;
+    END IF;
+    fields := to_jsonb(NEW);
+    FOR i IN 1 .. TG_NARGS - 1 LOOP
+        parts := parts || (fields ->> TG_ARGV[i]);
+    END LOOP;
+    NEW._full_text := to_tsvector(TG_ARGV[0]::regconfig, array_to_string(parts, ' '));
+    RETURN NEW;
+END;
+$body$
+"""
+
+# A text search configuration by its plain name (as ckan.datastore.default_fts_lang has it).
+TEXT_SEARCH_CONFIG_EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = %(name)s)"
+
+SWAP_ATTEMPTS = 20
+COPY_BUFFER_BYTES = 1 << 20
+
+_COPY_CONTEXT = re.compile(r"COPY \S+, line (\d+)(?:, column ([^:]+))?")
+_QUOTED_VALUE = re.compile(r':\s*".*$', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    type: str
+    info: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class LoadSpec:
+    """What to load: the table's columns in order, its key and its ``_full_text`` settings."""
+
+    resource_id: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    full_text_columns: tuple[str, ...]
+    text_search_config: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "resource_id": self.resource_id,
+            "columns": [
+                {"id": c.id, "type": c.type, **({"info": c.info} if c.info is not None else {})}
+                for c in self.columns
+            ],
+            "primary_key": list(self.primary_key),
+            "full_text_columns": list(self.full_text_columns),
+            "text_search_config": self.text_search_config,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LoadSpec:
+        return cls(
+            resource_id=data["resource_id"],
+            columns=tuple(Column(c["id"], c["type"], c.get("info")) for c in data["columns"]),
+            primary_key=tuple(data["primary_key"]),
+            full_text_columns=tuple(data["full_text_columns"]),
+            text_search_config=data["text_search_config"],
+        )
+
+
+def default_full_text_columns(columns: Sequence[Column]) -> tuple[str, ...]:
+    """The columns that feed ``_full_text`` unless the caller names them: the text columns."""
+    return tuple(c.id for c in columns if c.type in TEXT_TYPES)
+
+
+class LoadError(Exception):
+    """A load that cannot be done as asked, so nothing changed.
+
+    ``kind`` is one of ``header``, ``type``, ``format``, ``encoding``, ``duplicate_key``,
+    ``text_search_config``, ``file``, ``locked``; ``details`` name lines and columns but
+    never repeat a cell value.
+    """
+
+    def __init__(self, kind: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.details = details
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": str(self), **self.details}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    rows: int
+    timings: dict[str, float]
+
+
+# --- connections and locks ----------------------------------------------------------------
+
+
+def connect() -> Any:
+    """A psycopg2 connection to CKAN's DataStore write URL, taken out of SQLAlchemy's pool
+    (a job holds a session-level advisory lock on it; closing it really closes it)."""
+    from ckanext.datastore.backend.postgres import get_write_engine
+
+    proxied = get_write_engine().raw_connection()
+    conn = proxied.driver_connection
+    proxied.detach()
+    return conn
+
+
+@contextmanager
+def resource_lock(conn: Any, resource_id: str) -> Iterator[None]:
+    """Hold a session-level advisory lock per resource: two loads of one table never overlap,
+    including the index builds after a swap."""
+    key = f"tangerang_datastore_load:{resource_id}"
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (key,))
+    conn.commit()
+    try:
+        yield
+    finally:
+        if not conn.closed:
+            conn.rollback()
+            with conn.cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+            conn.commit()
+
+
+def ensure_trigger_function(conn: Any) -> None:
+    """Create or refresh ``tangerang_full_text()`` (its own short transaction; concurrent
+    jobs wait on an advisory lock instead of failing on a concurrent replace)."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (TRIGGER_FUNCTION,))
+        cur.execute(TRIGGER_FUNCTION_SQL)
+    conn.commit()
+
+
+# --- CKAN's names -------------------------------------------------------------------------
+
+
+def ckan_identifier(name: str) -> str:
+    """A quoted identifier exactly as CKAN's DataStore writes it (its index names hash it)."""
+    return '"' + name.replace('"', '""').replace("\0", "") + '"'
+
+
+def ckan_index_name(resource_id: str, fields_sql: str) -> str:
+    """The name CKAN's ``create_indexes`` gives an index over ``fields_sql``."""
+    return hashlib.sha1((resource_id + fields_sql).encode("utf-8")).hexdigest()
+
+
+def unique_index_name(resource_id: str, primary_key: Sequence[str]) -> str:
+    return ckan_index_name(resource_id, ", ".join(ckan_identifier(c) for c in primary_key))
+
+
+def full_text_index_name(resource_id: str) -> str:
+    return ckan_index_name(resource_id, ckan_identifier("_full_text"))
+
+
+def _column_fts_sql(column: Column, config: str) -> str:
+    field = ckan_identifier(column.id)
+    if column.type not in ("text", "tsvector"):
+        field = f"cast({field} AS text)"
+    return "to_tsvector('{}', {})".format(config.replace("'", "''"), field)
+
+
+# --- the load -----------------------------------------------------------------------------
+
+
+def read_header(path: Path) -> list[str]:
+    """The CSV's column names (a UTF-8 byte order mark is dropped)."""
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), None)
+    except UnicodeDecodeError:
+        raise LoadError("encoding", "line 1: the file is not valid UTF-8", line=1) from None
+    if not header:
+        raise LoadError("header", "the file is empty: no header line")
+    return header
+
+
+def _check_header(spec: LoadSpec, header: list[str]) -> None:
+    ids = [c.id for c in spec.columns]
+    missing = [name for name in ids if name not in header]
+    unexpected = [name[:MAX_IDENTIFIER_BYTES] for name in header if name not in ids]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if missing or unexpected or duplicated:
+        raise LoadError(
+            "header",
+            f"the CSV header does not match the columns: missing {missing}, "
+            f"unexpected {unexpected}, duplicated {duplicated}",
+            missing=missing,
+            unexpected=unexpected,
+            duplicated=duplicated,
+        )
+
+
+def _ident(*parts: str) -> sql.Composable:
+    return sql.SQL(", ").join(sql.Identifier(p) for p in parts)
+
+
+def _column_defs(columns: Sequence[Column]) -> sql.Composable:
+    # Types come from COLUMN_TYPES (checked again here: they are spliced into DDL).
+    for c in columns:
+        if c.type not in COLUMN_TYPES:
+            raise ValueError(f"column {c.id!r}: type {c.type!r} is not one of COLUMN_TYPES")
+    return sql.SQL(", ").join(
+        sql.SQL("{} {}").format(sql.Identifier(c.id), sql.SQL(c.type)) for c in columns
+    )
+
+
+def _full_text_sql(spec: LoadSpec) -> sql.Composable:
+    if not spec.full_text_columns:
+        return sql.SQL("''::tsvector")
+    return sql.SQL("to_tsvector({}::regconfig, concat_ws(' ', {}))").format(
+        sql.Literal(spec.text_search_config), _ident(*spec.full_text_columns)
+    )
+
+
+@contextmanager
+def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    timings[step] = round(time.perf_counter() - started, 3)
+
+
+def load(
+    conn: Any,
+    spec: LoadSpec,
+    csv_path: Path,
+    key: str,
+    *,
+    read_role: str | None,
+    lock_timeout_ms: int,
+) -> LoadResult:
+    """Build the new table from ``csv_path`` and swap it in, in one transaction (see the
+    module docstring). ``key`` (letters and digits) names the stage tables. Raises LoadError
+    when the data or the request is at fault; the old table is then untouched."""
+    header = read_header(csv_path)
+    _check_header(spec, header)
+    new, stage = f"_tg_{key}", f"_tgc_{key}"
+    ids = [c.id for c in spec.columns]
+    timings: dict[str, float] = {}
+    cur = conn.cursor()
+    try:
+        _check_text_search_config(cur, spec.text_search_config)
+        with _timed(timings, "copy"):
+            cur.execute(
+                sql.SQL("CREATE UNLOGGED TABLE {} ({})").format(
+                    sql.Identifier(stage), _column_defs(spec.columns)
+                )
+            )
+            with csv_path.open("rb") as fh:
+                copy = sql.SQL(
+                    "COPY {} ({}) FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
+                ).format(sql.Identifier(stage), _ident(*header))
+                cur.copy_expert(copy.as_string(cur), fh, size=COPY_BUFFER_BYTES)
+        with _timed(timings, "full_text"):
+            cur.execute(
+                sql.SQL(
+                    'CREATE TABLE {} ("_id" serial primary key, "_full_text" tsvector, {})'
+                ).format(sql.Identifier(new), _column_defs(spec.columns))
+            )
+            cur.execute(
+                sql.SQL('INSERT INTO {} ({}, "_full_text") SELECT {}, {} FROM {}').format(
+                    sql.Identifier(new),
+                    _ident(*ids),
+                    _ident(*ids),
+                    _full_text_sql(spec),
+                    sql.Identifier(stage),
+                )
+            )
+            rows = cur.rowcount
+            cur.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(stage)))
+        with _timed(timings, "prepare"):
+            _data_dictionary(cur, new, spec.columns)
+            if spec.primary_key:
+                cur.execute(
+                    sql.SQL("CREATE UNIQUE INDEX {} ON {} ({})").format(
+                        sql.Identifier(f"{new}_key"),
+                        sql.Identifier(new),
+                        _ident(*spec.primary_key),
+                    )
+                )
+            cur.execute(
+                sql.SQL(
+                    "CREATE TRIGGER {} BEFORE INSERT OR UPDATE ON {} "
+                    "FOR EACH ROW EXECUTE FUNCTION {}({})"
+                ).format(
+                    sql.Identifier(TRIGGER),
+                    sql.Identifier(new),
+                    sql.Identifier(TRIGGER_FUNCTION),
+                    sql.SQL(", ").join(
+                        sql.Literal(v) for v in (spec.text_search_config, *spec.full_text_columns)
+                    ),
+                )
+            )
+            cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(new)))
+        with _timed(timings, "swap"):
+            _swap(cur, spec, new, rows, read_role, lock_timeout_ms)
+        conn.commit()
+    except psycopg2.Error as exc:
+        conn.rollback()
+        problem = _data_problem(exc, spec)
+        if problem is None:
+            raise
+        raise problem from None
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        cur.close()
+    return LoadResult(rows, timings)
+
+
+def _check_text_search_config(cur: Any, config: str) -> None:
+    cur.execute(TEXT_SEARCH_CONFIG_EXISTS, {"name": config})
+    if not cur.fetchone()[0]:
+        raise LoadError(
+            "text_search_config",
+            f"PostgreSQL has no text search configuration {config!r}",
+            text_search_config=config,
+        )
+
+
+def _data_dictionary(cur: Any, table: str, columns: Sequence[Column]) -> None:
+    """Column comments as CKAN 2.12's create_table writes them (a leading space marks the
+    version of the format)."""
+    for c in columns:
+        if not isinstance(c.info, dict):
+            continue
+        comment = " " + json.dumps({"_info": c.info}, ensure_ascii=False, separators=(",", ":"))
+        cur.execute(
+            sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
+                sql.Identifier(table), sql.Identifier(c.id), sql.Literal(comment)
+            )
+        )
+
+
+def _swap(
+    cur: Any,
+    spec: LoadSpec,
+    new: str,
+    rows: int,
+    read_role: str | None,
+    lock_timeout_ms: int,
+) -> None:
+    rid = spec.resource_id
+    old_exists = _lock_old_table(cur, rid, lock_timeout_ms)
+    grants: list[tuple[str, str]] = []
+    aliases: list[tuple[str, list[tuple[str, str]]]] = []
+    if old_exists:
+        grants = _grants(cur, rid)
+        cur.execute('SELECT name FROM "_table_metadata" WHERE alias_of = %s', (rid,))
+        for (alias,) in cur.fetchall():
+            aliases.append((alias, _grants(cur, alias)))
+            cur.execute(sql.SQL("DROP VIEW {}").format(sql.Identifier(alias)))
+        # No CASCADE: an unexpected dependent object fails the load instead of vanishing.
+        cur.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(rid)))
+
+    cur.execute("SELECT pg_get_serial_sequence(%s, '_id')", (sql.Identifier(new).as_string(cur),))
+    sequence = cur.fetchone()[0]
+    cur.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
+        (sql.Identifier(new).as_string(cur),),
+    )
+    pkey = cur.fetchone()[0]
+    cur.execute(
+        sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(new), sql.Identifier(rid))
+    )
+    cur.execute(
+        sql.SQL("ALTER SEQUENCE {} RENAME TO {}").format(
+            sql.SQL(sequence), sql.Identifier(f"{rid}__id_seq")
+        )
+    )
+    cur.execute(
+        sql.SQL("ALTER TABLE {} RENAME CONSTRAINT {} TO {}").format(
+            sql.Identifier(rid), sql.Identifier(pkey), sql.Identifier(f"{rid}_pkey")
+        )
+    )
+    if spec.primary_key:
+        cur.execute(
+            sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+                sql.Identifier(f"{new}_key"),
+                sql.Identifier(unique_index_name(rid, spec.primary_key)),
+            )
+        )
+    _grant(cur, rid, grants, read_role)
+    for alias, alias_grants in aliases:
+        cur.execute(
+            sql.SQL("CREATE VIEW {} AS SELECT * FROM {}").format(
+                sql.Identifier(alias), sql.Identifier(rid)
+            )
+        )
+        _grant(cur, alias, alias_grants, read_role)
+    cur.execute("SELECT to_regclass('public._table_stats') IS NOT NULL")
+    if cur.fetchone()[0]:
+        cur.execute(
+            'INSERT INTO "_table_stats" (resource_id, stats) '
+            "VALUES (%s, jsonb_build_object('rows', %s::bigint)) "
+            "ON CONFLICT (resource_id) DO UPDATE SET stats = EXCLUDED.stats",
+            (rid, rows),
+        )
+
+
+def _lock_old_table(cur: Any, rid: str, lock_timeout_ms: int) -> bool:
+    """Take the old table's ACCESS EXCLUSIVE lock; False when there is no old table.
+
+    Each attempt waits at most ``lock_timeout_ms``: while the swap waits for a long reader,
+    later readers queue behind it, so it steps back and tries again."""
+    for attempt in range(SWAP_ATTEMPTS):
+        cur.execute("SAVEPOINT tangerang_swap")
+        try:
+            cur.execute(
+                sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{lock_timeout_ms}ms"))
+            )
+            cur.execute("SELECT to_regclass(%s) IS NOT NULL", (sql.Identifier(rid).as_string(cur),))
+            exists = bool(cur.fetchone()[0])
+            if exists:
+                cur.execute(
+                    sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(sql.Identifier(rid))
+                )
+            cur.execute("SET LOCAL lock_timeout = 0")
+            cur.execute("RELEASE SAVEPOINT tangerang_swap")
+            return exists
+        except pg_errors.LockNotAvailable:
+            cur.execute("ROLLBACK TO SAVEPOINT tangerang_swap")
+            time.sleep(min(0.05 * 2**attempt, 2.0))
+    raise LoadError(
+        "locked",
+        f"the old table stayed in use: no lock after {SWAP_ATTEMPTS} attempts",
+        attempts=SWAP_ATTEMPTS,
+    )
+
+
+def _grants(cur: Any, relation: str) -> list[tuple[str, str]]:
+    """(role, privilege) pairs granted on ``relation`` to others than its owner."""
+    cur.execute(
+        "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END, "
+        "a.privilege_type "
+        "FROM pg_class c, aclexplode(c.relacl) a "
+        "WHERE c.oid = %s::regclass AND a.grantee <> c.relowner",
+        (sql.Identifier(relation).as_string(cur),),
+    )
+    return [(role, privilege) for role, privilege in cur.fetchall()]
+
+
+def _grant(cur: Any, relation: str, grants: list[tuple[str, str]], read_role: str | None) -> None:
+    wanted = set(grants)
+    if read_role:
+        cur.execute("SELECT quote_ident(%s)", (read_role,))  # as regrole's text spells it
+        wanted.add((cur.fetchone()[0], "SELECT"))
+    for role, privilege in sorted(wanted):
+        # `role` is regrole's text (already quoted where needed) or PUBLIC; privilege is
+        # one of PostgreSQL's privilege keywords from aclexplode.
+        cur.execute(
+            sql.SQL("GRANT {} ON {} TO {}").format(
+                sql.SQL(privilege), sql.Identifier(relation), sql.SQL(role)
+            )
+        )
+
+
+def _data_problem(exc: psycopg2.Error, spec: LoadSpec) -> LoadError | None:
+    """The LoadError for an error in the data, naming line and column; None otherwise."""
+    code = exc.pgcode or ""
+    diag = exc.diag
+    if code == "23505":  # unique_violation: the primary key index
+        columns = list(spec.primary_key)
+        return LoadError(
+            "duplicate_key",
+            f"two or more rows have the same primary key {columns}",
+            columns=columns,
+        )
+    if not code.startswith("22"):  # data exceptions
+        return None
+    match = _COPY_CONTEXT.search(diag.context or "")
+    line = int(match.group(1)) if match else None
+    column = match.group(2) if match and match.group(2) else None
+    problem = _QUOTED_VALUE.sub("", diag.message_primary or "invalid value").strip()
+    kind = {"22P04": "format", "22021": "encoding"}.get(code, "type")
+    where = f"line {line}" + (f", column {column}" if column else "") if line else "a row"
+    return LoadError(kind, f"{where}: {problem}", line=line, column=column, problem=problem)
+
+
+# --- search indexes -----------------------------------------------------------------------
+
+
+def build_indexes(
+    conn: Any, spec: LoadSpec, *, method: str, field_types: Sequence[str]
+) -> list[str]:
+    """Create the search indexes CKAN makes, CONCURRENTLY, under CKAN's names; returns the
+    names. A failed build leaves no invalid index behind."""
+    if method not in FTS_INDEX_METHODS:
+        raise ValueError(f"full-text index method {method!r} is not gist or gin")
+    rid = spec.resource_id
+    wanted = [(full_text_index_name(rid), sql.SQL("{}").format(sql.Identifier("_full_text")))]
+    for column in spec.columns:
+        if column.type in field_types:
+            expr = _column_fts_sql(column, spec.text_search_config)
+            wanted.append((ckan_index_name(rid, expr), sql.SQL(expr)))
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            for name, expr in wanted:
+                try:
+                    cur.execute(
+                        sql.SQL(
+                            "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON {} USING {} ({})"
+                        ).format(sql.Identifier(name), sql.Identifier(rid), sql.SQL(method), expr)
+                    )
+                except psycopg2.Error:
+                    _drop_invalid_index(conn, name)
+                    raise
+    finally:
+        conn.autocommit = False
+    return [name for name, _ in wanted]
+
+
+def _drop_invalid_index(conn: Any, name: str) -> None:
+    """A failed CREATE INDEX CONCURRENTLY leaves an INVALID index; drop it if we still can."""
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(sql.Identifier(name))
+            )
+    except psycopg2.Error:
+        pass  # the connection is gone; the build's own error is the one to report

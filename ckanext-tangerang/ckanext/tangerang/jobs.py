@@ -1,0 +1,147 @@
+"""Background jobs, run by ``ckan jobs worker`` (the default queue).
+
+``load_datastore(job_id)`` is enqueued by ``tangerang_datastore_load`` with the id of its
+``tangerang_datastore_load`` row and nothing else: no token, no URL, no fields.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import ckan.lib.uploader as uploader
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from sqlalchemy.engine import make_url
+
+from ckanext.tangerang import datastore_load
+from ckanext.tangerang.datastore_load import LoadError, LoadSpec
+from ckanext.tangerang.load_job import DatastoreLoadJob, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def load_datastore(job_id: str) -> None:
+    """Run DataStore load ``job_id``: its row says what to load and gets the outcome.
+
+    The row goes ``pending`` → ``running`` → ``complete`` (the new table is live, with its
+    row count) or ``error`` (``error`` names the problem; the old table is untouched). After
+    ``complete``, ``indexes`` goes ``building`` → ``ready`` (or ``error``) while the search
+    indexes are built without blocking readers.
+    """
+    session = model.Session
+    job = session.get(DatastoreLoadJob, job_id)
+    if job is None or job.status != "pending":
+        log.warning("DataStore load %s: no pending job row, nothing to do", job_id)
+        return
+    job.status, job.started_at = "running", utcnow()
+    session.commit()
+    spec = LoadSpec.from_dict(job.spec)
+    conn = datastore_load.connect()
+    try:
+        datastore_load.ensure_trigger_function(conn)
+        with datastore_load.resource_lock(conn, spec.resource_id):
+            try:
+                result = datastore_load.load(
+                    conn,
+                    spec,
+                    _uploaded_file(spec.resource_id),
+                    job_id.replace("-", ""),
+                    read_role=_read_role(),
+                    lock_timeout_ms=tk.config.get(
+                        "ckanext.tangerang.datastore_swap_lock_timeout_ms"
+                    ),
+                )
+            except LoadError as exc:
+                log.info("DataStore load %s of %s refused: %s", job_id, spec.resource_id, exc)
+                _finish(job, "error", error=exc.as_dict())
+                return
+            _set_datastore_active(spec.resource_id)
+            timings = dict(result.timings)
+            _finish(job, "complete", rows=result.rows, timings=timings, indexes="building")
+            log.info(
+                "DataStore load %s of %s: %d rows live (%s)",
+                job_id,
+                spec.resource_id,
+                result.rows,
+                timings,
+            )
+            _build_indexes(conn, job, spec, timings)
+    except Exception as exc:
+        log.exception("DataStore load %s of %s failed", job_id, spec.resource_id)
+        session.rollback()
+        if job.status == "running":
+            _finish(job, "error", error=_internal_error(exc))
+        elif job.indexes == "building":
+            job.indexes = "error"
+            session.commit()
+    finally:
+        conn.close()
+
+
+def _uploaded_file(resource_id: str) -> Path:
+    """The resource's file in CKAN's own file store (no HTTP, no token)."""
+    resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
+    if resource.get("url_type") != "upload":
+        raise LoadError("file", "the resource has no uploaded file in CKAN's file store")
+    path = Path(uploader.get_resource_uploader(resource).get_path(resource_id))
+    if not path.is_file():
+        raise LoadError("file", "the resource's uploaded file is missing from the file store")
+    return path
+
+
+def _read_role() -> str | None:
+    """The role of ``ckan.datastore.read_url``: it must read the new table."""
+    url = tk.config.get("ckan.datastore.read_url")
+    return make_url(url).username if url else None
+
+
+def _set_datastore_active(resource_id: str) -> None:
+    """As ``datastore_create`` does: flag the resource once its table exists. A failure is
+    logged, not raised: the table is live either way."""
+    resource = model.Resource.get(resource_id)
+    if resource is None or tk.asbool(resource.extras.get("datastore_active")):
+        return
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    try:
+        tk.get_action("resource_patch")(
+            {"user": site_user["name"], "ignore_auth": True},
+            {"id": resource_id, "datastore_active": True},
+        )
+    except Exception:
+        log.exception("DataStore load of %s: could not set datastore_active", resource_id)
+        model.Session.rollback()
+
+
+def _build_indexes(
+    conn: Any, job: DatastoreLoadJob, spec: LoadSpec, timings: dict[str, float]
+) -> None:
+    started = time.perf_counter()
+    datastore_load.build_indexes(
+        conn,
+        spec,
+        method=tk.config.get("ckan.datastore.default_fts_index_method"),
+        field_types=tk.config.get("ckan.datastore.default_fts_index_field_types") or [],
+    )
+    job.indexes = "ready"
+    job.timings = {**timings, "indexes": round(time.perf_counter() - started, 3)}
+    model.Session.commit()
+
+
+def _finish(job: DatastoreLoadJob, status: str, **values: Any) -> None:
+    job.status, job.finished_at = status, utcnow()
+    for name, value in values.items():
+        setattr(job, name, value)
+    model.Session.commit()
+
+
+def _internal_error(exc: Exception) -> dict[str, Any]:
+    # Only the exception's class: its text may hold connection details; the log has it all.
+    name = type(exc).__name__
+    return {
+        "kind": "internal",
+        "message": f"internal error ({name}); the CKAN worker log has the details",
+        "exception": name,
+    }

@@ -1,0 +1,395 @@
+"""tangerang_datastore_load: the uploaded CSV becomes a new typed table, swapped in atomically.
+
+Each test runs the real job on a real (non-forking) CKAN worker against the unit site's
+DataStore database.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import psycopg2
+import pytest
+import sqlalchemy as sa
+from ckan import model
+from ckan.lib import jobs as ckan_jobs
+from ckan.plugins import toolkit as tk
+from ckan.tests import factories
+from ckan.tests.helpers import call_action, call_auth
+from ckanext.datastore.backend import postgres as ckan_datastore
+
+from ckanext.tangerang import datastore_load, jobs
+
+pytestmark = [
+    pytest.mark.ckan_config(
+        "ckan.plugins", "tangerang scheming_datasets scheming_organizations datastore activity"
+    ),
+    pytest.mark.usefixtures(
+        "with_plugins", "clean_db", "clean_index", "clean_queues", "with_test_worker"
+    ),
+]
+
+FIELDS = [
+    {"id": "kode", "type": "text", "info": {"label": "Kode Faskes", "notes": "Kode Kemenkes"}},
+    {"id": "nama", "type": "text", "info": {"label": "Nama", "notes": ""}},
+    {"id": "jumlah", "type": "int8", "info": {"label": "Jumlah Tempat Tidur"}},
+    {"id": "tanggal", "type": "date", "info": {"label": "Tanggal Registrasi"}},
+]
+CSV = (
+    "kode,nama,jumlah,tanggal\n"
+    "0001,Puskesmas Sentosa,12,2024-01-31\n"
+    "0002,Dinas Kesehatan Kota,,2023-06-01\n"
+    "0003,Klinik Pratama Harapan,4,2022-12-15\n"
+)
+# Columns in another order than the fields: the header decides what goes where.
+RELOAD_CSV = (
+    "nama,kode,tanggal,jumlah\n"
+    "Puskesmas Sentosa,0001,2024-01-31,14\n"
+    "Rumah Sakit Umum,0004,2020-02-02,200\n"
+)
+
+
+@pytest.fixture
+def editor() -> dict[str, Any]:
+    return factories.UserWithToken()
+
+
+@pytest.fixture
+def resource(editor, make_org, make_dataset, create_with_upload) -> dict[str, Any]:
+    org = make_org(users=[{"name": editor["name"], "capacity": "editor"}])
+    dataset = make_dataset(org["id"])
+    return create_with_upload(
+        CSV, "data.csv", package_id=dataset["id"], format="CSV", context={"user": editor["name"]}
+    )
+
+
+def _upload(create_with_upload, resource: dict[str, Any], content: str) -> None:
+    """Replace the resource's file, as the hub's package_revise does."""
+    create_with_upload(
+        content,
+        "data.csv",
+        action="resource_patch",
+        id=resource["id"],
+        context={"user": factories.Sysadmin()["name"]},
+    )
+
+
+def _load(resource_id: str, **data: Any) -> dict[str, Any]:
+    """Call the action, run the queued job on a burst worker, return the final status."""
+    job = call_action(
+        "tangerang_datastore_load",
+        resource_id=resource_id,
+        **{"fields": FIELDS, "primary_key": ["kode"], **data},
+    )
+    assert job["status"] == "pending"
+    ckan_jobs.Worker(["default"]).work(burst=True)
+    return call_action("tangerang_datastore_load_status", id=job["id"])
+
+
+def _search(resource_id: str, **params: Any) -> dict[str, Any]:
+    return call_action("datastore_search", resource_id=resource_id, **params)
+
+
+def _records(resource_id: str) -> list[dict[str, Any]]:
+    result = _search(resource_id, sort="kode", limit=100)
+    return [{k: v for k, v in r.items() if not k.startswith("_")} for r in result["records"]]
+
+
+def test_load_makes_a_typed_table_with_its_data_dictionary(resource):
+    status = _load(resource["id"])
+    assert status["status"] == "complete", status["error"]
+    assert status["rows"] == 3
+    assert status["indexes"] == "ready"
+    assert status["error"] is None
+    assert set(status["timings"]) == {"copy", "full_text", "prepare", "swap", "indexes"}
+    result = _search(resource["id"], sort="kode")
+    assert result["total"] == 3
+    fields = {f["id"]: f for f in result["fields"]}
+    assert fields["jumlah"]["type"] == "int8"
+    assert fields["tanggal"]["type"] == "date"
+    assert fields["kode"]["info"] == FIELDS[0]["info"]
+    assert result["records"][0]["kode"] == "0001"  # leading zeros kept: text
+    assert result["records"][0]["jumlah"] == 12
+    assert result["records"][1]["jumlah"] is None
+    assert call_action("resource_show", id=resource["id"])["datastore_active"] is True
+
+
+def test_datastore_info_shows_the_data_dictionary_as_ckan_stores_it(resource):
+    _load(resource["id"])
+    info = call_action("datastore_info", id=resource["id"])
+    fields = {f["id"]: f for f in info["fields"]}
+    assert fields["nama"]["info"] == {"label": "Nama", "notes": ""}
+    assert fields["kode"]["schema"]["uniquekey"] or fields["kode"]["schema"]["is_index"]
+
+
+def test_q_finds_rows_through_indonesian_stems(resource):
+    _load(resource["id"])
+    # "Kesehatan" is stored as the stem "sehat": found by either word, not by English rules.
+    by_stem = _search(resource["id"], q="sehat")
+    assert [r["kode"] for r in by_stem["records"]] == ["0002"]
+    by_word = _search(resource["id"], q="kesehatan")
+    assert [r["kode"] for r in by_word["records"]] == ["0002"]
+
+
+def test_full_text_columns_limit_what_q_finds(resource):
+    _load(resource["id"], full_text_columns=["kode"])
+    assert _search(resource["id"], q="sehat")["total"] == 0
+    assert _search(resource["id"], q="0003")["total"] == 1
+
+
+def test_reload_replaces_rows_and_total_at_once(resource, create_with_upload):
+    _load(resource["id"])
+    # A search fills CKAN's row-count cache (_table_stats); the reload must refresh it.
+    assert _search(resource["id"])["total"] == 3
+    _upload(create_with_upload, resource, RELOAD_CSV)
+    status = _load(resource["id"])
+    assert status["status"] == "complete", status["error"]
+    assert status["rows"] == 2
+    assert _search(resource["id"])["total"] == 2
+    assert _records(resource["id"]) == [
+        {"kode": "0001", "nama": "Puskesmas Sentosa", "jumlah": 14, "tanggal": "2024-01-31"},
+        {"kode": "0004", "nama": "Rumah Sakit Umum", "jumlah": 200, "tanggal": "2020-02-02"},
+    ]
+
+
+def test_a_cell_of_the_wrong_type_fails_naming_line_and_column_and_keeps_the_old_table(
+    resource, create_with_upload
+):
+    _load(resource["id"])
+    before = _records(resource["id"])
+    bad = "kode,nama,jumlah,tanggal\n0001,A,1,2024-01-01\n0002,B,dua belas,2024-01-02\n"
+    _upload(create_with_upload, resource, bad)
+    status = _load(resource["id"])
+    assert status["status"] == "error"
+    error = status["error"]
+    assert (error["kind"], error["line"], error["column"]) == ("type", 3, "jumlah")
+    assert "Line 3, column jumlah" in error["message"]
+    assert "dua belas" not in json.dumps(status)  # the cell itself is never repeated
+    assert _search(resource["id"])["total"] == 3
+    assert _records(resource["id"]) == before
+
+
+def test_a_repeated_primary_key_fails_and_keeps_the_old_table(resource, create_with_upload):
+    _load(resource["id"])
+    _upload(create_with_upload, resource, "kode,nama,jumlah,tanggal\n7,A,1,\n7,B,2,\n")
+    status = _load(resource["id"])
+    assert status["error"]["kind"] == "duplicate_key"
+    assert status["error"]["columns"] == ["kode"]
+    assert _search(resource["id"])["total"] == 3
+
+
+def test_a_header_that_does_not_match_fails_before_any_sql(resource, create_with_upload):
+    _upload(create_with_upload, resource, "kode,nama,jumlah,extra\n1,A,1,x\n")
+    status = _load(resource["id"])
+    assert status["status"] == "error"
+    assert status["error"]["kind"] == "header"
+    assert status["error"]["missing"] == ["tanggal"]
+    assert status["error"]["unexpected"] == ["extra"]
+
+
+def test_indexes_carry_ckan_names_so_datastore_create_keeps_them(resource):
+    _load(resource["id"])
+    rid = resource["id"]
+    with ckan_datastore.get_write_engine().connect() as conn:
+        names = set(
+            conn.execute(
+                sa.text("SELECT indexname FROM pg_indexes WHERE tablename = :t"), {"t": rid}
+            )
+            .scalars()
+            .all()
+        )
+        triggers = conn.execute(
+            sa.text("SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass)"),
+            {"t": f'"{rid}"'},
+        ).scalars()
+        triggers = set(triggers)
+    assert names == {
+        f"{rid}_pkey",
+        ckan_datastore._generate_index_name(rid, '"kode"'),
+        ckan_datastore._generate_index_name(rid, '"_full_text"'),
+    }
+    assert triggers == {"zfulltext"}
+    # CKAN's own datastore_create sees the same key and index: it builds nothing new.
+    call_action("datastore_create", resource_id=rid, primary_key=["kode"], force=True)
+    with ckan_datastore.get_write_engine().connect() as conn:
+        after = conn.execute(
+            sa.text("SELECT count(*) FROM pg_indexes WHERE tablename = :t"), {"t": rid}
+        ).scalar()
+    assert after == len(names)
+
+
+def test_upserts_after_a_load_get_full_text_in_the_same_configuration(resource):
+    _load(resource["id"])
+    call_action(
+        "datastore_upsert",
+        resource_id=resource["id"],
+        method="upsert",
+        force=True,
+        records=[
+            {"kode": "0009", "nama": "Posyandu Kesehatan Ibu", "jumlah": 1},
+            {"kode": "0001", "nama": "Pusat Kesehatan Masyarakat"},
+        ],
+    )
+    # An inserted row and an updated one (CKAN's upsert leaves _full_text as it was).
+    found = _search(resource["id"], q="sehat", sort="kode")
+    assert [r["kode"] for r in found["records"]] == ["0001", "0002", "0009"]
+
+
+def test_aliases_survive_a_reload(resource, create_with_upload):
+    alias = f"faskes-{uuid.uuid4().hex[:8]}"  # the DataStore database outlives clean_db
+    _load(resource["id"])
+    call_action("datastore_create", resource_id=resource["id"], aliases=[alias], force=True)
+    _upload(create_with_upload, resource, RELOAD_CSV)
+    assert _load(resource["id"])["status"] == "complete"
+    assert call_action("datastore_search", resource_id=alias)["total"] == 2
+
+
+def test_the_job_payload_is_the_row_id_only(resource):
+    job = call_action(
+        "tangerang_datastore_load", resource_id=resource["id"], fields=FIELDS, primary_key=["kode"]
+    )
+    queued = ckan_jobs.get_queue().jobs
+    assert [(q.func_name, q.args, q.kwargs) for q in queued] == [
+        ("ckanext.tangerang.jobs.load_datastore", [job["id"]], {})
+    ]
+
+
+@pytest.mark.parametrize(
+    "data, key",
+    [
+        ({"fields": []}, "fields"),
+        ({"fields": [{"id": "kode", "type": "text; drop table x"}]}, "fields"),
+        ({"fields": [{"id": "_id", "type": "text"}]}, "fields"),
+        ({"fields": [FIELDS[0], FIELDS[0]]}, "fields"),
+        ({"primary_key": ["nomor"]}, "primary_key"),
+        ({"full_text_columns": ["alamat"]}, "full_text_columns"),
+        ({"text_search_config": "klingon"}, "text_search_config"),
+    ],
+)
+def test_invalid_requests_are_refused_before_any_job(resource, data, key):
+    with pytest.raises(tk.ValidationError) as raised:
+        call_action(
+            "tangerang_datastore_load",
+            resource_id=resource["id"],
+            **{"fields": FIELDS, **data},
+        )
+    assert key in raised.value.error_dict
+    assert ckan_jobs.get_queue().jobs == []
+
+
+def test_a_linked_resource_is_refused(editor, make_org, make_dataset):
+    org = make_org(users=[{"name": editor["name"], "capacity": "editor"}])
+    dataset = make_dataset(
+        org["id"], resources=[{"url": "http://example.org/data.csv", "format": "CSV"}]
+    )
+    with pytest.raises(tk.ValidationError) as raised:
+        call_action(
+            "tangerang_datastore_load", resource_id=dataset["resources"][0]["id"], fields=FIELDS
+        )
+    assert "resource_id" in raised.value.error_dict
+
+
+def test_internal_errors_say_only_the_exception_class(resource, monkeypatch):
+    url = tk.config.get("ckan.datastore.write_url")
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise psycopg2.OperationalError(f"could not connect to {url}")
+
+    monkeypatch.setattr(datastore_load, "load", broken)
+    status = _load(resource["id"])
+    assert status["status"] == "error"
+    assert status["error"]["kind"] == "internal"
+    assert status["error"]["exception"] == "OperationalError"
+    assert url not in json.dumps(status)
+    assert url.split("@")[0].rsplit(":", 1)[1] not in json.dumps(status)  # the password
+
+
+# --- auth -------------------------------------------------------------------------------
+
+
+def _allowed(action: str, user: str, **data: Any) -> bool:
+    try:
+        return call_auth(action, {"user": user, "model": model}, **data)
+    except tk.NotAuthorized:
+        return False
+
+
+def test_only_those_who_may_update_the_resource_may_load_and_follow(resource, editor):
+    job = call_action(
+        "tangerang_datastore_load", resource_id=resource["id"], fields=FIELDS, primary_key=["kode"]
+    )
+    outsider = factories.User()["name"]
+    sysadmin = factories.Sysadmin()["name"]
+    for action, data in (
+        ("tangerang_datastore_load", {"resource_id": resource["id"]}),
+        ("tangerang_datastore_load_status", {"id": job["id"]}),
+        ("tangerang_datastore_load_status", {"resource_id": resource["id"]}),
+    ):
+        allowed = {
+            who: _allowed(action, user, **data)
+            for who, user in (
+                ("anonymous", ""),
+                ("outsider", outsider),
+                ("editor", editor["name"]),
+                ("sysadmin", sysadmin),
+            )
+        }
+        assert allowed == {
+            "anonymous": False,
+            "outsider": False,
+            "editor": True,
+            "sysadmin": True,
+        }, action
+
+
+def test_status_over_http_holds_no_secret(app, resource, editor):
+    headers = {"Authorization": editor["token"]}
+    queued = app.post(
+        "/api/3/action/tangerang_datastore_load",
+        json={"resource_id": resource["id"], "fields": FIELDS, "primary_key": ["kode"]},
+        headers=headers,
+        status=200,
+    ).json["result"]
+    ckan_jobs.Worker(["default"]).work(burst=True)
+    status = app.post(
+        "/api/3/action/tangerang_datastore_load_status",
+        json={"id": queued["id"]},
+        headers=headers,
+        status=200,
+    ).json["result"]
+    assert status["status"] == "complete"
+    text = json.dumps(status)
+    secrets = [
+        editor["token"],
+        tk.config.get("ckan.datastore.write_url"),
+        tk.config.get("ckan.datastore.read_url"),
+        tk.config.get("SECRET_KEY"),
+    ]
+    assert not [s for s in secrets if s and s in text]
+    assert not {"token", "api_key", "apikey", "url"} & set(status)
+    app.post(
+        "/api/3/action/tangerang_datastore_load_status",
+        json={"id": queued["id"]},
+        status=403,
+    )
+
+
+def test_status_of_an_unknown_load_is_not_found(resource):
+    with pytest.raises(tk.ObjectNotFound):
+        call_action("tangerang_datastore_load_status", id="nope")
+    assert jobs.load_datastore("nope") is None  # a stale queue entry does nothing
+
+
+def test_access_is_checked_before_validation(resource):
+    # A caller the action refuses learns that, and not what the schema thinks of the data.
+    bad = {"resource_id": resource["id"], "fields": [{"id": "_x", "type": "nope"}]}
+    outsider = factories.User()["name"]
+    for user in ("", outsider):
+        with pytest.raises(tk.NotAuthorized):
+            call_action(
+                "tangerang_datastore_load", context={"user": user, "ignore_auth": False}, **bad
+            )
+    with pytest.raises(tk.ValidationError):
+        call_action("tangerang_datastore_load", **bad)
