@@ -30,16 +30,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tangerang_hub import reference
 from tangerang_hub.contracts import Contract, Field
-from tangerang_hub.read import RawBatchLike, ReadError, Rows, read_rows
+from tangerang_hub.read import Cells, Columns, RawBatchLike, ReadError, read_columns
 from tangerang_hub.values import (
-    dot_convention,
+    depends_on_dots,
+    dot_convention_arrow,
     is_empty,
+    parse_arrow,
     parse_boolean,
     parse_date,
     parse_datetime,
@@ -47,6 +52,7 @@ from tangerang_hub.values import (
     parse_number,
     parse_string,
     parse_year,
+    string_as_written,
 )
 from tangerang_quality.masking import mask_identifiers
 from tangerang_quality.problems import Problem
@@ -102,79 +108,239 @@ def normalize(batch: RawBatchLike, contract: Contract) -> pa.Table:
     """Typed table in contract order, or `NormalizeError` with every problem found."""
     filename = batch.filename
     try:
-        data = read_rows(batch)
+        data = read_columns(batch)
     except ReadError as exc:
         raise NormalizeError(exc.problems) from None
-    problems: list[Problem] = []
-    columns = _match_columns(data, contract, filename, problems)
+    header_problems: list[Problem] = []
+    columns = _match_columns(data, contract, filename, header_problems)
     header_of = {name: data.header[i] for name, i in columns.items()}
     width = len(data.header)
 
-    values: dict[str, list[Any]] = {f.name: [] for f in contract.fields}
-    kecamatan_field = next((f.name for f in contract.fields if f.reference == "kecamatan"), None)
-    dots = {
-        f.name: dot_convention(
-            raw[columns[f.name]] for _, raw in data.rows if columns[f.name] < len(raw)
-        )
-        for f in contract.fields
-        if f.type == "number" and f.name in columns
-    }
-    for number, raw in data.rows:
-        if len(raw) < width and data.header_row is not None:
-            problems.append(
-                Problem(
-                    filename,
-                    number,
-                    None,
-                    f"row has {len(raw)} cells, header has {width} (a truncated or broken row)",
-                    expectation="row_width",
-                )
-            )
-        if len(raw) > width and any(not is_empty(v) for v in raw[width:]):
-            problems.append(
-                Problem(
-                    filename,
-                    number,
-                    None,
-                    f"the row has {len(raw)} values but the header has {width} columns",
-                    expectation="row_width",
-                )
-            )
-        row_values: dict[str, Any] = {}
-        for fld in contract.fields:
-            idx = columns.get(fld.name)
-            cell = raw[idx] if idx is not None and idx < len(raw) else None
-            parent = row_values.get(kecamatan_field) if fld.reference == "kelurahan" else None
-            try:
-                row_values[fld.name] = (
-                    None if is_empty(cell) else convert(cell, fld, parent, dots.get(fld.name))
-                )
-            except ValueError as exc:
-                row_values[fld.name] = None
-                problems.append(
-                    Problem(
-                        filename,
-                        number,
-                        header_of.get(fld.name, fld.name),
-                        _cell_message(cell, exc, fld),
-                        expectation="reference" if fld.reference else f"type:{fld.type}",
-                    )
-                )
-        for name, value in row_values.items():
-            values[name].append(value)
+    def row(index: int) -> int:
+        return data.row_numbers[index].as_py()
 
-    if problems:
-        if len(problems) > MAX_PROBLEMS:
-            rest = len(problems) - MAX_PROBLEMS
+    located: list[tuple[int, int, Problem]] = []  # (table row, field order or -1, problem)
+    for odd in data.odd_rows:
+        if odd.cells < width:
+            message = f"row has {odd.cells} cells, header has {width} (a truncated or broken row)"
+        elif odd.extra:
+            message = f"the row has {odd.cells} values but the header has {width} columns"
+        else:
+            continue
+        located.append(
+            (
+                odd.index,
+                -1,
+                Problem(filename, row(odd.index), None, message, expectation="row_width"),
+            )
+        )
+    count = len(header_problems) + len(located)
+
+    kecamatan_field = next((f.name for f in contract.fields if f.reference == "kecamatan"), None)
+    typed: dict[str, pa.ChunkedArray] = {}
+    for order, fld in enumerate(contract.fields):
+        idx = columns.get(fld.name)
+        if idx is None:
+            typed[fld.name] = pa.chunked_array([pa.nulls(data.num_rows, arrow_type(fld))])
+            continue
+        parent = typed.get(kecamatan_field) if fld.reference == "kelurahan" else None
+        converted = convert_column(data.columns[idx], fld, parent)
+        typed[fld.name] = converted.values
+        count += converted.failures
+        column = header_of.get(fld.name, fld.name)
+        expectation = "reference" if fld.reference else f"type:{fld.type}"
+        located += [
+            (i, order, Problem(filename, row(i), column, message, expectation=expectation))
+            for i, message in converted.first_failures(MAX_PROBLEMS)
+        ]
+
+    if count:
+        located.sort(key=lambda item: item[:2])
+        problems = header_problems + [p for _, _, p in located]
+        if count > MAX_PROBLEMS:
             problems = problems[:MAX_PROBLEMS]
-            problems.append(Problem(filename, None, None, f"... and {rest} more problems"))
+            problems.append(
+                Problem(filename, None, None, f"... and {count - MAX_PROBLEMS} more problems")
+            )
         raise NormalizeError(problems)
 
     schema = arrow_schema(contract)
-    arrays = [pa.array(values[f.name], type=arrow_type(f)) for f in contract.fields]
-    table = pa.Table.from_arrays(arrays, schema=schema)
-    rows = json.dumps([n for n, _ in data.rows], separators=(",", ":")).encode()
-    return table.replace_schema_metadata({ROW_NUMBERS_KEY: rows, FILE_KEY: filename})
+    table = pa.Table.from_arrays([typed[f.name] for f in contract.fields], schema=schema)
+    return table.replace_schema_metadata(
+        {ROW_NUMBERS_KEY: _json_list(data.row_numbers), FILE_KEY: filename}
+    )
+
+
+def _json_list(numbers: pa.Array) -> bytes:
+    """`json.dumps(numbers.to_pylist())` without a Python list, compact."""
+    text = pc.cast(numbers, pa.string())
+    joined = pc.binary_join(
+        pa.ListArray.from_arrays(pa.array([0, len(text)], pa.int32()), text), ","
+    )
+    return b"[" + joined[0].as_buffer().to_pybytes() + b"]"
+
+
+# --------------------------------------------------------------------------- columns
+# Python rules run once per distinct value of a column (a kelurahan: per distinct pair of value
+# and the row's kecamatan code), and the results are mapped back to the rows by Arrow.
+
+
+@dataclass(frozen=True)
+class Converted:
+    """One column typed, and which of its cells failed."""
+
+    values: pa.ChunkedArray  # the field's Arrow type; null where empty or failed
+    failed_rows: pa.Array  # table rows of failed text cells, ascending
+    failed_codes: pa.Array  # for each failed row, its index in `messages`
+    messages: list[str]
+    other_failures: list[tuple[int, str]]  # (table row, message) of failed non-text cells
+
+    @property
+    def failures(self) -> int:
+        return len(self.failed_rows) + len(self.other_failures)
+
+    def first_failures(self, limit: int) -> list[tuple[int, str]]:
+        """The first `limit` failures in row order: (table row, message)."""
+        rows = self.failed_rows[:limit].to_pylist()
+        codes = self.failed_codes[:limit].to_pylist()
+        found = [(r, self.messages[c]) for r, c in zip(rows, codes, strict=True)]
+        return sorted(found + self.other_failures[:limit])[:limit]
+
+
+def convert_column(cells: Cells, field: Field, parent: pa.ChunkedArray | None = None) -> Converted:
+    """Every cell of a column typed as `convert` types one; `parent` is the rows' kecamatan.
+
+    `convert` runs once per distinct trimmed text that `values.parse_arrow` (or, for text
+    kept as written, `values.string_as_written`) does not settle in Arrow.
+    """
+    text = _trimmed(cells.text)
+    arrow = arrow_type(field)
+    as_written = field.type == "string" and not field.reference
+    pending: np.ndarray | None = None  # key -> index in `typed`, when not every key is pending
+    dots = None
+    if as_written:  # the value is the text, except where parse_string may refuse or respell
+        unsure = pc.unique(text.filter(pc.invert(string_as_written(text, field)))).drop_null()
+        keys = [(v, None) for v in unsure.to_pylist()]
+        codes = pc.index_in(text, value_set=unsure) if keys else None
+        typed = pa.nulls(len(keys), arrow)
+    else:
+        distinct = pc.unique(text).drop_null()
+        codes = pc.index_in(text, value_set=distinct)
+        fast = parse_arrow(distinct, field) if parent is None else None
+        if parent is not None:
+            keys, codes = _pairs(codes, distinct, parent)
+            typed = pa.nulls(len(keys), arrow)
+        elif fast is None:
+            keys = [(v, None) for v in distinct.to_pylist()]
+            typed = pa.nulls(len(keys), arrow)
+        else:
+            typed, done = fast
+            pending = pc.indices_nonzero(pc.invert(done)).to_numpy()
+            keys = [(v, None) for v in distinct.take(pending).to_pylist()]
+    if field.type == "number" and any(depends_on_dots(v) for v, _ in keys):
+        dots = dot_convention_arrow(distinct)  # decided over all the column's values
+    results: list[Any] = []
+    messages: list[str] = []
+    failed: list[int] = []
+    for key, (value, parent_code) in enumerate(keys):
+        try:
+            results.append(convert(value, field, parent_code, dots))
+        except ValueError as exc:
+            results.append(None)
+            failed.append(key)
+            messages.append(_cell_message(value, exc, field))
+    if keys:
+        mask = np.zeros(len(typed), dtype=bool)
+        mask[pending if pending is not None else slice(None)] = True
+        typed = pc.replace_with_mask(typed, pa.array(mask), pa.array(results, arrow))
+    if codes is None:
+        values = text
+    elif as_written:
+        values = pc.if_else(pc.is_null(codes), text, pc.take(typed, codes))
+    else:
+        values = pc.take(typed, codes)
+    failed_rows: pa.Array = pa.array([], pa.int64())
+    failed_codes: pa.Array = pa.array([], pa.int32())
+    if failed:
+        where = np.asarray(failed) if pending is None else pending[failed]
+        failed_keys = pa.array(where, pa.int32())
+        failed_rows = pc.indices_nonzero(pc.is_in(codes, value_set=failed_keys))
+        failed_codes = pc.index_in(pc.take(codes, failed_rows), value_set=failed_keys)
+        if isinstance(failed_codes, pa.ChunkedArray):
+            failed_codes = failed_codes.combine_chunks()
+    other: list[tuple[int, str]] = []
+    if cells.values:
+        values, other = _convert_others(values, cells.values, field, parent, dots)
+    return Converted(values, failed_rows, failed_codes, messages, other)
+
+
+def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Every cell trimmed as `str.strip` trims; an empty one null."""
+    text = pc.utf8_trim_whitespace(text)
+    return pc.if_else(pc.equal(pc.utf8_length(text), 0), pa.scalar(None, pa.string()), text)
+
+
+def _pairs(
+    codes: pa.ChunkedArray, distinct: pa.Array, parent: pa.ChunkedArray
+) -> tuple[list[tuple[str, str | None]], pa.ChunkedArray]:
+    """The distinct (value, parent code) pairs of a column, and each row's index among them.
+
+    `codes` is each row's index in `distinct`, the column's distinct values.
+    """
+    values = distinct.to_pylist()
+    parents = pc.unique(parent).drop_null()
+    parent_values = [*parents.to_pylist(), None]
+    stride = len(parent_values)
+    parent_codes = pc.fill_null(pc.index_in(parent, value_set=parents), len(parents))
+    pair = pc.add(
+        pc.multiply(pc.cast(codes, pa.int64()), stride), pc.cast(parent_codes, pa.int64())
+    )
+    pairs = pc.unique(pair).drop_null()
+    keys = [(values[p // stride], parent_values[p % stride]) for p in pairs.to_pylist()]
+    return keys, pc.index_in(pair, value_set=pairs)
+
+
+def _convert_others(
+    values: pa.ChunkedArray,
+    others: dict[int, Any],
+    field: Field,
+    parent: pa.ChunkedArray | None,
+    dots: str | None,
+) -> tuple[pa.ChunkedArray, list[tuple[int, str]]]:
+    """Cells that are not text (JSON/Excel numbers, dates...), converted once per distinct value."""
+    done: dict[Any, tuple[Any, str | None]] = {}
+    rows = sorted(others)
+    results: list[Any] = []
+    failures: list[tuple[int, str]] = []
+    for index in rows:
+        cell = others[index]
+        parent_code = parent[index].as_py() if parent is not None else None
+        try:
+            key: Any = (type(cell), cell, parent_code)
+            hash(key)
+        except TypeError:
+            key = None  # a nested list or object: converted on its own
+        if key is None or key not in done:
+            try:
+                outcome = (
+                    None if is_empty(cell) else convert(cell, field, parent_code, dots),
+                    None,
+                )
+            except ValueError as exc:
+                outcome = (None, _cell_message(cell, exc, field))
+            if key is not None:
+                done[key] = outcome
+        else:
+            outcome = done[key]
+        results.append(outcome[0])
+        if outcome[1] is not None:
+            failures.append((index, outcome[1]))
+    mask = np.zeros(len(values), dtype=bool)
+    mask[rows] = True
+    replaced = pc.replace_with_mask(
+        values.combine_chunks(), pa.array(mask), pa.array(results, arrow_type(field))
+    )
+    return pa.chunked_array([replaced]), failures
 
 
 def convert(value: Any, field: Field, parent: str | None = None, dots: str | None = None) -> Any:
@@ -206,7 +372,7 @@ def convert(value: Any, field: Field, parent: str | None = None, dots: str | Non
 
 
 def _match_columns(
-    data: Rows, contract: Contract, filename: str, problems: list[Problem]
+    data: Columns, contract: Contract, filename: str, problems: list[Problem]
 ) -> dict[str, int]:
     """Field name -> column index in the file."""
     by_key: dict[str, list[int]] = {}

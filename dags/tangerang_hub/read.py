@@ -10,9 +10,11 @@ would read. Rules (for stewards in schemas/README.md):
   UTF-8 multi-byte sequence at all; a file mixing both is refused naming the byte offset (counted
   in the file, BOM included) and the line.
 * CSV: the delimiter is `;`, `,` or tab, whichever the first non-blank line uses most outside
-  quotes (`,` when it uses none). That line is the header; cells are stripped there and kept
-  as written elsewhere. A blank line is skipped but counted, so row numbers are line numbers
-  as a spreadsheet shows them (a quoted cell spanning lines counts as one row).
+  quotes (`,` when it uses none). Quoting is Python's `csv` default dialect (`"` quotes,
+  `""` inside quotes, no escape character, a cell at most `csv.field_size_limit()` long). The
+  first non-blank row is the header; cells are stripped there and kept as written elsewhere.
+  A blank row (every cell empty after trimming) is skipped but counted, so row numbers are
+  rows as a spreadsheet shows them (a quoted cell spanning lines counts as one row).
 * XLSX: the first worksheet, read by `sources.excel.read_worksheet` under the one table of Excel
   limits (`sources.excel.DEFAULT_MAX_*`: 20 MB, 100 MB unpacked, 20 sheets, 200,000 rows,
   200 columns, 5,000,000 cells, defusedxml required, `<dimension>` ignored); cells hold the
@@ -26,20 +28,30 @@ would read. Rules (for stewards in schemas/README.md):
 * Records from a connector: same as JSON records; a connector that read a file gives the file
   row of each record in `meta["row_numbers"]`.
 
+Two readings of the same rules: `read_rows` gives Python rows (for `hub scan` and small batches)
+and `read_columns` gives Arrow columns (for `normalize`). `read_columns` reads CSV with
+pyarrow's parser and falls back to `read_rows` whenever that parser cannot give exactly the
+same cells and row numbers (a cell over the size limit, a row it cannot split the same way);
+the property tests hold the two equal.
+
 Every refusal is a `ReadError` whose problems name the file, and the row or byte when known.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import mimetypes
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from tangerang_hub.sources.base import RawBatch
 from tangerang_hub.values import is_empty
@@ -77,6 +89,39 @@ class Rows:
     sheet: str | None = None  # title of the worksheet read (XLSX only)
 
 
+@dataclass(frozen=True)
+class Cells:
+    """One column of a table as read: the text cells in Arrow, any other cell beside them."""
+
+    text: pa.ChunkedArray  # string; null where the row has no cell or a cell that is not text
+    values: dict[int, Any]  # table row index -> a non-text cell (a JSON or Excel number, date...)
+
+
+@dataclass(frozen=True)
+class OddRow:
+    """A data row whose number of cells differs from the header's."""
+
+    index: int  # position in the table
+    cells: int  # how many cells the row has
+    extra: bool  # a non-empty cell lies beyond the header's width
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A table as read, before any typing, column by column (`Rows` turned on its side)."""
+
+    header: list[str]
+    columns: list[Cells]  # one per header cell; a row's cells beyond the header are dropped
+    row_numbers: pa.Int64Array  # row number in the file of each table row
+    header_row: int | None
+    odd_rows: list[OddRow]
+    sheet: str | None = None
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.row_numbers)
+
+
 def file_batch(path: Path) -> RawBatch:
     """The batch a run reads from a local file (`hub run --source-file`, `hub scan`).
 
@@ -105,6 +150,46 @@ def read_rows(batch: RawBatchLike) -> Rows:
     return _csv_rows(decode(batch.content, batch.filename), batch.filename)
 
 
+def read_columns(batch: RawBatchLike) -> Columns:
+    """The batch as columns, exactly the rows `read_rows` gives; `ReadError` when unreadable."""
+    name = batch.filename.lower()
+    media_type = (batch.media_type or "").lower()
+    is_text = not ("json" in media_type or name.endswith(".json")) and not (
+        "spreadsheetml" in media_type or name.endswith((".xlsx", ".xlsm"))
+    )
+    if batch.records is None and batch.content is not None and is_text:
+        return _csv_columns(batch.content, batch.filename)
+    return columns_of(read_rows(batch))
+
+
+def columns_of(rows: Rows) -> Columns:
+    """`Rows` as `Columns` (text cells to Arrow, other values kept as they are)."""
+    width = len(rows.header)
+    texts: list[list[str | None]] = [[] for _ in range(width)]
+    values: list[dict[int, Any]] = [{} for _ in range(width)]
+    odd: list[OddRow] = []
+    for index, (_, cells) in enumerate(rows.rows):
+        if len(cells) != width:
+            extra = any(not is_empty(v) for v in cells[width:])
+            odd.append(OddRow(index, len(cells), extra))
+        for i in range(width):
+            cell = cells[i] if i < len(cells) else None
+            texts[i].append(cell if isinstance(cell, str) else None)
+            if cell is not None and not isinstance(cell, str):
+                values[i][index] = cell
+    return Columns(
+        header=rows.header,
+        columns=[
+            Cells(pa.chunked_array([pa.array(t, pa.string())]), v)
+            for t, v in zip(texts, values, strict=True)
+        ],
+        row_numbers=pa.array([n for n, _ in rows.rows], pa.int64()),
+        header_row=rows.header_row,
+        odd_rows=odd,
+        sheet=rows.sheet,
+    )
+
+
 # --------------------------------------------------------------------------- text
 
 
@@ -121,10 +206,15 @@ def decode(content: bytes, filename: str) -> str:
     One stray byte in an otherwise UTF-8 file must not turn every accented letter into
     mojibake, so a mixed file is refused naming where the bad byte is.
     """
+    return _decode(content, filename)[0]
+
+
+def _decode(content: bytes, filename: str) -> tuple[str, int | None]:
+    """`decode`, and where the UTF-8 text starts in the bytes (None for Windows-1252)."""
     bom = content.startswith(b"\xef\xbb\xbf")
     body = content[3:] if bom else content
     try:
-        return body.decode("utf-8")
+        return body.decode("utf-8"), (3 if bom else 0)
     except UnicodeDecodeError as exc:
         bad = exc.start + (3 if bom else 0)
     if bom or _UTF8_MULTIBYTE.search(content):
@@ -143,7 +233,7 @@ def decode(content: bytes, filename: str) -> str:
             ]
         )
     try:
-        return content.decode("cp1252")
+        return content.decode("cp1252"), None
     except UnicodeDecodeError:
         pass
     raise ReadError(
@@ -160,24 +250,46 @@ def decode(content: bytes, filename: str) -> str:
 
 
 def detect_delimiter(text: str) -> str:
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    header = _first_non_blank_line(text)
     counts = {d: _count_outside_quotes(header, d) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
+def _first_non_blank_line(text: str) -> str:
+    """The first line (as `str.splitlines` splits) that is not blank, without splitting it all."""
+    size = 4096
+    while True:
+        lines = text[:size].splitlines()
+        whole = size >= len(text)
+        for line in lines if whole else lines[:-1]:  # the last line of a prefix may be cut
+            if line.strip():
+                return line
+        if whole:
+            return ""
+        size *= 4
+
+
 def _count_outside_quotes(line: str, char: str) -> int:
-    count, quoted = 0, False
-    for c in line:
-        if c == '"':
-            quoted = not quoted
-        elif c == char and not quoted:
-            count += 1
-    return count
+    # every `"` toggles quoting, so the even-numbered pieces between quotes lie outside them
+    return sum(piece.count(char) for piece in line.split('"')[::2])
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """Lines with their endings, split as `io.StringIO(text, newline="")` splits them."""
+    start, end = 0, len(text)
+    while start < end:
+        found = _LINE_END.search(text, start)
+        stop = found.end() if found else end
+        yield text[start:stop]
+        start = stop
 
 
 def _csv_rows(text: str, filename: str) -> Rows:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
+    reader = csv.reader(_lines(text), delimiter=detect_delimiter(text))
     rows: list[tuple[int, list[Any]]] = []
     header: list[str] | None = None
     header_row = 1
@@ -194,6 +306,193 @@ def _csv_rows(text: str, filename: str) -> Rows:
     if header is None:
         raise ReadError([Problem(filename, None, None, "the file is empty (no header row)")])
     return Rows(header, rows, header_row)
+
+
+# CSV through pyarrow's parser. It splits rows and cells as Python's `csv` does for every row of
+# the header's width; any other row comes back through `invalid_row_handler` and is split by
+# `csv` itself. What the parser cannot reproduce sends the whole file to `_csv_rows`:
+class _Fallback(Exception):
+    """pyarrow cannot read this file exactly as `_csv_rows` does."""
+
+
+ARROW_BLOCK_BYTES = 4 << 20  # a row longer than a block makes pyarrow fail: then `_csv_rows`
+
+
+def _csv_columns(content: bytes, filename: str) -> Columns:
+    bom = 3 if content.startswith(b"\xef\xbb\xbf") else 0
+    if content.isascii() or (bom and content[bom:].isascii()):
+        # ASCII is UTF-8: no need to decode more than the header
+        try:
+            return _arrow_csv(content, bom, None)
+        except _Fallback:
+            pass
+    text, utf8_start = _decode(content, filename)
+    try:
+        return _arrow_csv(content, utf8_start, text)
+    except _Fallback:
+        return columns_of(_csv_rows(text, filename))
+
+
+def _header_record(text: str, delimiter: str) -> tuple[list[str], int, int] | None:
+    """(header cells, its row number, characters up to the end of it), as `_csv_rows` reads."""
+    consumed = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal consumed
+        for line in _lines(text):
+            consumed += len(line)
+            yield line
+
+    try:
+        for number, values in enumerate(csv.reader(lines(), delimiter=delimiter), 1):
+            if any(v.strip() for v in values):
+                return [h.strip() for h in values], number, consumed
+    except csv.Error:
+        raise _Fallback from None
+    return None
+
+
+def _find_header(head: Callable[[int], str], length: int) -> tuple[str, list[str], int, int]:
+    """(delimiter, header, its row number, characters up to its end) of a text of `length`.
+
+    `head(n)` is the text's first n characters; no more is read than the header needs. The
+    first non-blank line ends within the header row, so a header ending before the end of
+    the prefix was read from complete lines.
+    """
+    size = 1 << 16
+    while True:
+        text = head(size)
+        delimiter = detect_delimiter(text)
+        found = _header_record(text, delimiter)
+        if found is not None and (size >= length or found[2] < len(text)):
+            return (delimiter, *found)
+        if size >= length:
+            raise _Fallback  # no header: `_csv_rows` refuses with its message
+        size *= 4
+
+
+def _arrow_csv(content: bytes, utf8_start: int | None, text: str | None) -> Columns:
+    """The CSV read by pyarrow; `text` is the decoded file (None: ASCII after `utf8_start`)."""
+    if text is None:
+        start = utf8_start or 0
+        delimiter, header, header_row, header_chars = _find_header(
+            lambda n: content[start : start + n].decode("ascii"), len(content) - start
+        )
+        body = pa.py_buffer(content).slice(start + header_chars)
+    else:
+        delimiter, header, header_row, header_chars = _find_header(lambda n: text[:n], len(text))
+        if utf8_start is None:  # Windows-1252: pyarrow reads UTF-8 only
+            body = pa.py_buffer(text[header_chars:].encode("utf-8"))
+        else:  # the bytes after the header, without a copy
+            start = utf8_start + len(text[:header_chars].encode("utf-8"))
+            body = pa.py_buffer(content).slice(start)
+    width = len(header)
+    odd_cells: list[tuple[int, list[str]]] = []  # (record number after the header, cells)
+
+    def odd_row(row: Any) -> str:
+        # `row.text` lacks the line ending, which an unclosed quote would have kept
+        if row.number is None or row.text.count('"') % 2:
+            return "error"
+        cells = list(csv.reader(_lines(row.text), delimiter=delimiter))
+        if len(cells) != 1:
+            return "error"
+        odd_cells.append((row.number, cells[0]))
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            body,
+            read_options=pacsv.ReadOptions(
+                column_names=names, use_threads=False, block_size=ARROW_BLOCK_BYTES
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=odd_row,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, csv.Error):
+        raise _Fallback from None
+    limit = csv.field_size_limit()
+    for column in table.columns:
+        longest = pc.max(pc.binary_length(column)).as_py()  # bytes >= characters
+        if (
+            longest is not None
+            and longest > limit
+            and pc.max(pc.utf8_length(column)).as_py() > limit
+        ):
+            raise _Fallback  # `csv` refuses the cell: `_csv_rows` says where
+    return _assemble(header, header_row, table, odd_cells)
+
+
+def _blank_rows(columns: Sequence[pa.ChunkedArray]) -> pa.Array:
+    """Indices of the rows whose every cell is empty after trimming (as `str.strip` trims)."""
+    rows = pc.indices_nonzero(_empty(columns[0]))  # few rows pass the first column
+    for column in columns[1:]:
+        if not len(rows):
+            break
+        rows = rows.filter(_empty(column.take(rows)))
+    return rows
+
+
+def _empty(cells: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    return pc.equal(pc.binary_length(pc.utf8_trim_whitespace(cells)), 0)
+
+
+def _assemble(
+    header: list[str], header_row: int, table: pa.Table, odd_cells: list[tuple[int, list[str]]]
+) -> Columns:
+    """The Arrow rows and the rows `csv` split, merged in file order, blank rows dropped."""
+    width = len(header)
+    records = table.num_rows + len(odd_cells)
+    numbers = np.arange(header_row + 1, header_row + 1 + records, dtype=np.int64)
+    if odd_cells:  # the parser's rows are the records the handler did not take
+        taken = np.array([header_row + n for n, _ in odd_cells], dtype=np.int64)
+        numbers = numbers[~np.isin(numbers, taken)]
+    columns = table.columns
+    row_numbers = pa.array(numbers)
+    blank = _blank_rows(columns)
+    if len(blank):
+        keep = np.ones(table.num_rows, dtype=bool)
+        keep[blank.to_numpy()] = False
+        columns = [c.filter(pa.array(keep)) for c in columns]
+        row_numbers = row_numbers.filter(pa.array(keep))
+    odd = [(header_row + n, cells) for n, cells in odd_cells if any(c.strip() for c in cells)]
+    if not odd:
+        return Columns(header, [Cells(c, {}) for c in columns], row_numbers, header_row, [])
+    # rows of another width go in between the parser's rows, by row number
+    odd_numbers = np.array([n for n, _ in odd], dtype=np.int64)
+    plain = row_numbers.to_numpy()
+    position = np.searchsorted(plain, odd_numbers) + np.arange(len(odd))
+    merged = np.empty(len(plain) + len(odd), dtype=np.int64)
+    is_odd = np.zeros(len(merged), dtype=bool)
+    is_odd[position] = True
+    merged[is_odd], merged[~is_odd] = odd_numbers, plain
+    order = np.empty(len(merged), dtype=np.int64)  # merged position -> index in parser + odd
+    order[~is_odd] = np.arange(len(plain))
+    order[is_odd] = len(plain) + np.arange(len(odd))
+    cells: list[Cells] = []
+    for i, column in enumerate(columns):
+        extra = pa.array([c[i] if i < len(c) else None for _, c in odd], pa.string())
+        combined = pa.chunked_array([*column.chunks, extra], pa.string())
+        cells.append(Cells(combined.take(pa.array(order)), {}))
+    odd_rows = [
+        OddRow(int(p), len(c), any(v.strip() for v in c[width:]))
+        for p, (_, c) in zip(position, odd, strict=True)
+        if len(c) != width
+    ]
+    return Columns(header, cells, pa.array(merged), header_row, odd_rows)
 
 
 # --------------------------------------------------------------------------- records and JSON

@@ -37,6 +37,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from tangerang_hub.contracts import Field
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -67,6 +70,22 @@ def dot_convention(values: Any) -> str | None:
 
     None when no value settles it, or when values contradict each other.
     """
+    return _settled(*_dot_evidence(values))
+
+
+_DOT_DEPENDENT = re.compile(r"^\d{1,3}\.\d{3}$")
+
+
+def depends_on_dots(text: str) -> bool:
+    """Whether `parse_number(text, dots)` depends on `dots`: a single `.` and three digits.
+
+    Only such a text needs the column's `dot_convention`.
+    """
+    return bool(_DOT_DEPENDENT.match(_unsigned(text)))
+
+
+def _dot_evidence(values: Any) -> tuple[bool, bool]:
+    """(some value says dots are thousands, some value says the dot is decimal)."""
     thousands = decimal = False
     for value in values:
         if not isinstance(value, str):
@@ -78,6 +97,10 @@ def dot_convention(values: Any) -> str | None:
             thousands = True
         elif _DOT_IS_DECIMAL.match(s):
             decimal = True
+    return thousands, decimal
+
+
+def _settled(thousands: bool, decimal: bool) -> str | None:
     if thousands == decimal:
         return None
     return THOUSANDS if thousands else DECIMAL
@@ -321,3 +344,86 @@ def _canonical_enum(text: str, allowed: tuple[str, ...]) -> str:
 
 def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --------------------------------------------------------------------------- Arrow forms
+# The commonest spellings, typed by pyarrow over a column of distinct, trimmed, non-empty texts,
+# so a 1M-row column does not cost a million Python calls. Each form gives exactly what the
+# parser above gives for it (tests/tangerang_hub/test_properties.py holds them equal); every
+# other text is left to the parser. RE2's `[0-9]` is Python's `\d` only on ASCII text, and the
+# patterns below admit ASCII text only.
+
+_ARROW_INTEGER = r"^-?[0-9]{1,18}$"
+_ARROW_NUMBER = r"^-?[0-9]{1,17}([.,][0-9]{1,17})?$"
+# `1.234` (one dot, three digits) depends on the column's dot convention: left to the parser
+_ARROW_DOT_GROUP = r"^-?[0-9]{1,3}\.[0-9]{3}$"
+_ARROW_DATES = (
+    (r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$", "%Y-%m-%d"),
+    (r"^[0-9]{2}/[0-9]{2}/[1-9][0-9]{3}$", "%d/%m/%Y"),
+    (r"^[0-9]{2}-[0-9]{2}-[1-9][0-9]{3}$", "%d-%m-%Y"),
+)
+_ARROW_AMBIGUOUS = r"^[1-9][0-9]{0,2}\.[0-9]{3}$"
+_ARROW_THOUSANDS = r"^[0-9]+,[0-9]+$|^[0-9]{1,3}(\.[0-9]{3})+,[0-9]+$|^[0-9]{1,3}(\.[0-9]{3}){2,}$"
+_ARROW_DECIMAL = r"^[0-9]+\.[0-9]+([eE][+-]?[0-9]+)?$|^[0-9]{1,3}(,[0-9]{3})+\.[0-9]+$"
+
+
+def parse_arrow(texts: pa.Array, field: Field) -> tuple[pa.Array, pa.Array] | None:
+    """(typed, done): `typed[i]` is the parser's value of `texts[i]` wherever `done[i]`.
+
+    Forms: plain integers (`-1234`) in `integer` columns; plain numbers (`-6.1789`, `6,5`, but
+    not `1.234`, whose dot the column decides) in `number` columns; `2024-08-17`, `17/08/2024`
+    and `17-08-2024` in `date` columns without a `format`. None for other columns. `texts`
+    holds no nulls.
+    """
+    if field.type == "integer":
+        done = pc.match_substring_regex(texts, _ARROW_INTEGER)
+        return pc.cast(pc.if_else(done, texts, None), pa.int64()), done
+    if field.type == "number":
+        done = pc.and_(
+            pc.match_substring_regex(texts, _ARROW_NUMBER),
+            pc.invert(pc.match_substring_regex(texts, _ARROW_DOT_GROUP)),
+        )
+        plain = pc.replace_substring(pc.if_else(done, texts, None), ",", ".")
+        return pc.cast(plain, pa.float64()), done
+    if field.type == "date" and not field.format:
+        typed, done = pa.nulls(len(texts), pa.date32()), pc.is_null(texts)  # nothing done yet
+        for pattern, fmt in _ARROW_DATES:
+            form = pc.if_else(pc.match_substring_regex(texts, pattern), texts, None)
+            parsed = pc.strptime(form, format=fmt, unit="s", error_is_null=True)
+            # strptime rolls 31/04 over to 1 May: the date must print back as written
+            exact = pc.fill_null(pc.equal(pc.strftime(parsed, format=fmt), texts), False)
+            typed = pc.if_else(exact, pc.cast(parsed, pa.date32()), typed)
+            done = pc.or_(done, exact)
+        return typed, done
+    return None
+
+
+def string_as_written(texts: pa.Array, field: Field) -> pa.Array:
+    """Where `parse_string` surely gives a `string` field's text back unchanged: True.
+
+    Not for `enum` (the allowed spelling is taken). With `format: id`, a text holding `E+` may
+    be a spreadsheet number.
+    """
+    if field.enum:
+        return pc.is_null(texts)  # all False
+    if field.format == "id":
+        return pc.invert(pc.match_substring_regex(texts, r"[eE]\+"))
+    return pc.is_valid(texts)  # all True
+
+
+def dot_convention_arrow(texts: pa.Array) -> str | None:
+    """`dot_convention` of distinct trimmed texts: RE2 on the ASCII ones, Python on the rest."""
+    s = pc.replace_substring(texts, "\u2212", "-")
+    s = pc.utf8_trim_whitespace(pc.replace_substring_regex(s, r"^[+-]", "", max_replacements=1))
+    is_ascii = pc.string_is_ascii(s)
+    plain = pc.filter(s, is_ascii)
+    settled = pc.invert(pc.match_substring_regex(plain, _ARROW_AMBIGUOUS))
+    says_thousands = pc.and_(settled, pc.match_substring_regex(plain, _ARROW_THOUSANDS))
+    says_decimal = pc.and_(
+        pc.and_(settled, pc.invert(says_thousands)),
+        pc.match_substring_regex(plain, _ARROW_DECIMAL),
+    )
+    thousands, decimal = _dot_evidence(pc.filter(texts, pc.invert(is_ascii)).to_pylist())
+    thousands = thousands or bool(pc.any(says_thousands).as_py())
+    decimal = decimal or bool(pc.any(says_decimal).as_py())
+    return _settled(thousands, decimal)
