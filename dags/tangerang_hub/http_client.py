@@ -254,8 +254,9 @@ class HttpClient:
     ) -> Response:
         """POST a JSON document, or a multipart form with files. Not resent after a timeout
         or a 5xx unless `resend` (the caller knows the request only reads)."""
-        body = _Body(json=json, form=form, files=files)
-        return self.request("POST", path_or_url, headers=headers, body=body, resend=resend)
+        return self.request(
+            "POST", path_or_url, headers=headers, json=json, form=form, files=files, resend=resend
+        )
 
     def request(
         self,
@@ -264,17 +265,21 @@ class HttpClient:
         *,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
-        body: _Body | None = None,
+        json: Any = None,
+        form: Mapping[str, str] | None = None,
+        files: Mapping[str, Path] | None = None,
         resend: bool | None = None,
     ) -> Response:
         """Send with the one retry policy; `resend` defaults to True for GET and HEAD only.
 
+        The body is `json`, or a multipart `form` with `files` (opened anew for each send).
         Raises HttpStatusError for an error status (after retries where allowed) and
         SourceError for everything else; both with secrets masked.
         """
         method = method.upper()
         if resend is None:
             resend = method in ("GET", "HEAD")
+        body = _Body(json=json, form=form, files=files)
         try:
             return self._retrying(method, self.url(path_or_url), params, headers, body, resend)
         except SourceError as exc:
