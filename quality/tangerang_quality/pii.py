@@ -237,14 +237,6 @@ _DOB_HINT = re.compile(r"lahir|ttl|dob|birth|born", re.IGNORECASE)
 _MAX_JSON = 200_000  # characters: longer JSON text is scanned as text only
 
 
-def normalise_spaces(text: str) -> tuple[str, list[int], list[int]]:
-    """`text` folded for detection (`textfold.fold`: NFKC, ASCII digits, invisibles removed,
-    whitespace runs as one space), and for each character of the result its start and end
-    offsets in `text`."""
-    folded = fold(text)
-    return folded.text, list(folded.starts), list(folded.ends)
-
-
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
