@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import Param, dag, get_parsing_context, task
 
 from tangerang_hub.contracts import Contract, ContractError, contract_files, load_contract
 from tangerang_hub.scheduling import DEFAULT_ARGS, run_key
@@ -77,6 +77,9 @@ def build_dag(contract: Contract) -> Any:
         default_args=DEFAULT_ARGS,
         tags=[f"opd:{contract.producer}", *(f"dimensi:{d}" for d in contract.dimensions)],
         doc_md=_doc(contract),
+        # A steward who knows the data really shrank triggers the run with this set; the
+        # shrink guard then lets the smaller batch through and the run report says so.
+        params={"accept_shrink": Param(False, type="boolean", title="Terima data menyusut")},
     )
     def pipeline() -> None:
         @task
@@ -102,10 +105,10 @@ def build_dag(contract: Contract) -> Any:
             from tangerang_hub.contracts import get_contract
             from tangerang_hub.workdir import default_workdir
 
-            if raw.get("not_modified"):
+            if raw.get("not_modified") or raw.get("same_as_published"):
                 from airflow.sdk.exceptions import AirflowSkipException
 
-                raise AirflowSkipException("source not modified since the last run")
+                raise AirflowSkipException("the catalog already publishes this batch")
             with _rejection_is_final():
                 return hub.normalize_step(
                     get_contract(dataset_id),
@@ -130,18 +133,24 @@ def build_dag(contract: Contract) -> Any:
                 )
 
         @task
-        def publish(staged: dict[str, Any], gate: dict[str, Any], **context: Any) -> dict[str, Any]:
+        def publish(
+            staged: dict[str, Any], gate: dict[str, Any], raw: dict[str, Any], **context: Any
+        ) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
             from tangerang_hub.ckan_client import CkanClient
             from tangerang_hub.contracts import get_contract
+            from tangerang_hub.workdir import default_workdir
 
-            with _refusal_is_final():
+            with _rejection_is_final(), _refusal_is_final():
                 return hub.publish_step(
                     get_contract(dataset_id),
                     staged,
                     gate,
                     CkanClient.from_connection(),
+                    workdir=default_workdir(),
                     run_id=run_key(context),
+                    raw=raw,
+                    accept_shrink=bool(context["params"].get("accept_shrink")),
                 )
 
         @task(trigger_rule="all_done", retries=0)
@@ -174,7 +183,7 @@ def build_dag(contract: Contract) -> Any:
         raw = extract()
         staged = normalize(raw)
         gate = validate(staged, raw)
-        publish(staged, gate) >> report()
+        publish(staged, gate, raw) >> report()
 
     return pipeline()
 
@@ -205,7 +214,19 @@ def broken_contract_dag(path: Path, error: ContractError) -> Any:
     return broken()
 
 
+def _wanted(path: Path, running: str | None) -> bool:
+    """In a task's process Airflow parses this file only to find one DAG: build just that
+    one (a contract's id equals its file name, so the DAG id is known before loading it)."""
+    if running is None:
+        return True
+    stem = path.stem.replace("-", "_")
+    return running in (f"hub_{stem}", f"hub_kontrak_rusak_{stem}")
+
+
+_running = get_parsing_context().dag_id
 for _path in contract_files():
+    if not _wanted(_path, _running):
+        continue
     try:
         _contract = load_contract(_path)
     except ContractError as _error:

@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("dataset_id")
     run.add_argument("--source-file", type=Path, help="read this file instead of the source")
     run.add_argument("--dry-run", action="store_true", help="validate only; publish nothing")
+    run.add_argument(
+        "--accept-shrink",
+        action="store_true",
+        help="publish even an empty batch or one much smaller than the published version "
+        "(the shrink guard), on purpose; the run report records it",
+    )
     run.add_argument("--json", action="store_true", help="print the run report as JSON")
     run.add_argument(
         "--workdir",
@@ -74,6 +80,10 @@ def main(
     stderr: TextIO | None = None,
 ) -> int:
     out, err = stdout or sys.stdout, stderr or sys.stderr
+    if argv is None:  # the console script: the local stack's settings (local_settings.py)
+        from tangerang_hub import local_settings
+
+        local_settings.load()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["scan"]:
         # everything after `scan` belongs to the scan's own parser, options included
@@ -178,6 +188,7 @@ def run_dataset(
         workdir=args.workdir or default_workdir(),
         run_id=run_id,
         progress=progress,
+        accept_shrink=args.accept_shrink,
     )
     if args.json:
         json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
@@ -189,22 +200,39 @@ def run_dataset(
     return EXIT_REJECTED if report.status == "rejected" else EXIT_ERROR
 
 
+# What a steward reads of a run, Bahasa Indonesia first; HUB_LANG=en gives English.
+SUMMARY = {
+    "id": {"rows": "baris", "package": "dataset", "resources": "sumber daya", "error": "GALAT",
+           "warn": "PERINGATAN", "more": "{n} lagi (lihat report.json)",
+           "quarantine": "karantina"},
+    "en": {"rows": "rows", "package": "package", "resources": "resources", "error": "ERROR",
+           "warn": "WARN", "more": "{n} more (see report.json)", "quarantine": "quarantine"},
+}  # fmt: skip
+
+
 def _print_summary(report: Any, out: TextIO) -> None:
-    print(f"{report.dataset}: {report.status} — {report.message}", file=out)
+    from tangerang_hub import messages
+    from tangerang_hub.run_report import status_label
+
+    lang = messages.language()
+    words = SUMMARY[lang]
+    message = report.message
+    if lang != "id" and report.message_code in messages.MESSAGES:
+        message = messages.render(report.message_code, report.message_params, lang)
+    print(f"{report.dataset}: {status_label(report.status, lang)} — {message}", file=out)
     if report.rows is not None:
-        print(f"  rows: {report.rows}  sha256: {report.sha256}", file=out)
+        print(f"  {words['rows']}: {report.rows}  sha256: {report.sha256}", file=out)
     if report.package_id:
-        print(
-            f"  package: {report.package_id}  resources: {', '.join(report.resource_ids)}", file=out
-        )
+        resources = f"{words['resources']}: {', '.join(report.resource_ids)}"
+        print(f"  {words['package']}: {report.package_id}  {resources}", file=out)
     for problem in report.problems[:50]:
-        print(f"  ERROR {problem}", file=out)
+        print(f"  {words['error']} {problem}", file=out)
     if len(report.problems) > 50:
-        print(f"  ... {len(report.problems) - 50} more (see report.json)", file=out)
+        print(f"  ... {words['more'].format(n=len(report.problems) - 50)}", file=out)
     for problem in report.warnings[:20]:
-        print(f"  WARN  {problem}", file=out)
+        print(f"  {words['warn']} {problem}", file=out)
     if report.quarantine_path:
-        print(f"  quarantine: {report.quarantine_path}", file=out)
+        print(f"  {words['quarantine']}: {report.quarantine_path}", file=out)
 
 
 if __name__ == "__main__":

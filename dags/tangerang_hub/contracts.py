@@ -76,6 +76,8 @@ class Contract:
     sample: bool
     tags: tuple[str, ...]
     path: Path
+    full_text: tuple[str, ...] = ()  # publish.full_text; () lets the catalog use the text fields
+    shrink_ratio: float = 0.5  # publish.shrink_ratio: the shrink guard's share of the last version
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -296,6 +298,9 @@ def _semantic_issues(data: dict[str, Any], path: Path) -> list[tuple[str, str]]:
     for i, key in enumerate(data["primary_key"]):
         if key not in names:
             issues.append((f"primary_key[{i}]", f"{key!r} is not a field of this contract"))
+    for i, key in enumerate(data.get("publish", {}).get("full_text", ())):
+        if key not in names:
+            issues.append((f"publish.full_text[{i}]", f"{key!r} is not a field of this contract"))
     return issues
 
 
@@ -328,6 +333,8 @@ def _build(data: dict[str, Any], path: Path) -> Contract:
         sample=bool(data.get("sample", False)),
         tags=tuple(data.get("tags", ())),
         path=path.resolve(),
+        full_text=tuple(publish.get("full_text", ())),
+        shrink_ratio=float(publish.get("shrink_ratio", 0.5)),
     )
 
 

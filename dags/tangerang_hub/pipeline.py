@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tangerang_hub import source_state
+from tangerang_hub import messages, shrink_guard, source_state
 from tangerang_hub import workdir as layout
 from tangerang_hub.contracts import Contract
 from tangerang_hub.normalize import NormalizeError, normalize
@@ -43,9 +43,11 @@ from tangerang_hub.stage import StagedBatch, read_staged, stage
 from tangerang_hub.validate import GateSummary, mask_table
 from tangerang_hub.validate import validate as validate_batch
 from tangerang_hub.workdir import write_json
+from tangerang_quality.masking import mask_identifiers
 from tangerang_quality.problems import Problem
 
 Progress = Callable[[str], None]
+MAX_FAILURE_CHARS = 500
 # The stages that reach outside the engine, passed in (tests pass stand-ins):
 # validate(table, contract, *, data_docs_dir) -> gate result (success, blocking, warnings, ...)
 Validate = Callable[..., Any]
@@ -60,12 +62,21 @@ class PipelineError(RuntimeError):
 
 
 class BatchRejected(Exception):
-    """Bad data: the batch is quarantined and nothing is published (exit 2)."""
+    """Bad data: the batch is quarantined and nothing is published (exit 2).
 
-    def __init__(self, message: str, problems: list[Problem], quarantine_path: Path | None):
+    `code` and `params` are the message for people (`tangerang_hub.messages`)."""
+
+    def __init__(
+        self,
+        code: str,
+        params: dict[str, Any],
+        problems: list[Problem],
+        quarantine_path: Path | None,
+    ):
+        self.code, self.params = code, params
         self.problems = problems
         self.quarantine_path = quarantine_path
-        super().__init__(message)
+        super().__init__(messages.render(code, params))
 
 
 # --------------------------------------------------------------------------- plain stages
@@ -131,9 +142,11 @@ def quarantine(
     run_id: str,
     workdir: Path,
     problems: list[Problem],
-    reason: str,
+    code: str,
+    params: dict[str, Any],
 ) -> Path:
-    """Copy the raw input into quarantine with a provisional report.json."""
+    """Copy the raw input into quarantine with a provisional report.json; `code` and
+    `params` say why (`tangerang_hub.messages`)."""
     folder = layout.quarantine_dir(workdir, contract.id, run_id)
     folder.mkdir(parents=True, exist_ok=True)
     if raw is not None and Path(raw["path"]).exists():
@@ -146,7 +159,9 @@ def quarantine(
             "dataset": contract.id,
             "run_id": run_id,
             "status": "rejected",
-            "message": reason,
+            "message": messages.render(code, params),
+            "message_code": code,
+            "message_params": params,
             "problems": [p.to_dict() for p in problems],
         },
     )
@@ -164,9 +179,17 @@ def extract_step(
     source_file: Path | None = None,
     state: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Fetch and save the raw batch; returns a JSON-able reference (see `save_raw`)."""
+    """Fetch and save the raw batch; returns a JSON-able reference (see `save_raw`) with the
+    batch's `fingerprint` and `same_as_published`: true when it equals the fingerprint in
+    `state` (`source_state.load`), i.e. the catalog already publishes exactly this."""
     batch = extract(contract, source_file=source_file, state=state)
-    return save_raw(batch, layout.raw_dir(workdir, contract.id, run_id))
+    ref = save_raw(batch, layout.raw_dir(workdir, contract.id, run_id))
+    ref["source_file"] = source_file is not None
+    if ref["not_modified"]:
+        return ref
+    ref["fingerprint"] = source_state.fingerprint(ref, contract)
+    ref["same_as_published"] = bool(state) and state.get("fingerprint") == ref["fingerprint"]
+    return ref
 
 
 def normalize_step(
@@ -177,9 +200,9 @@ def normalize_step(
     try:
         table = normalize(batch, contract)
     except NormalizeError as exc:
-        reason = f"{len(exc.problems)} problem(s) while reading {batch.filename}"
-        folder = quarantine(raw, contract, run_id, workdir, exc.problems, reason)
-        raise BatchRejected(reason, exc.problems, folder) from exc
+        params = {"count": len(exc.problems), "file": batch.filename}
+        folder = quarantine(raw, contract, run_id, workdir, exc.problems, "read_problems", params)
+        raise BatchRejected("read_problems", params, exc.problems, folder) from exc
     table = mask_personal_data(table, contract)
     return stage(table, contract, layout.staging_root(workdir)).to_dict()
 
@@ -208,12 +231,14 @@ def validate_step(
         write_json(docs / "gx_result.json", json_safe(gx_result))
     gate = GateSummary.from_gate(result)
     if not gate.success:
-        reason = f"{len(gate.blocking)} blocking problem(s) found by validation"
-        folder = quarantine(raw, contract, run_id, workdir, gate.blocking, reason)
+        params = {"count": len(gate.blocking)}
+        folder = quarantine(
+            raw, contract, run_id, workdir, gate.blocking, "blocking_problems", params
+        )
         for name in ("gx_result.json", "validasi.html"):
             if (docs / name).is_file():
                 shutil.copy2(docs / name, folder / name)
-        raise BatchRejected(reason, gate.blocking, folder)
+        raise BatchRejected("blocking_problems", params, gate.blocking, folder)
     return gate.to_dict()
 
 
@@ -223,12 +248,20 @@ def publish_step(
     gate: dict[str, Any],
     client: Any,
     *,
-    run_id: str | None = None,
+    workdir: Path,
+    run_id: str,
+    raw: dict[str, Any] | None = None,
+    accept_shrink: bool = False,
     publish: Publish = publish_to_ckan,
 ) -> dict[str, Any]:
     """Publish (or find unchanged) and store the quality score on the dataset; the score's
-    `Score.to_dict()` is returned as `quality` (None when the publisher gave none)."""
+    `Score.to_dict()` is returned as `quality` (None when the publisher gave none).
+
+    The shrink guard (`tangerang_hub.shrink_guard`) runs first: an empty or much smaller
+    batch raises BatchRejected (quarantined, nothing published) unless `accept_shrink`, in
+    which case the result's `shrink_accepted` records what was accepted."""
     batch = StagedBatch.from_dict(staged)
+    accepted = _shrink_guard(contract, batch.rows, client, workdir, run_id, raw, accept_shrink)
     summary = GateSummary.from_dict(gate)
     table = read_staged(batch)
     score = score_for(contract, table, summary.statistics)
@@ -238,7 +271,35 @@ def publish_step(
         "package_id": result.package_id,
         "resource_ids": list(result.resource_ids),
         "quality": getattr(result, "score", None),
+        "shrink_accepted": accepted,
     }
+
+
+def _shrink_guard(
+    contract: Contract,
+    rows: int,
+    client: Any,
+    workdir: Path,
+    run_id: str,
+    raw: dict[str, Any] | None,
+    accept: bool,
+) -> dict[str, Any] | None:
+    package = client.show_or_none("package_show", id=contract.id)
+    refusal = shrink_guard.check(contract, rows, package)
+    if refusal is None:
+        return None
+    code, params = refusal
+    if accept:
+        return {"rows": rows, "previous": shrink_guard.published_rows(package), "reason": code}
+    problem = Problem(
+        (raw or {}).get("filename") or contract.id,
+        None,
+        None,
+        messages.render(code, params),
+        expectation="shrink_guard",
+    )
+    folder = quarantine(raw, contract, run_id, workdir, [problem], code, params)
+    raise BatchRejected(code, params, [problem], folder)
 
 
 def record_publish(report: RunReport, result: dict[str, Any]) -> None:
@@ -248,9 +309,12 @@ def record_publish(report: RunReport, result: dict[str, Any]) -> None:
     report.resource_ids = result["resource_ids"]
     if result.get("quality"):
         report.statistics = {**report.statistics, "quality": result["quality"]}
-    report.message = (
-        "published" if report.status == "published" else "data unchanged; nothing uploaded"
-    )
+    if result.get("shrink_accepted"):
+        report.statistics = {**report.statistics, "shrink_accepted": result["shrink_accepted"]}
+    if report.status == "published":
+        report.tell("published", rows=report.rows if report.rows is not None else 0)
+    else:
+        report.tell("unchanged")
 
 
 def report_from_steps(
@@ -273,13 +337,19 @@ def report_from_steps(
         record_publish(report, published)
     elif raw and raw.get("not_modified"):
         report.status = "unchanged"
-        report.message = "source not modified since the last run; nothing to do"
+        report.tell("not_modified")
+    elif raw and raw.get("same_as_published"):
+        report.status = "unchanged"
+        report.tell("unchanged_source")
     elif rejected.exists():
         saved = json.loads(rejected.read_text(encoding="utf-8"))
         report.status = "rejected"
         report.problems = [Problem.from_dict(p) for p in saved.get("problems", [])]
         report.quarantine_path = rejected.parent
-        report.message = f"{saved.get('message', 'rejected')}; nothing published"
+        if saved.get("message_code") in messages.MESSAGES:
+            report.tell(saved["message_code"], **(saved.get("message_params") or {}))
+        else:
+            report.message = str(saved.get("message") or "")
     else:
         failed = next(
             (
@@ -289,7 +359,7 @@ def report_from_steps(
             ),
             "publish",
         )
-        report.message = f"task {failed} failed; see its Airflow log"
+        report.tell("task_failed", task=failed)
     return report
 
 
@@ -310,7 +380,7 @@ def report_step(
     """
     report = report_from_steps(contract, results, workdir=workdir, run_id=run_id)
     if report.ok:
-        source_state.remember(workdir, contract, results.get("extract"))
+        source_state.remember(workdir, contract, results.get("extract"), report.sha256)
     return finish_run(
         report, client, send_report=send_report, progress=progress, raise_send_errors=True
     )
@@ -342,8 +412,9 @@ def finish_run(
         except Exception as exc:  # noqa: BLE001 - a lost report must not hide the run's outcome
             if raise_send_errors:
                 raise
-            say(f"[{report.dataset}] could not send the run report: {exc}")
-            report.message += f" (run report not sent: {exc})"
+            say(f"[{report.dataset}] could not send the run report: {mask_identifiers(str(exc))}")
+            # Only `hub run` prints this: the catalog never received the report.
+            report.message = messages.render("report_not_sent", {"message": report.message})
         else:
             report.report_url = _report_url(sent) or report.report_url
     say(f"[{report.dataset}] {report.status}: {report.message}")
@@ -371,13 +442,16 @@ def run(
     workdir: Path,
     run_id: str,
     progress: Progress | None = None,
+    accept_shrink: bool = False,
     validate: Validate = validate_batch,
     publish: Publish = publish_to_ckan,
     send_report: SendReport = send_to_catalog,
 ) -> RunReport:
     """Run every stage; never raises for bad data or a failing stage: see the report.
 
-    `validate`, `publish` and `send_report` are the real stages unless given.
+    `accept_shrink` lets an empty or much smaller batch replace the published version on
+    purpose (`tangerang_hub.shrink_guard`). `validate`, `publish` and `send_report` are the
+    real stages unless given.
     """
     say = progress or (lambda _msg: None)
     workdir = Path(workdir)
@@ -392,13 +466,18 @@ def run(
         if not dry_run and client is None:
             raise PipelineError("no CKAN client: configure ckan_default or use --dry-run")
         say(f"[{contract.id}] mengambil data (extract) dari {_source_label(contract, source_file)}")
-        state = None if source_file else source_state.load(workdir, contract, client)
+        # a local file is not the source: its run skips the source's validators
+        state = source_state.load(workdir, contract, client, validators=source_file is None)
         raw = extract_step(
             contract, workdir=workdir, run_id=run_id, source_file=source_file, state=state
         )
         if raw["not_modified"]:
             report.status = "unchanged"
-            report.message = "source not modified since the last run; nothing to do"
+            report.tell("not_modified")
+            return finish()
+        if raw.get("same_as_published") and not dry_run:
+            report.status = "unchanged"
+            report.tell("unchanged_source")
             return finish()
 
         say(f"[{contract.id}] normalisasi {raw['filename']}")
@@ -416,26 +495,40 @@ def run(
 
         if dry_run:
             report.status = "unchanged"
-            report.message = "dry run: data valid, nothing published"
+            report.tell("dry_run")
             return finish()
 
         say(f"[{contract.id}] publikasi ke CKAN")
         result = publish_step(
-            contract, staged_ref, gate_ref, client, run_id=run_id, publish=publish
+            contract,
+            staged_ref,
+            gate_ref,
+            client,
+            workdir=workdir,
+            run_id=run_id,
+            raw=raw,
+            accept_shrink=accept_shrink,
+            publish=publish,
         )
         record_publish(report, result)
-        if source_file is None:
-            source_state.remember(workdir, contract, raw)
+        source_state.remember(workdir, contract, raw, report.sha256)
     except BatchRejected as exc:
         report.status = "rejected"
         report.problems = exc.problems
         report.quarantine_path = exc.quarantine_path
-        report.message = f"{exc}; nothing published"
+        report.tell(exc.code, **exc.params)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a failed report
         report.status = "failed"
-        report.message = f"{type(exc).__name__}: {exc}"
+        report.tell("failed", error=failure_text(exc))
     report.data_docs_path = layout.docs_page(workdir, contract.id, run_id)
     return finish()
+
+
+def failure_text(exc: BaseException) -> str:
+    """What a failed run's report says of `exc`: its type and message through the one
+    masker, cut short. Connectors keep response bodies out of their exceptions (they go to
+    the private log), so this never carries what a source sent."""
+    return mask_identifiers(f"{type(exc).__name__}: {exc}")[:MAX_FAILURE_CHARS]
 
 
 def _source_label(contract: Contract, source_file: Path | None) -> str:

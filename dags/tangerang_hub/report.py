@@ -51,6 +51,9 @@ def report_payload(report: RunReport, *, with_data_docs: bool = True) -> dict[st
             "statistics": data["statistics"],
         },
     }
+    if report.message_code:  # the catalog renders the message in the visitor's language
+        payload["validation"]["message_code"] = report.message_code
+        payload["validation"]["message_params"] = data["message_params"]
     docs = data_docs_html(report) if with_data_docs else None
     if docs is not None:
         payload[DATA_DOCS_KEY] = docs

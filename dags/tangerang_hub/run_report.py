@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from tangerang_hub import messages
 from tangerang_hub.contracts import SCHEMAS_DIR
 from tangerang_quality.problems import Problem
 
@@ -39,7 +40,9 @@ class RunReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     statistics: dict[str, Any] = field(default_factory=dict)
-    message: str = ""
+    message: str = ""  # what people read, in Bahasa Indonesia (tangerang_hub.messages)
+    message_code: str | None = None  # its code, so the catalog can show it in any language
+    message_params: dict[str, Any] = field(default_factory=dict)
     package_id: str | None = None
     resource_ids: list[str] = field(default_factory=list)
     quarantine_path: Path | None = None
@@ -50,6 +53,11 @@ class RunReport:
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, not {self.status!r}")
+
+    def tell(self, code: str, **params: Any) -> None:
+        """Set the message: `code` of `tangerang_hub.messages` with its parameters."""
+        self.message_code, self.message_params = code, dict(params)
+        self.message = messages.render(code, params)
 
     @property
     def ok(self) -> bool:
@@ -77,6 +85,8 @@ class RunReport:
             "warnings": [p.to_dict() for p in self.warnings],
             "statistics": json_safe(self.statistics),
             "message": self.message,
+            "message_code": self.message_code,
+            "message_params": json_safe(self.message_params),
             "package_id": self.package_id,
             "resource_ids": list(self.resource_ids),
             "quarantine_path": str(self.quarantine_path) if self.quarantine_path else None,

@@ -109,7 +109,8 @@ def test_a_rejected_dag_run_finishes_like_hub_run(tmp_path, monkeypatch):
     saved = json.loads(saved_path.read_text(encoding="utf-8"))
     # the final report (RunReport.to_dict()), not the provisional one `quarantine` wrote
     assert saved["status"] == "rejected" and saved["finished_at"] is not None
-    assert saved["message"].endswith("; nothing published")
+    assert saved["message_code"] == "blocking_problems"
+    assert saved["message"].endswith("tidak ada yang diterbitkan.")
     assert saved["quarantine_path"] == str(saved_path.parent)
     assert saved["rows"] == 58 and len(saved["sha256"]) == 64
     assert [p["expectation"] for p in saved["problems"]] == ["expect_table_row_count_to_be_between"]

@@ -5,6 +5,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from empty_catalog import EmptyCatalog
 
 from tangerang_hub import pipeline
 from tangerang_hub.cli import main
@@ -125,11 +126,11 @@ def test_run_publishes_with_client(tmp_path: Path, fake_catalog: FakeCatalog) ->
         str(SAMPLE),
         "--workdir",
         str(tmp_path),
-        client_factory=lambda: object(),
+        client_factory=EmptyCatalog,
         run_pipeline=fake_catalog.run(),
     )
     assert code == 0
-    assert out.startswith("fasyankes: published")
+    assert out.startswith("fasyankes: diterbitkan — Diterbitkan: 58 baris.")
     assert len(fake_catalog.published) == 1
 
 
@@ -147,7 +148,7 @@ def test_run_rejected_exit_2(tmp_path: Path, fake_catalog: FakeCatalog) -> None:
         str(bad),
         "--workdir",
         str(tmp_path),
-        client_factory=lambda: object(),
+        client_factory=EmptyCatalog,
         run_pipeline=fake_catalog.run(),
     )
     assert code == 2

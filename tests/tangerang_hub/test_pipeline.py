@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from empty_catalog import EmptyCatalog
 
 from tangerang_hub import pipeline
 from tangerang_hub.contracts import load_contract
@@ -87,7 +88,7 @@ def catalog() -> FakeCatalog:
 
 def test_publish_then_unchanged(contract, catalog: FakeCatalog, tmp_path: Path) -> None:
     first = catalog.run(
-        contract, client=object(), source_file=SAMPLE, workdir=tmp_path, run_id="r1"
+        contract, client=EmptyCatalog(), source_file=SAMPLE, workdir=tmp_path, run_id="r1"
     )
     assert first.status == "published", first.message
     assert first.rows == 58 and len(first.sha256) == 64
@@ -97,7 +98,7 @@ def test_publish_then_unchanged(contract, catalog: FakeCatalog, tmp_path: Path) 
     assert 0 <= quality["total"] <= 100 and quality["grade"] in "ABCDE"
     assert quality["dimensions"]["freshness"] == 100.0  # just published
     second = catalog.run(
-        contract, client=object(), source_file=SAMPLE, workdir=tmp_path, run_id="r2"
+        contract, client=EmptyCatalog(), source_file=SAMPLE, workdir=tmp_path, run_id="r2"
     )
     assert second.status == "unchanged"
     assert second.sha256 == first.sha256
@@ -128,7 +129,9 @@ def test_bad_wilayah_is_quarantined(contract, catalog: FakeCatalog, tmp_path: Pa
     bad = tmp_path / "fasyankes-bad.csv"
     bad.write_text("\n".join(lines), encoding="utf-8")
 
-    report = catalog.run(contract, client=object(), source_file=bad, workdir=tmp_path, run_id="bad")
+    report = catalog.run(
+        contract, client=EmptyCatalog(), source_file=bad, workdir=tmp_path, run_id="bad"
+    )
     assert report.status == "rejected"
     assert catalog.publish_calls == 0
     assert [(p.row, p.column) for p in report.problems] == [(4, "Kecamatan")]
@@ -148,7 +151,7 @@ def test_gate_rejection_is_quarantined(contract, catalog: FakeCatalog, tmp_path:
         blocking=[Problem("fasyankes.csv", 7, "kode_faskes", "duplicate", expectation="unique")],
     )
     report = catalog.run(
-        contract, client=object(), source_file=SAMPLE, workdir=tmp_path, run_id="g"
+        contract, client=EmptyCatalog(), source_file=SAMPLE, workdir=tmp_path, run_id="g"
     )
     assert report.status == "rejected"
     assert catalog.publish_calls == 0
@@ -174,7 +177,7 @@ def test_the_dag_report_task_finishes_a_rejected_run_as_hub_run_does(
         blocking=[Problem("fasyankes.csv", 7, "kode_faskes", "duplicate", expectation="unique")],
     )
     cli = catalog.run(
-        contract, client=object(), source_file=SAMPLE, workdir=tmp_path / "cli", run_id="r"
+        contract, client=EmptyCatalog(), source_file=SAMPLE, workdir=tmp_path / "cli", run_id="r"
     )
 
     workdir = tmp_path / "dag"
@@ -206,7 +209,7 @@ def test_a_lost_run_report_is_noted_by_hub_run_and_fails_the_dag_task(
 
     report = pipeline.run(
         contract,
-        client=object(),
+        client=EmptyCatalog(),
         source_file=SAMPLE,
         workdir=tmp_path,
         run_id="x",
@@ -215,7 +218,8 @@ def test_a_lost_run_report_is_noted_by_hub_run_and_fails_the_dag_task(
         send_report=unreachable,
     )
     assert report.status == "published"
-    assert report.message.endswith("(run report not sent: catalog down)")
+    assert report.message.endswith("(laporan proses tidak terkirim ke katalog)")
+    assert report.message_code == "published"  # what the catalog would have shown
     raw = pipeline.extract_step(contract, workdir=tmp_path, run_id="y", source_file=SAMPLE)
     with pytest.raises(ConnectionError):
         pipeline.report_step(
@@ -239,7 +243,11 @@ def test_missing_client_fails_without_publishing(
 
 def test_source_error_is_a_failure(contract, catalog: FakeCatalog, tmp_path: Path) -> None:
     report = catalog.run(
-        contract, client=object(), source_file=tmp_path / "nope.csv", workdir=tmp_path, run_id="x"
+        contract,
+        client=EmptyCatalog(),
+        source_file=tmp_path / "nope.csv",
+        workdir=tmp_path,
+        run_id="x",
     )
     assert report.status == "failed"
     assert "nope.csv" in report.message
@@ -261,7 +269,7 @@ def test_hook_is_used_without_source_file(
             )
 
     monkeypatch.setattr(sources, "get_hook", lambda source: Hook())
-    report = catalog.run(contract, client=object(), workdir=tmp_path, run_id="h")
+    report = catalog.run(contract, client=EmptyCatalog(), workdir=tmp_path, run_id="h")
     assert report.status == "published"
     raw = json.loads(json.dumps(save_raw(Hook().fetch(), tmp_path / "raw")))
     assert raw["etag"] == '"abc"'
@@ -283,7 +291,7 @@ def test_not_modified_source_is_unchanged(
             )
 
     monkeypatch.setattr(sources, "get_hook", lambda source: Hook())
-    report = catalog.run(contract, client=object(), workdir=tmp_path, run_id="n")
+    report = catalog.run(contract, client=EmptyCatalog(), workdir=tmp_path, run_id="n")
     assert report.status == "unchanged"
     assert catalog.publish_calls == 0
 
@@ -301,13 +309,23 @@ def test_steps_pass_only_json(contract, catalog: FakeCatalog, tmp_path: Path) ->
         )
     )
     result = roundtrip(
-        pipeline.publish_step(contract, staged, gate, client=object(), publish=catalog.publish)
+        pipeline.publish_step(
+            contract,
+            staged,
+            gate,
+            client=EmptyCatalog(),
+            workdir=tmp_path,
+            run_id="t",
+            raw=raw,
+            publish=catalog.publish,
+        )
     )
     quality = result.pop("quality")
     assert result == {
         "status": "published",
         "package_id": "pkg-1",
         "resource_ids": ["r-csv", "r-parquet"],
+        "shrink_accepted": None,
     }
     assert set(quality) == {"total", "grade", "dimensions"}
     assert Path(staged["parquet_path"]).exists()

@@ -24,7 +24,7 @@ def test_unchanged_source_is_not_downloaded_again_and_a_takedown_is_respected(tm
 
     second = run(contract, tmp_path, "run-2")
     assert second.status == "unchanged"
-    assert "not modified" in second.message
+    assert second.message_code == "not_modified"
     assert second.rows is None, "nothing was downloaded or normalized"
 
     # A steward took the dataset down in the catalog: the hub fetches in full again
