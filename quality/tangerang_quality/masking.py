@@ -3,8 +3,8 @@
 Every problem message, run report, Data Docs page, log line and published masked value goes
 through these functions. The rules:
 
-- a mobile phone number keeps its first 4 digits (the operator prefix, `0812`) and at most its
-  last 2: `0812-3456-7890` -> `0812******90`. A run of digits is a phone number when it reads
+- a mobile phone number keeps its operator prefix (`0812`; `62812` from +62; `812` when the 0
+  was lost) and at most its last 2 digits: `0812-3456-7890` -> `0812******90`. A run of digits is a phone number when it reads
   as one (`08…` or `628…`, 10 to 13 digits; `8…`, 9 to 12 digits, as after `(+62)` or when a
   spreadsheet dropped the leading 0) or when the caller says so (`kind="phone"`);
 - any other identifier of 10 or more digits (NIK, KK, NPWP) keeps its first 4 digits (province
@@ -43,6 +43,16 @@ def _keep(digits: str, lead: int, tail: int) -> str:
     return digits[:lead] + "*" * (len(digits) - lead - tail) + digits[-tail:]
 
 
+def _operator_prefix(digits: str) -> int:
+    """How many leading digits are the operator prefix and nothing more: `0812`, `62812`,
+    or `812` when the leading 0 was lost, so no form shows more of the subscriber number."""
+    if digits.startswith("62"):
+        return PHONE_LEAD + 1
+    if digits.startswith("8"):
+        return PHONE_LEAD - 1
+    return PHONE_LEAD
+
+
 def mask_digits(digits: str, kind: str | None = None) -> str:
     """The masked form of an identifier given as digits only (see the module rules).
 
@@ -50,7 +60,7 @@ def mask_digits(digits: str, kind: str | None = None) -> str:
     themselves; other kinds (`nik`, `kk`, `npwp`) need no hint.
     """
     if kind == "phone" or _PHONE_DIGITS.match(digits):
-        return _keep(digits, PHONE_LEAD, PHONE_TAIL)
+        return _keep(digits, _operator_prefix(digits), PHONE_TAIL)
     if len(digits) >= 10:
         return _keep(digits, ID_LEAD, ID_TAIL)
     return _keep(digits, SHORT_KEEP, SHORT_KEEP)
