@@ -9,8 +9,8 @@ Guarantees:
   guarded by ``match`` on the previously published sha256; a concurrent or
   failed run leaves the previous version intact. A new dataset is created
   private and only becomes public in that same revision.
-- **Typed DataStore.** The table is created from the contract's fields (types,
-  labels, descriptions) before xloader COPYs the CSV into it.
+- **Typed DataStore.** The catalog's loader COPYs the uploaded CSV into a new table
+  with the contract's fields (types, labels, descriptions) and swaps it in atomically.
 - **Groups are the catalog's.** The extension derives a dataset's dimension groups from
   ``dimensi``; the bot is no group member, so every ``package_revise`` leaves ``groups``
   out of the revised dict (``filter: ["-groups"]``) and CKAN keeps the memberships.
@@ -131,7 +131,7 @@ def table_schema(contract: Contract) -> dict[str, Any]:
 
 
 def datastore_fields(contract: Contract) -> list[dict[str, Any]]:
-    """DataStore columns with the contract's types and labels (xloader keeps them)."""
+    """DataStore columns with the contract's types and labels (the Data Dictionary)."""
     fields = []
     for f in contract.fields:
         pg_type = DATASTORE_TYPES[f.type]
@@ -338,28 +338,33 @@ def update_score(
 
 
 def load_datastore(client: CkanClient, contract: Contract, resource_id: str, timeout: float) -> int:
-    """Type the table from the contract, let xloader COPY the CSV, wait for it."""
-    client.call(
-        "datastore_create",
-        resource_id=resource_id,
-        fields=datastore_fields(contract),
-        primary_key=list(contract.primary_key),
-        force=True,
-    )
-    client.call("xloader_submit", resource_id=resource_id, ignore_hash=True)
+    """Have the catalog load the uploaded CSV into a new table typed from the contract and swap
+    it in for the old one (``tangerang_datastore_load``; readers see the old table until the
+    swap), wait for the job, and return the rows ``datastore_search`` then counts."""
+    request: dict[str, Any] = {
+        "resource_id": resource_id,
+        "fields": datastore_fields(contract),
+        "primary_key": list(contract.primary_key),
+    }
+    if contract.full_text:
+        request["full_text_columns"] = list(contract.full_text)
+    job = client.call("tangerang_datastore_load", request)
     deadline = time.monotonic() + timeout
-    delay = 0.5
+    delay = 0.05
     while True:
-        status = client.call("xloader_status", resource_id=resource_id)
-        state = status.get("status")
-        if state == "complete":
+        status = client.call("tangerang_datastore_load_status", id=job["id"])
+        if status["status"] == "complete":
             break
-        if state == "error":
-            raise PublishError(f"xloader failed for {contract.id}: {status.get('error')}")
+        if status["status"] == "error":
+            raise PublishError(
+                f"DataStore load failed for {contract.id}: {status['error']['message']}"
+            )
         if time.monotonic() > deadline:
-            raise PublishError(f"xloader did not finish for {contract.id} within {timeout:.0f}s")
+            raise PublishError(
+                f"DataStore load did not finish for {contract.id} within {timeout:.0f}s"
+            )
         time.sleep(delay)
-        delay = min(delay * 2, 1.0)  # xloader jobs take seconds; poll often
+        delay = min(delay * 1.5, 0.2)  # a status poll reads one row: poll often
     return datastore_total(client, resource_id) or 0
 
 

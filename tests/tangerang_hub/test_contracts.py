@@ -73,6 +73,12 @@ def test_minimal_contract_loads_with_defaults(tmp_path: Path) -> None:
     assert contract.field_names == ("kecamatan", "tahun", "jumlah")
 
 
+def test_full_text_fields_of_the_datastore(tmp_path: Path) -> None:
+    assert load_contract(write(tmp_path, MINIMAL)).full_text == ()  # the catalog's default
+    data = broken(publish={"full_text": ["kecamatan"]})
+    assert load_contract(write(tmp_path, data)).full_text == ("kecamatan",)
+
+
 def test_dates_in_yaml_stay_text(tmp_path: Path) -> None:
     data = broken(sdi={"cakupan_waktu": {"mulai": "2024-01-01"}})
     contract = load_contract(write(tmp_path, data))
@@ -100,6 +106,8 @@ def test_dates_in_yaml_stay_text(tmp_path: Path) -> None:
         ),
         ({"fields__0__constraints": {"pattern": "(["}}, "fields[0].constraints.pattern", "regular"),
         ({"fields__1__name": "kecamatan"}, "fields[1].name", "duplicate field"),
+        ({"publish": {"full_text": ["alamat"]}}, "publish.full_text[0]", "not a field"),
+        ({"publish": {"full_text": []}}, "publish.full_text", "should be non-empty"),
         ({"sdi": {"kontak": "Diskominfo"}}, "sdi", "'kontak' was unexpected"),
         ({"sdi": {"walidata": "Diskominfo"}}, "sdi.walidata", "is not of type 'object'"),
         ({"sdi": {"walidata": {"nama": "Diskominfo"}}}, "sdi.walidata", "'email'"),
