@@ -147,8 +147,9 @@ def quarantine(
 ) -> Path:
     """Copy the raw input into quarantine with a provisional report.json; `code` and
     `params` say why (`tangerang_hub.messages`)."""
-    folder = layout.quarantine_dir(workdir, contract.id, run_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = layout.private_folder(
+        layout.quarantine_dir(workdir, contract.id, run_id), Path(workdir) / "quarantine"
+    )
     if raw is not None and Path(raw["path"]).exists():
         # under raw/, so a source file called report.json is never overwritten
         (folder / "raw").mkdir(exist_ok=True)
@@ -183,7 +184,10 @@ def extract_step(
     batch's `fingerprint` and `same_as_published`: true when it equals the fingerprint in
     `state` (`source_state.load`), i.e. the catalog already publishes exactly this."""
     batch = extract(contract, source_file=source_file, state=state)
-    ref = save_raw(batch, layout.raw_dir(workdir, contract.id, run_id))
+    raw_root = Path(workdir) / "raw"
+    layout.prune(raw_root / contract.id, layout.retention_days())
+    folder = layout.private_folder(layout.raw_dir(workdir, contract.id, run_id), raw_root)
+    ref = save_raw(batch, folder)
     ref["source_file"] = source_file is not None
     if ref["not_modified"]:
         return ref

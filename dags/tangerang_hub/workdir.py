@@ -10,7 +10,9 @@
     quality/<run>/skor-kualitas-data.csv  the catalog-wide score table handed to the pipeline
 
 Run ids become one path segment each (`safe_run_id`). Only paths are computed here, plus
-`write_json`, the atomic JSON write every file above uses.
+`write_json`, the atomic JSON write every file above uses, and the rules for the folders that
+may hold personal data: raw/ and quarantine/ are 0700 (`private_folder`), and raw batches older
+than ``$HUB_RAW_RETENTION_DAYS`` (default 30) are removed when the dataset runs again (`prune`).
 """
 
 from __future__ import annotations
@@ -75,6 +77,55 @@ def state_path(workdir: Path, dataset: str) -> Path:
 def quality_dir(workdir: Path, run_id: str) -> Path:
     """Where the catalog-wide score run writes the score table it publishes."""
     return Path(workdir) / "quality" / safe_run_id(run_id)
+
+
+# Raw batches, quarantined batches and the inbox archive may hold personal data that the gate
+# refused: only the hub's own user may read them.
+PRIVATE_MODE = 0o700
+RETENTION_ENV = "HUB_RAW_RETENTION_DAYS"
+DEFAULT_RETENTION_DAYS = 30
+
+
+def private_folder(folder: Path, root: Path) -> Path:
+    """Create `folder` (under `root`) with every level from `root` down mode 0700; an existing
+    level is narrowed to 0700 too. Returns `folder`."""
+    root, folder = Path(root), Path(folder)
+    levels = [folder, *folder.parents]
+    chain = [level for level in levels if level == root or root in level.parents]
+    for level in reversed(chain):
+        level.mkdir(mode=PRIVATE_MODE, parents=True, exist_ok=True)
+        if level.stat().st_mode & 0o777 != PRIVATE_MODE:
+            level.chmod(PRIVATE_MODE)
+    return folder
+
+
+def retention_days() -> int | None:
+    """Days raw batches and archived inbox files are kept (``$HUB_RAW_RETENTION_DAYS``,
+    default 30); 0 keeps them for ever."""
+    value = os.environ.get(RETENTION_ENV, str(DEFAULT_RETENTION_DAYS)).strip()
+    try:
+        days = int(value)
+    except ValueError:
+        raise ValueError(f"{RETENTION_ENV} must be a whole number of days, not {value!r}") from None
+    return days or None
+
+
+def prune(folder: Path, days: int | None, *, now: float | None = None) -> list[Path]:
+    """Delete the entries of `folder` last modified more than `days` ago; returns them.
+    Quarantine is never pruned here: a steward decides about a rejected batch."""
+    import shutil
+    import time
+
+    folder = Path(folder)
+    if days is None or not folder.is_dir():
+        return []
+    cutoff = (time.time() if now is None else now) - days * 86400
+    removed = []
+    for entry in folder.iterdir():
+        if entry.stat().st_mtime < cutoff:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+            removed.append(entry)
+    return removed
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from tangerang_hub.http_client import client_for
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
 from tangerang_hub.sources.excel_table import TableError, read_table
+from tangerang_hub.workdir import private_folder, prune, retention_days
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -212,7 +213,8 @@ def read_worksheet(
 def archive(content: bytes, name: str, directory: Path) -> tuple[str, Path]:
     """Keep the original as ``<sha256>-<name>``; returns (sha256, path)."""
     digest = hashlib.sha256(content).hexdigest()
-    directory.mkdir(parents=True, exist_ok=True)
+    private_folder(directory, directory)  # originals may hold personal data: 0700
+    prune(directory, retention_days())
     target = directory / f"{digest}-{Path(name).name}"
     if not target.exists():
         partial = target.with_suffix(target.suffix + ".part")
