@@ -104,17 +104,23 @@ def _preview(value: str) -> str:
 
 
 def scan_sheet(sheet: Sheet) -> list[ScanHit]:
-    found: list[ScanHit] = []
+    order = {name: i for i, name in enumerate(sheet.columns)}
+    found: list[tuple[int, int, ScanHit]] = []
     for f in scan_columns(sheet.columns):  # headers too (`pii.header_findings`)
         row = sheet.header_row if f.row is None else sheet.row_numbers[f.row]
-        found.append(ScanHit(sheet.name, row, f.column, f.kind, f.masked))
+        # an identifier split over adjacent columns names all of them: `depan+belakang`
+        column = "+".join(f.columns) if len(f.columns) > 1 else f.column
+        found.append(
+            (row, order.get(f.column, 0), ScanHit(sheet.name, row, column, f.kind, f.masked))
+        )
     for column, values in sheet.columns.items():
         for i, value in enumerate(values):
             if is_formula_injection(value):
-                masked = _preview(str(value))
-                found.append(ScanHit(sheet.name, sheet.row_numbers[i], column, "formula", masked))
-    order = list(sheet.columns)
-    return sorted(found, key=lambda h: (h.row, order.index(h.column)))
+                hit = ScanHit(
+                    sheet.name, sheet.row_numbers[i], column, "formula", _preview(str(value))
+                )
+                found.append((hit.row, order[column], hit))
+    return [hit for _, _, hit in sorted(found, key=lambda item: item[:2])]
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

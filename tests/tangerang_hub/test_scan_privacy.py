@@ -78,3 +78,16 @@ def test_clean_look_alikes(tmp_path: Path) -> None:
     )
     code, out = run(path)
     assert code == EXIT_CLEAN, out
+
+
+def test_a_split_identifier_names_both_columns(tmp_path) -> None:
+    import io
+
+    from tangerang_hub.scan import main
+
+    path = tmp_path / "pecah.csv"
+    path.write_text("nama,depan,belakang\nA,3671 0145,0290 0001\nB,3671 0145,0290 0002\n")
+    out = io.StringIO()
+    assert main([str(path)], out=out) == 2
+    assert ":depan+belakang: nik" in out.getvalue()
+    assert "3671014502900001" not in out.getvalue()
