@@ -193,6 +193,8 @@ def extract_step(
         return ref
     ref["fingerprint"] = source_state.fingerprint(ref, contract)
     ref["same_as_published"] = bool(state) and state.get("fingerprint") == ref["fingerprint"]
+    if ref["same_as_published"]:
+        ref["published"] = {key: state.get(key) for key in source_state.PUBLISHED_KEYS}
     return ref
 
 
@@ -343,8 +345,7 @@ def report_from_steps(
         report.status = "unchanged"
         report.tell("not_modified")
     elif raw and raw.get("same_as_published"):
-        report.status = "unchanged"
-        report.tell("unchanged_source")
+        _unchanged_source(report, raw)
     elif rejected.exists():
         saved = json.loads(rejected.read_text(encoding="utf-8"))
         report.status = "rejected"
@@ -384,7 +385,9 @@ def report_step(
     """
     report = report_from_steps(contract, results, workdir=workdir, run_id=run_id)
     if report.ok:
-        source_state.remember(workdir, contract, results.get("extract"), report.sha256)
+        source_state.remember(
+            workdir, contract, results.get("extract"), report.sha256, _published(report)
+        )
     return finish_run(
         report, client, send_report=send_report, progress=progress, raise_send_errors=True
     )
@@ -480,8 +483,7 @@ def run(
             report.tell("not_modified")
             return finish()
         if raw.get("same_as_published") and not dry_run:
-            report.status = "unchanged"
-            report.tell("unchanged_source")
+            _unchanged_source(report, raw)
             return finish()
 
         say(f"[{contract.id}] normalisasi {raw['filename']}")
@@ -515,7 +517,7 @@ def run(
             publish=publish,
         )
         record_publish(report, result)
-        source_state.remember(workdir, contract, raw, report.sha256)
+        source_state.remember(workdir, contract, raw, report.sha256, _published(report))
     except BatchRejected as exc:
         report.status = "rejected"
         report.problems = exc.problems
@@ -526,6 +528,19 @@ def run(
         report.tell("failed", error=failure_text(exc))
     report.data_docs_path = layout.docs_page(workdir, contract.id, run_id)
     return finish()
+
+
+def _unchanged_source(report: RunReport, raw: dict[str, Any]) -> None:
+    """The catalog already publishes this batch (same fingerprint): nothing else runs."""
+    published = raw.get("published") or {}
+    report.status = "unchanged"
+    report.package_id = published.get("package_id")
+    report.resource_ids = list(published.get("resource_ids") or [])
+    report.tell("unchanged_source")
+
+
+def _published(report: RunReport) -> dict[str, Any]:
+    return {"package_id": report.package_id, "resource_ids": list(report.resource_ids)}
 
 
 def failure_text(exc: BaseException) -> str:

@@ -27,7 +27,8 @@ from tangerang_hub import workdir as layout
 from tangerang_hub.contracts import Contract
 from tangerang_hub.workdir import write_json
 
-FINGERPRINT_KEYS = ("fingerprint", "published_sha256")
+PUBLISHED_KEYS = ("package_id", "resource_ids")
+FINGERPRINT_KEYS = ("fingerprint", "published_sha256", *PUBLISHED_KEYS)
 _CHUNK = 1 << 20
 
 
@@ -74,9 +75,11 @@ def remember(
     contract: Contract,
     raw: dict[str, Any] | None,
     published_sha256: str | None = None,
+    published: dict[str, Any] | None = None,
 ) -> None:
     """Keep the validators and the fingerprint of a batch that was published (or found
-    unchanged) as `published_sha256`."""
+    unchanged) as `published_sha256`; `published` (package_id, resource_ids) is what an
+    early-skipped run reports."""
     if not raw or raw.get("not_modified") or raw.get("same_as_published"):
         return  # nothing new was read: what is remembered stays
     path = layout.state_path(workdir, contract.id)
@@ -89,6 +92,7 @@ def remember(
         state = {k: v for k, v in kept.items() if k not in FINGERPRINT_KEYS}  # not the source's
     if raw.get("fingerprint") and published_sha256:
         state.update(fingerprint=raw["fingerprint"], published_sha256=published_sha256)
+        state.update({k: v for k, v in (published or {}).items() if k in PUBLISHED_KEYS})
     if not state:
         return
     path.parent.mkdir(parents=True, exist_ok=True)

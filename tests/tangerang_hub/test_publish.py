@@ -13,6 +13,7 @@ from tangerang_hub import pipeline
 from tangerang_hub.ckan_client import CkanError
 from tangerang_hub.contracts import Field
 from tangerang_hub.publish import RESOURCES, SAMPLE_TAG
+from tangerang_hub.workdir import state_path
 
 # The raw test number, written or normalized; a random id alone may contain "3456".
 RAW_PHONE = re.compile(r"0812\D?3456")
@@ -166,6 +167,9 @@ def test_unchanged_run_restores_a_stale_score_with_a_small_revise(published):
         "package_revise",
         {"match": {"name": contract.id}, "filter": ["-groups"], "update": {"quality_score": 1}},
     )
+    # Without the remembered fingerprint the run reaches publish's own unchanged path (the
+    # early skip would answer first, and leave the score to the daily hub_quality_score).
+    state_path(workdir, contract.id).unlink()
     report = run(contract, FASYANKES_CSV, workdir, "run-rescore")
     assert report.status == "unchanged"
     package = anonymous_client().call("package_show", id=contract.id)
