@@ -386,7 +386,14 @@ def _arrow_csv(content: bytes, utf8_start: int | None, text: str | None) -> Colu
         else:  # the bytes after the header, without a copy
             start = utf8_start + len(text[:header_chars].encode("utf-8"))
             body = pa.py_buffer(content).slice(start)
+    if body[:3].to_pybytes() == b"\xef\xbb\xbf":
+        raise _Fallback  # pyarrow would drop a BOM that opens the first data row
     width = len(header)
+    if not body.size:  # a header and nothing else (pyarrow calls that an empty file)
+        empty = pa.chunked_array([], pa.string())
+        return Columns(
+            header, [Cells(empty, {}) for _ in header], pa.array([], pa.int64()), header_row, []
+        )
     odd_cells: list[tuple[int, list[str]]] = []  # (record number after the header, cells)
 
     def odd_row(row: Any) -> str:

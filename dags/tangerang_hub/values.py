@@ -10,7 +10,8 @@ ValueError's message is the reason shown to the steward. Rules (for stewards in 
   allowed spelling.
 * `integer`: `1234`, `1.234.567` (Indonesian thousands), `1,234,567`, `1234.0`. A single dot
   followed by exactly three digits (`1.234`) is a thousands separator.
-* `number`: `1234.5`, `1.234.567,89`, `1,234,567.89`, `-6,1789` (decimal comma). When both `.`
+* `number`: `1234.5`, `1.234.567,89`, `1,234,567.89`, `-6,1789` (decimal comma); a value past
+  float64 (about 1.8e308), NaN or infinity is refused. When both `.`
   and `,` appear the last one is the decimal mark. Several `.` are thousands separators
   (`1.234.567`). A single `.` followed by exactly three digits after a non-zero lead (`10.234`)
   is ambiguous: `parse_number` raises `AmbiguousNumber` unless given the column's
@@ -23,7 +24,7 @@ ValueError's message is the reason shown to the steward. Rules (for stewards in 
   abbreviations); numeric dates are always day first. A contract `format` (`%m/%d/%Y`)
   replaces the guessing.
 * `datetime`: ISO 8601 or `dd/mm/yyyy HH:MM[:SS]`; without a zone it is WIB (Asia/Jakarta);
-  the result is in UTC+07:00, whole seconds.
+  the result is in UTC+07:00, whole seconds, and must fall in the years 1 to 9999.
 * `boolean`: ya/tidak, true/false, y/n, 1/0, benar/salah (and iya, yes/no, t/f, ada/tidak ada).
 * `year`: a whole number from 1800 to 2200.
 * Empty: None, or text that is empty after trimming (`is_empty`); callers skip empty cells.
@@ -31,8 +32,9 @@ ValueError's message is the reason shown to the steward. Rules (for stewards in 
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -167,6 +169,8 @@ def parse_integer(value: Any) -> int:
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
+        if not math.isfinite(value):  # NaN or infinity from a JSON or Excel number
+            raise ValueError("not a whole number")
         number = Decimal(repr(value))
     else:
         number = parse_decimal(str(value), integer=True)
@@ -181,9 +185,18 @@ def parse_integer(value: Any) -> int:
 def parse_number(value: Any, dots: str | None = None) -> float:
     if isinstance(value, bool):
         raise ValueError("a true/false value is not a number")
-    if isinstance(value, int | float):
-        return float(value)
-    return float(parse_decimal(str(value), integer=False, dots=dots))
+    try:
+        if isinstance(value, int | float):
+            number = float(value)
+        else:
+            number = float(parse_decimal(str(value), integer=False, dots=dots))
+    except OverflowError:  # an integer past float64
+        number = math.inf
+    if math.isnan(number):
+        raise ValueError("not a number")
+    if math.isinf(number):
+        raise ValueError("number too large for a number column")
+    return number
 
 
 MONTHS = {
@@ -267,7 +280,11 @@ def parse_datetime(value: Any, fmt: str | None = None) -> datetime:
                 ) from exc
     if result.tzinfo is None:
         result = result.replace(tzinfo=WIB)
-    return result.astimezone(timezone(timedelta(hours=7))).replace(microsecond=0)
+    try:
+        result.astimezone(UTC)  # Arrow stores UTC: 0001-01-01 00:00 WIB is year 0
+        return result.astimezone(timezone(timedelta(hours=7))).replace(microsecond=0)
+    except OverflowError:
+        raise ValueError("date-time out of range (years 1 to 9999)") from None
 
 
 TRUE = {"true", "ya", "y", "1", "benar", "t", "yes", "iya", "ada"}

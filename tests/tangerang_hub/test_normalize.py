@@ -1,6 +1,6 @@
 """tangerang_hub.normalize: the driver (columns matched to the contract, cells typed, problems)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tangerang_hub.contracts import load_contract
-from tangerang_hub.normalize import NormalizeError, normalize, preview, row_numbers
+from tangerang_hub.normalize import MAX_PROBLEMS, NormalizeError, normalize, preview, row_numbers
 from tangerang_hub.sources.base import RawBatch
 from tangerang_quality.masking import mask_identifiers
 
@@ -389,3 +389,72 @@ def test_xlsx_missing_cells_are_null(contract, tmp_path: Path) -> None:
     book.save(path)
     table = normalize(RawBatch(None, path.read_bytes(), "uji.xlsx", XLSX_TYPE), contract)
     assert table.column("jumlah").to_pylist() == [1500, None]
+
+
+# --------------------------------------------------------------------------- vectorized driver
+
+BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus"]
+
+
+def test_python_rules_run_once_per_distinct_value(contract, monkeypatch) -> None:
+    """A ratio, not a time: 100,000 cells of 50 distinct dates cost at most 50 date parses."""
+    from tangerang_hub import normalize as module
+
+    calls = {"parse_date": 0, "resolve": 0}
+    parse_date, resolve = module.parse_date, module.reference.resolve
+
+    def counting_date(*args: Any) -> Any:
+        calls["parse_date"] += 1
+        return parse_date(*args)
+
+    def counting_resolve(*args: Any) -> Any:
+        calls["resolve"] += 1
+        return resolve(*args)
+
+    monkeypatch.setattr(module, "parse_date", counting_date)
+    monkeypatch.setattr(module.reference, "resolve", counting_resolve)
+    days = [date(2020, 1, 1) + timedelta(days=i) for i in range(50)]
+    written = [f"{d.day} {BULAN[d.month - 1]} {d.year}" for d in days]  # the Python parser's form
+    kecamatan = ["Benda", " Benda ", "BENDA", "Kec. Cipondoh", "Larangan", "36.71.04"]
+    lines = ["kode;tanggal;kecamatan"] + [
+        f"{i:06d};{written[i % 50]};{kecamatan[i % 6]}" for i in range(100_000)
+    ]
+    table = normalize(csv_batch("\n".join(lines)), contract)
+    assert table.num_rows == 100_000
+    assert table.column("tanggal").unique().to_pylist() == days
+    assert 0 < calls["parse_date"] <= 50
+    assert 0 < calls["resolve"] <= 5  # " Benda " trims to "Benda"; "BENDA" is a text of its own
+
+
+def test_problems_come_in_row_order_and_stop_at_the_limit(contract) -> None:
+    rows = [f"{i};Benda;Benda;satu;1;kemarin;ya;2024;Negeri" for i in range(600)]
+    rows[3] = "3;Benda"  # a short row: its problem comes before its cells'
+    with pytest.raises(NormalizeError) as info:
+        normalize(csv_batch("\n".join([HEADER, *rows])), contract)
+    problems = info.value.problems
+    assert len(problems) == MAX_PROBLEMS + 1
+    assert problems[-1].message == f"... and {599 * 2 + 1 - MAX_PROBLEMS} more problems"
+    located = [(p.row, p.column) for p in problems[:8]]
+    assert located == [
+        (2, "jumlah"), (2, "tanggal"), (3, "jumlah"), (3, "tanggal"),
+        (4, "jumlah"), (4, "tanggal"), (5, None), (6, "jumlah"),
+    ]  # fmt: skip
+
+
+def test_a_header_without_rows_is_an_empty_table(contract) -> None:
+    table = normalize(csv_batch(HEADER + "\r\n"), contract)
+    assert table.num_rows == 0 and table.column_names == [f.name for f in contract.fields]
+    assert row_numbers(table) == []
+
+
+def test_json_numbers_are_typed_once_per_value(contract, monkeypatch) -> None:
+    from tangerang_hub import normalize as module
+
+    seen: list[Any] = []
+    parse_integer = module.parse_integer
+    monkeypatch.setattr(module, "parse_integer", lambda v: seen.append(v) or parse_integer(v))
+    records = [{"kode": f"{i:03d}", "jumlah": [7, 7.0, "7", 8][i % 4]} for i in range(400)]
+    table = normalize(RawBatch(records, None, "api.json", "application/json"), contract)
+    assert table.column("jumlah").to_pylist() == [7, 7, 7, 8] * 100
+    # the text "7" is typed in Arrow; 7 and 7.0 are two values, each parsed once
+    assert sorted(map(repr, seen)) == ["7", "7.0", "8"]

@@ -6,7 +6,17 @@ from typing import Any
 
 import pytest
 
-from tangerang_hub.read import ReadError, Rows, decode, detect_delimiter, file_batch, read_rows
+from tangerang_hub.read import (
+    OddRow,
+    ReadError,
+    Rows,
+    columns_of,
+    decode,
+    detect_delimiter,
+    file_batch,
+    read_columns,
+    read_rows,
+)
 from tangerang_hub.sources import excel as excel_module
 from tangerang_hub.sources.base import RawBatch
 
@@ -242,3 +252,55 @@ def test_xlsx_from_a_newer_zip_version_is_refused(tmp_path: Path) -> None:
     content[entry + 6 : entry + 8] = (99).to_bytes(2, "little")  # version needed: 9.9
     with pytest.raises(ReadError, match="not a valid .xlsx"):
         read_rows(RawBatch(None, bytes(content), "baru.xlsx", XLSX_TYPE))
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def test_columns_are_read_by_pyarrow_with_the_rows_row_numbers(monkeypatch) -> None:
+    from tangerang_hub import read as module
+
+    content = b'a;b;c\r\n"x\r\ny";2;3\r\n\r\n;;\r\n4;5\r\n6;7;8;;\r\n9;10;11;12\r\n \r\n'
+    expected = columns_of(read_rows(csv_batch(content)))
+
+    def no_python_reader(*args: Any) -> None:
+        raise AssertionError("pyarrow should have read this file")
+
+    monkeypatch.setattr(module, "_csv_rows", no_python_reader)
+    columns = read_columns(csv_batch(content))
+    assert columns.header == ["a", "b", "c"]
+    assert [c.text.to_pylist() for c in columns.columns] == [
+        ["x\r\ny", "4", "6", "9"],
+        ["2", "5", "7", "10"],
+        ["3", None, "8", "11"],
+    ]
+    assert columns.row_numbers.to_pylist() == [2, 5, 6, 7]  # blank rows counted, not kept
+    assert columns.odd_rows == [OddRow(1, 2, False), OddRow(2, 5, False), OddRow(3, 4, True)]
+    assert [c.text.to_pylist() for c in expected.columns] == [
+        c.text.to_pylist() for c in columns.columns
+    ]
+    assert expected.odd_rows == columns.odd_rows
+    assert expected.row_numbers.to_pylist() == columns.row_numbers.to_pylist()
+
+
+@pytest.mark.parametrize(
+    ("content", "shows"),
+    [
+        # over csv's field limit: csv says where
+        (b"a;b\n1;" + b"x" * 131_073 + b"\n", "uji.csv row 2: CSV error: field larger than"),
+        (b"a;b\n\xef\xbb\xbf1;2\n", r"'\ufeff1'"),  # a BOM opening a data row: pyarrow drops it
+        (b'a;b\n1;2\n3;"4\n', r"'4\n'"),  # a quote open at the end: the line ending is in the cell
+    ],
+)
+def test_python_reader_answers_where_pyarrow_cannot(content: bytes, shows: str) -> None:
+    def outcome(read: Any) -> Any:
+        try:
+            columns = read()
+        except ReadError as exc:
+            return [str(p) for p in exc.problems]
+        return [c.text.to_pylist() for c in columns.columns], columns.row_numbers.to_pylist()
+
+    raw = csv_batch(content)
+    found = outcome(lambda: read_columns(raw))
+    assert found == outcome(lambda: columns_of(read_rows(raw)))
+    assert shows in repr(found)

@@ -281,3 +281,29 @@ def test_id_arriving_as_a_number_is_a_problem(value: Any, kw: dict[str, Any]) ->
 
 def test_id_integer_matching_its_pattern_is_accepted() -> None:
     assert parse_string(1234, field("string", format="id", pattern="^[0-9]{4}$")) == "1234"
+
+
+# --------------------------------------------------------------------------- found by properties
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00", "0001-01-01T06:59:00+07:00", "9999-12-31T23:59:59-12:00"]
+)
+def test_datetime_past_the_calendar_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="out of range"):
+        parse_datetime(value)
+    assert parse_datetime("0001-01-01T07:00:00+07:00").year == 1
+
+
+@pytest.mark.parametrize("value", ["9" * 400, "1e400", 10**400, float("inf"), float("-inf")])
+def test_number_past_float64_is_refused(value: Any) -> None:
+    with pytest.raises(ValueError, match="too large"):
+        parse_number(value)
+
+
+def test_nan_is_not_a_number() -> None:
+    with pytest.raises(ValueError, match="not a number"):
+        parse_number(float("nan"))
+    for value in (float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="not a whole number"):
+            parse_integer(value)
