@@ -130,13 +130,14 @@ lint: install
 	.venv/airflow/bin/ruff check .
 	.venv/airflow/bin/ruff format --check .
 
-# Ratios against baselines measured in the same run (docs/BENCHMARKS.md).
+# Ratios against baselines measured in the same run (docs/BENCHMARKS.md); sizes and
+# repetitions from BENCH_ROWS, BENCH_REPEATS ... Writes bench/results.json and bench/results.png.
 bench: services
 	$(SERVICES) up ckan-test worker-test
 	$(CKAN) -c var/ckan/test.ini tangerang seed --token-file var/secrets/ckan_bot_token_test
 	eval "$$($(SERVICES) env airflow-test)"; \
 	  export HUB_CKAN_TOKEN_FILE=$$PWD/var/secrets/ckan_bot_token_test HUB_CKAN_URL=http://127.0.0.1:5050; \
-	  $(AF_PY) bench/hub_bench.py
+	  $(AF_PY) -m bench
 
 # Recompile the lock files (needs the registries; commit the result).
 lock: | $(UV)

@@ -1,490 +1,481 @@
-"""`make bench`: the hub's hot paths, each as a ratio against a baseline of the same run.
+"""`make bench`: publishing at the speed of PostgreSQL, measured in one run on one PostgreSQL.
 
-The machines are small and noisy (2 cores shared with the whole stack), so no figure
-here is meaningful alone: every benchmark times a *baseline* and a *candidate* in the
-same process, interleaved (baseline, candidate, baseline, candidate...), repeats
-both and reports the medians and their ratio.
+For each size (``BENCH_ROWS``, default 100 000 and 300 000) on the same generated agency file
+(`bench.fasyankes_data`), `BENCH_REPEATS` times (3) each, interleaved where two things are
+compared:
 
-1. ``datastore``: loading N rows into the DataStore of the real CKAN test site.
-   Candidate: the hub's path, :func:`tangerang_hub.publish.load_datastore` (typed
-   ``datastore_create`` + xloader COPY, polled until complete). Baseline: JSON
-   records over the Action API, ``datastore_create`` then ``datastore_upsert``
-   (``method=insert``) in batches of 1 000. Each measurement gets a throwaway
-   private dataset in org ``dinkes`` with the CSV uploaded by ``resource_create``;
-   it is deleted afterwards (``datastore_delete`` + ``package_delete``).
-2. ``normalize``: :func:`tangerang_hub.normalize.normalize` on a generated
-   fasyankes-shaped CSV (Indonesian numbers and dates, wilayah names in many
-   spellings) vs ``pyarrow.csv.read_csv`` of the same bytes (the floor).
-3. ``dag_parse``: a fresh interpreter that executes ``dags/contract_dags.py``
-   (builds every DAG) vs a fresh interpreter running ``import airflow.sdk``.
+- ``engine``: normalize, staging and the gate, each alone (`bench.hub_runs.engine_stages`);
+  the staged CSV it writes is the file every load below starts from;
+- ``postgres``: the limit (``\\copy`` into a typed table) and the SQL floor (``\\copy`` +
+  ``_full_text`` in one pass), `bench.postgres_floor`;
+- ``loads``: stock xloader and the hub's loader on that file, until searchable
+  (`bench.ckan_loads`);
+- ``hub``: the hub end to end (`tangerang_hub.pipeline.run` with ``source_file``) until
+  searchable, then the unchanged re-run: seconds and file bytes uploaded (`bench.hub_runs`).
 
-Run ``python bench/hub_bench.py --help`` (``make bench`` runs it). It lives outside the engine
-package: it measures the engine, it is not part of it. Results go to ``var/bench/results.json``.
+Once per run: the DataPusher-style baseline (``datastore_upsert`` in 250-row chunks on
+``BENCH_DATAPUSHER_ROWS`` = 50 000 rows, *extrapolated* linearly to each size); the DAG build
+of ``BENCH_CONTRACTS`` = 200 contracts against the anchor (`bench.dag_build`); and
+``package_search`` p50/p95 under ``BENCH_SEARCH_CLIENTS`` = 16 clients with and without the
+extension (`bench.package_search_load`).
+
+The targets (`bench.targets`) are printed as held / missed. With ``BENCH_PROFILE=1`` (the
+default) each missed target's path is run once more under pyinstrument at the largest size and
+the profile written to ``var/bench/profiles/``. Results go to ``bench/results.json`` and the
+chart to ``bench/results.png`` (both git-ignored); progress to stderr, tables to stdout.
+Every setting is an environment variable or the option of the same name (``--rows`` …).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import platform
-import random
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+import traceback
+from collections.abc import Callable, Sequence
+from configparser import ConfigParser
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tangerang_quality.score import parse_timestamp
+from bench import ckan_loads, dag_build, hub_runs, package_search_load, postgres_floor
+from bench.chart import write_chart
+from bench.fasyankes_data import fasyankes_csv, known_code, raw_batch, write_fasyankes_csv
+from bench.targets import Target, evaluate, table_text
+from bench.timing import Series, median_of, say, stopwatch
+from tangerang_hub.publish import datastore_fields
 
 ROOT = Path(__file__).resolve().parents[1]
-DAG_FILE = ROOT / "dags" / "contract_dags.py"
-DEFAULT_OUTPUT = ROOT / "var" / "bench" / "results.json"
-DEFAULT_CKAN_URL = "http://127.0.0.1:5050"
-DEFAULT_TOKEN_FILE = ROOT / "var" / "secrets" / "ckan_bot_token_test"
-BENCH_ORG = "dinkes"
-INSERT_BATCH = 1_000
-BENCHMARKS = ("datastore", "normalize", "dag_parse")
-
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agt", "Sep", "Okt", "Nov", "Des"]
-DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-JENIS = (
-    "Puskesmas",
-    "Klinik Pratama",
-    "Klinik Utama",
-    "Rumah Sakit Umum",
-    "Rumah Sakit Khusus",
-    "Rumah Sakit Ibu dan Anak",
-    "Laboratorium Klinik",
-    "Apotek",
-)
-STREETS = ("Jl. KH. Hasyim Ashari", "Jl. Ki Samaun", "Jl. Imam Bonjol", "Jl. Daan Mogot")
-HEADER = (
-    "Kode Faskes",
-    "Nama Fasilitas",
-    "Jenis",
-    "Kecamatan",
-    "Kelurahan",
-    "Alamat",
-    "Tanggal Registrasi",
-    "Jumlah Tempat Tidur",
-    "Latitude",
-    "Longitude",
-)
+VAR = ROOT / "var" / "bench"
+PARTS = ("engine", "postgres", "loads", "hub", "datapusher", "dags", "search")
+DEFAULTS: dict[str, str] = {
+    "rows": "100000,300000",
+    "repeats": "3",
+    "datapusher_rows": "50000",
+    "contracts": "200",
+    "search_clients": "16",
+    "search_requests": "25",
+    "only": ",".join(PARTS),
+    "profile": "1",
+    "timeout": "1800",
+    "output": str(ROOT / "bench" / "results.json"),
+    "chart": str(ROOT / "bench" / "results.png"),
+    "site_ini": str(ROOT / "var" / "ckan" / "test.ini"),
+    "site_token_file": str(ROOT / "var" / "secrets" / "xloader_token_test"),
+    "work": str(VAR),
+}
 
 
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+@dataclass(frozen=True)
+class Settings:
+    rows: tuple[int, ...]
+    repeats: int
+    datapusher_rows: int
+    contracts: int
+    search_clients: int
+    search_requests: int
+    parts: tuple[str, ...]
+    profile: bool
+    timeout: float
+    output: Path
+    chart: Path
+    site_ini: Path
+    site_token_file: Path
+    work: Path
+    ckan_url: str
+    token_file: Path
 
-
-# --------------------------------------------------------------------------- measuring
-
-
-@dataclass
-class Series:
-    """Repeated timings of one thing, in seconds."""
-
-    name: str
-    samples: list[float] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.samples)
-
-    def to_dict(self, rows: int | None = None) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "name": self.name,
-            "samples_s": [round(s, 4) for s in self.samples],
-            "median_s": round(self.median, 4),
-            "min_s": round(min(self.samples), 4),
-            "max_s": round(max(self.samples), 4),
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            key: str(value) if isinstance(value, Path) else value
+            for key, value in vars(self).items()
         }
-        if rows:
-            data["rows_per_s"] = round(rows / self.median, 1)
-        data.update(self.extra)
-        return data
 
 
-def interleaved(
-    repeats: int,
-    baseline: tuple[str, Callable[[], float]],
-    candidate: tuple[str, Callable[[], float]],
-    label: str,
-) -> tuple[Series, Series]:
-    """Run baseline and candidate alternately ``repeats`` times each; each callable
-    returns the seconds it measured (so set-up and clean-up stay out of the timing)."""
-    base, cand = Series(baseline[0]), Series(candidate[0])
-    for i in range(1, repeats + 1):
-        for series, run in ((base, baseline[1]), (cand, candidate[1])):
-            seconds = run()
-            series.samples.append(seconds)
-            say(f"  [{label}] {i}/{repeats} {series.name}: {seconds:.3f}s")
-    return base, cand
-
-
-def result(
-    benchmark: str,
-    baseline: Series,
-    candidate: Series,
-    *,
-    rows: int | None,
-    ratio: float,
-    ratio_means: str,
-    **extra: Any,
-) -> dict[str, Any]:
-    return {
-        "benchmark": benchmark,
-        "rows": rows,
-        "repeats": len(candidate.samples),
-        "baseline": baseline.to_dict(rows),
-        "candidate": candidate.to_dict(rows),
-        "ratio": round(ratio, 3),
-        "ratio_means": ratio_means,
-        **extra,
-    }
-
-
-# --------------------------------------------------------------------------- test data
-
-
-def _wilayah() -> list[tuple[str, str]]:
-    """(kecamatan name, kelurahan name) of every kelurahan in the reference table."""
-    from tangerang_hub.reference import REFERENCE_DIR
-
-    with (REFERENCE_DIR / "wilayah_kota_tangerang.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    kecamatan = {r["kemendagri_code"]: r["name"] for r in rows if r["level"] == "kecamatan"}
-    return [
-        (kecamatan[r["parent_kemendagri_code"]], r["name"])
-        for r in rows
-        if r["level"] == "kelurahan"
-    ]
-
-
-def _spelling(name: str, rng: random.Random, prefix: str) -> str:
-    choice = rng.randrange(5)
-    if choice == 0:
-        return name.upper()
-    if choice == 1:
-        return name.lower()
-    if choice == 2:
-        return f" {name} "
-    if choice == 3:
-        return f"{prefix} {name.upper()}"
-    return name
-
-
-def _date_text(day: date, rng: random.Random) -> str:
-    choice = rng.randrange(6)
-    if choice == 0:
-        return day.strftime("%d/%m/%Y")
-    if choice == 1:
-        return day.strftime("%d-%m-%Y")
-    if choice == 2:
-        return day.isoformat()
-    if choice == 3:
-        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-    if choice == 4:
-        return f"{day.day} {MONTHS_SHORT[day.month - 1]} {day.year}"
-    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def _beds_text(jenis: str, rng: random.Random) -> str:
-    if jenis == "Apotek" or rng.random() < 0.1:
-        return ""
-    beds = rng.randrange(1_000, 2_000) if jenis.startswith("Rumah Sakit") else rng.randrange(60)
-    return f"{beds // 1000}.{beds % 1000:03d}" if beds >= 1000 else str(beds)
-
-
-def _coordinate(low: float, high: float, rng: random.Random) -> str:
-    text = f"{rng.uniform(low, high):.6f}"
-    return text.replace(".", ",") if rng.random() < 0.3 else text
-
-
-def fasyankes_csv(rows: int, seed: int = 36_71) -> bytes:
-    """A fasyankes-shaped agency CSV (`;`, Indonesian formats, messy names), valid data."""
-    rng = random.Random(seed)
-    wilayah = _wilayah()
-    start = date(1990, 1, 1)
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for i in range(rows):
-        jenis = rng.choice(JENIS)
-        kecamatan, kelurahan = rng.choice(wilayah)
-        writer.writerow(
-            (
-                f"{i:07d}",
-                f"{jenis} Sehat Sentosa {i}",
-                _spelling(jenis, rng, "") if rng.random() < 0.3 else jenis,
-                _spelling(kecamatan, rng, "Kec."),
-                _spelling(kelurahan, rng, "Kel."),
-                f"{rng.choice(STREETS)} No. {rng.randrange(1, 400)}, "
-                f"RT {rng.randrange(1, 20):03d}/RW {rng.randrange(1, 15):03d}",
-                _date_text(start + timedelta(days=rng.randrange(12_000)), rng),
-                _beds_text(jenis, rng),
-                _coordinate(-6.25, -6.10, rng),
-                _coordinate(106.56, 106.74, rng),
-            )
+def parse_settings(argv: Sequence[str] | None, env: dict[str, str]) -> Settings:
+    """Options override ``BENCH_<NAME>`` variables, which override the defaults."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    for name, default in DEFAULTS.items():
+        parser.add_argument(
+            f"--{name.replace('_', '-')}", default=env.get(f"BENCH_{name.upper()}", default)
         )
-    return out.getvalue().encode("utf-8")
-
-
-def _batch(content: bytes) -> Any:
-    from tangerang_hub.sources.base import RawBatch
-
-    return RawBatch(records=None, content=content, filename="fasyankes.csv", media_type="text/csv")
-
-
-# --------------------------------------------------------------------------- 2. normalize
-
-
-def bench_normalize(rows: int, repeats: int) -> dict[str, Any]:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    from tangerang_hub.contracts import get_contract
-    from tangerang_hub.normalize import normalize
-
-    contract = get_contract("fasyankes")
-    content = fasyankes_csv(rows)
-    say(f"== normalize: {rows} rows, {len(content) / 1e6:.1f} MB of CSV")
-    # Warm-up: imports, reference tables and date caches are not what is measured.
-    normalize(_batch(fasyankes_csv(200, seed=1)), contract)
-    read_options = pacsv.ReadOptions(use_threads=False)
-    parse_options = pacsv.ParseOptions(delimiter=";")
-    checked: dict[str, int] = {}
-
-    def raw_parse() -> float:
-        started = time.perf_counter()
-        table = pacsv.read_csv(
-            pa.py_buffer(content), read_options=read_options, parse_options=parse_options
-        )
-        seconds = time.perf_counter() - started
-        checked["raw"] = table.num_rows
-        return seconds
-
-    def hub_normalize() -> float:
-        started = time.perf_counter()
-        table = normalize(_batch(content), contract)
-        seconds = time.perf_counter() - started
-        checked["normalize"] = table.num_rows
-        return seconds
-
-    base, cand = interleaved(
-        repeats,
-        ("pyarrow.csv.read_csv (single thread)", raw_parse),
-        ("tangerang_hub.normalize.normalize", hub_normalize),
-        "normalize",
+    parser.add_argument("--ckan-url", default=env.get("HUB_CKAN_URL", "http://127.0.0.1:5050"))
+    parser.add_argument(
+        "--token-file",
+        default=env.get(
+            "HUB_CKAN_TOKEN_FILE", str(ROOT / "var" / "secrets" / "ckan_bot_token_test")
+        ),
     )
-    if checked != {"raw": rows, "normalize": rows}:
-        raise RuntimeError(f"row counts differ from {rows}: {checked}")
-    return result(
-        "normalize",
-        base,
-        cand,
+    args = parser.parse_args(argv)
+    parts = tuple(p for p in args.only.split(",") if p)
+    unknown = sorted(set(parts) - set(PARTS))
+    rows = tuple(sorted(int(n) for n in str(args.rows).replace("_", "").split(",") if n))
+    if unknown:
+        parser.error(f"unknown parts {unknown}; known: {','.join(PARTS)}")
+    if not rows or min(rows) < 10 or int(args.repeats) < 1:
+        parser.error("rows must be >= 10 and repeats >= 1")
+    return Settings(
         rows=rows,
-        ratio=cand.median / base.median,
-        ratio_means="normalize time / raw pyarrow parse time (x slower than the floor)",
-        csv_bytes=len(content),
+        repeats=int(args.repeats),
+        datapusher_rows=int(args.datapusher_rows),
+        contracts=int(args.contracts),
+        search_clients=int(args.search_clients),
+        search_requests=int(args.search_requests),
+        parts=parts,
+        profile=args.profile not in ("0", "false", "no", ""),
+        timeout=float(args.timeout),
+        output=Path(args.output),
+        chart=Path(args.chart),
+        site_ini=Path(args.site_ini),
+        site_token_file=Path(args.site_token_file),
+        work=Path(args.work),
+        ckan_url=args.ckan_url,
+        token_file=Path(args.token_file),
     )
 
 
-# --------------------------------------------------------------------------- 1. DataStore
+# --------------------------------------------------------------------------- the run
 
 
-def _json_records(table: Any) -> list[dict[str, Any]]:
-    records = table.to_pylist()
-    for record in records:
-        for key, value in record.items():
-            if isinstance(value, date | datetime):
-                record[key] = value.isoformat()
-    return records
+class Bench:
+    """One `make bench` run: what it measured so far (`results`) and how to reach the site."""
 
+    def __init__(self, settings: Settings) -> None:
+        from tangerang_hub.ckan_client import CkanClient
+        from tangerang_hub.contracts import get_contract
 
-@contextmanager
-def throwaway_resource(client: Any, contract: Any, csv_path: Path, kind: str) -> Iterator[str]:
-    """A private dataset in ``dinkes`` with ``csv_path`` uploaded; deleted on exit."""
-    from tangerang_hub.publish import dataset_metadata
-
-    name = f"bench-{kind}-{uuid.uuid4().hex[:10]}"
-    bench_contract = replace(contract, id=name, title=f"Benchmark {kind} {name[-10:]}")
-    package = client.call(
-        "package_create",
-        {
-            **dataset_metadata(bench_contract),
-            "owner_org": BENCH_ORG,
-            "private": True,
-            "resources": [],
-        },
-    )
-    resource_id: str | None = None
-    try:
-        resource = client.call(
-            "resource_create",
-            {"package_id": package["id"], "name": "Data (CSV)", "format": "CSV"},
-            files={"upload": csv_path},
+        self.s = settings
+        self.contract = get_contract("fasyankes")
+        self.bot_token = settings.token_file.read_text().strip()
+        self.bot = ckan_loads.CountingClient(settings.ckan_url, self.bot_token, timeout=600)
+        self.site = CkanClient(
+            settings.ckan_url, settings.site_token_file.read_text().strip(), timeout=600
         )
-        resource_id = resource["id"]
-        yield resource_id
-    finally:
-        from tangerang_hub.ckan_client import CkanError
+        self.storage = _storage_path(settings.site_ini)
+        self.db = postgres_floor.Database.from_ini(settings.site_ini)
+        self.data = settings.work / "data"
+        self.scratch = settings.work / "work"
+        self.results: dict[str, Any] = {"sizes": {}}
+        self.errors: list[str] = []
+        self.staged_csv: dict[int, Path] = {}
 
+    def part(
+        self,
+        name: str,
+        where: dict[str, Any],
+        run: Callable[[], dict[str, Any]],
+        key: str | None = None,
+    ) -> None:
+        """Run part `name` (when selected) into `where[key or name]`; a failure is recorded
+        there and the run goes on."""
+        if name not in self.s.parts:
+            return
         try:
-            if resource_id is not None:
-                client.call("datastore_delete", resource_id=resource_id, force=True)
-        except CkanError:
-            pass  # no table was created
-        client.call("package_delete", id=package["id"])
+            where[key or name] = run()
+        except Exception as exc:  # noqa: BLE001 - one broken part must not lose the others
+            say(f"  {name} FAILED: {exc}")
+            where[key or name] = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
+            self.errors.append(f"{name}: {exc}")
+            traceback.print_exc(file=sys.stderr)
 
+    # ----------------------------------------------------------------- per size
 
-def bench_datastore(
-    rows: int, repeats: int, ckan_url: str, token: str, timeout: float
-) -> dict[str, Any]:
-    from tangerang_hub.ckan_client import CkanClient
-    from tangerang_hub.contracts import get_contract
-    from tangerang_hub.normalize import normalize
-    from tangerang_hub.publish import datastore_fields, datastore_total, load_datastore
-    from tangerang_hub.stage import csv_bytes
+    def size(self, rows: int) -> None:
+        say(f"== {rows:,} rows")
+        raw = write_fasyankes_csv(rows, self.data)
+        where: dict[str, Any] = {"raw_csv_bytes": raw.stat().st_size}
+        self.results["sizes"][str(rows)] = where
+        self.part("engine", where, lambda: self.engine(rows, raw))
+        staged = self.staged_csv.get(rows)
+        if staged is None and {"postgres", "loads"} & set(self.s.parts):
+            staged = self.stage_once(rows, raw)
+        if staged is not None:
+            where["staged_csv_bytes"] = staged.stat().st_size
+            self.part("postgres", where, lambda: self.postgres(rows, staged))
+            self.part("loads", where, lambda: self.loads(rows, staged))
+        self.part("hub", where, lambda: self.hub(rows, raw))
+        shutil.rmtree(self.scratch / f"engine-{rows}", ignore_errors=True)
 
-    client = CkanClient(ckan_url, token, timeout=600.0)
-    client.call("status_show")
-    contract = get_contract("fasyankes")
-    table = normalize(_batch(fasyankes_csv(rows)), contract)
-    records = _json_records(table)
-    fields = datastore_fields(contract)
-    primary_key = list(contract.primary_key)
-    say(f"== datastore: {rows} rows into {ckan_url} (org {BENCH_ORG})")
-    xloader_job_s: list[float] = []
+    def engine(self, rows: int, raw: Path) -> dict[str, Any]:
+        series = {name: Series(name) for name in ("normalize", "stage", "gate", "sum")}
+        folder = self.scratch / f"engine-{rows}"
+        for i in range(1, self.s.repeats + 1):
+            shutil.rmtree(folder, ignore_errors=True)
+            seconds, staged = hub_runs.engine_stages(self.contract, raw, folder)
+            for name, value in seconds.items():
+                series[name].add(value)
+            series["sum"].add(sum(seconds.values()))
+            say(f"  [engine {i}/{self.s.repeats}] " + _seconds(seconds))
+        self.staged_csv[rows] = staged.csv_path
+        return {name: s.to_dict() for name, s in series.items()}
 
-    with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
-        csv_path = Path(tmp) / "fasyankes.csv"
-        csv_path.write_bytes(csv_bytes(table))
+    def stage_once(self, rows: int, raw: Path) -> Path:
+        """The staged CSV without timing the engine (when its part is not selected)."""
+        _, staged = hub_runs.engine_stages(self.contract, raw, self.scratch / f"engine-{rows}")
+        self.staged_csv[rows] = staged.csv_path
+        return staged.csv_path
 
-        def check(resource_id: str, how: str) -> None:
-            total = datastore_total(client, resource_id)
-            if total != rows:
-                raise RuntimeError(f"{how}: DataStore holds {total} rows, expected {rows}")
+    def postgres(self, rows: int, csv_path: Path) -> dict[str, Any]:
+        columns = [
+            postgres_floor.Column(f["id"], f["type"]) for f in datastore_fields(self.contract)
+        ]
+        text = self.contract.full_text or tuple(c.name for c in columns if c.pg_type == "text")
+        limit, floor = Series("limit"), Series("floor")
+        for i in range(1, self.s.repeats + 1):
+            limit.add(postgres_floor.copy_limit(self.db, columns, csv_path, rows))
+            floor.add(postgres_floor.sql_floor(self.db, columns, text, csv_path, rows))
+            say(
+                f"  [postgres {i}/{self.s.repeats}] limit {limit.samples[-1]:.2f}s, "
+                f"floor {floor.samples[-1]:.2f}s"
+            )
+        return {"limit": limit.to_dict(), "floor": floor.to_dict(), "full_text": list(text)}
 
-        def json_inserts() -> float:
-            with throwaway_resource(client, contract, csv_path, "json") as resource_id:
-                started = time.perf_counter()
-                client.call(
-                    "datastore_create",
-                    resource_id=resource_id,
-                    fields=fields,
-                    primary_key=primary_key,
-                    records=records[:INSERT_BATCH],
-                    force=True,
-                )
-                for offset in range(INSERT_BATCH, len(records), INSERT_BATCH):
-                    client.call(
-                        "datastore_upsert",
-                        resource_id=resource_id,
-                        records=records[offset : offset + INSERT_BATCH],
-                        method="insert",
-                        force=True,
-                    )
-                seconds = time.perf_counter() - started
-                check(resource_id, "JSON inserts")
-            return seconds
+    def loads(self, rows: int, csv_path: Path) -> dict[str, Any]:
+        code = known_code(rows)
+        args = (self.bot, self.site, self.contract, csv_path, rows, code, self.s.timeout)
+        xloader, hub = Series("xloader"), Series("hub_loader")
+        for i in range(1, self.s.repeats + 1):
+            seconds, detail = ckan_loads.xloader_load(*args, self.storage)
+            xloader.add(seconds, **detail)
+            seconds, detail = ckan_loads.hub_load(*args, self.storage)
+            hub.add(seconds, **detail)
+            say(
+                f"  [loads {i}/{self.s.repeats}] xloader {xloader.samples[-1]:.2f}s, "
+                f"hub's loader {hub.samples[-1]:.2f}s"
+            )
+        return {
+            "xloader": xloader.to_dict(),
+            "hub_loader": hub.to_dict(),
+            "xloader_job_median_s": median_of(xloader.details, "job_s"),
+            "hub_loader_indexes_ready_median_s": median_of(hub.details, "indexes_ready_s"),
+        }
 
-        def hub_load() -> float:
-            with throwaway_resource(client, contract, csv_path, "xloader") as resource_id:
-                started = time.perf_counter()
-                loaded = load_datastore(client, contract, resource_id, timeout)
-                seconds = time.perf_counter() - started
-                if loaded != rows:
-                    raise RuntimeError(f"xloader: DataStore holds {loaded} rows, expected {rows}")
-                job = _xloader_job_seconds(client.call("xloader_status", resource_id=resource_id))
-                if job is not None:
-                    xloader_job_s.append(job)
-            return seconds
+    def hub(self, rows: int, raw: Path) -> dict[str, Any]:
+        full, unchanged = Series("full"), Series("unchanged")
+        uploaded: list[int] = []
+        for i in range(1, self.s.repeats + 1):
+            run = self.hub_run(rows, raw, f"bench-{rows}-{i}")
+            full.add(
+                run["full_s"],
+                phases=run["phases"],
+                loader_timings=run["loader_timings"],
+                file_bytes=run["full_file_bytes"],
+            )
+            unchanged.add(
+                run["unchanged_s"],
+                file_bytes=run["unchanged_file_bytes"],
+                actions=run["unchanged_actions"],
+            )
+            uploaded.append(run["unchanged_file_bytes"])
+            say(
+                f"  [hub {i}/{self.s.repeats}] end to end {run['full_s']:.2f}s "
+                f"({_seconds(run['phases'])}), unchanged {run['unchanged_s']:.2f}s, "
+                f"{run['unchanged_file_bytes']} bytes"
+            )
+        return {
+            "full": full.to_dict(),
+            "unchanged": unchanged.to_dict(),
+            "unchanged_file_bytes_max": max(uploaded),
+        }
 
-        base, cand = interleaved(
-            repeats,
-            (f"datastore_create/upsert JSON records, batches of {INSERT_BATCH}", json_inserts),
-            ("publish.load_datastore (datastore_create + xloader COPY)", hub_load),
-            "datastore",
+    def hub_run(self, rows: int, raw: Path, label: str) -> dict[str, Any]:
+        return hub_runs.hub_run(
+            self.contract,
+            raw,
+            rows,
+            known_code(rows),
+            ckan_url=self.s.ckan_url,
+            bot_token=self.bot_token,
+            site=self.site,
+            work=self.scratch,
+            storage=self.storage,
+            timeout=self.s.timeout,
+            label=label,
         )
-    if xloader_job_s:
-        cand.extra["xloader_job_median_s"] = round(statistics.median(xloader_job_s), 3)
-    return result(
-        "datastore",
-        base,
-        cand,
-        rows=rows,
-        ratio=base.median / cand.median,
-        ratio_means="hub rows/s / JSON-insert rows/s (x faster than the baseline)",
-        ckan_url=ckan_url,
-        insert_batch=INSERT_BATCH,
-    )
+
+    # ----------------------------------------------------------------- once per run
+
+    def datapusher(self) -> dict[str, Any]:
+        from tangerang_hub.normalize import normalize
+        from tangerang_hub.stage import csv_bytes
+
+        rows = self.s.datapusher_rows
+        say(f"== DataPusher-style: {rows:,} rows in chunks of {ckan_loads.DATAPUSHER_CHUNK}")
+        table = normalize(raw_batch(fasyankes_csv(rows)), self.contract)
+        records = ckan_loads.json_records(table)
+        folder = self.scratch / "datapusher"
+        folder.mkdir(parents=True, exist_ok=True)
+        csv_path = folder / "fasyankes.csv"
+        csv_path.write_bytes(csv_bytes(table))
+        series = Series("datapusher")
+        for i in range(1, self.s.repeats + 1):
+            series.add(
+                ckan_loads.datapusher_load(
+                    self.bot,
+                    self.site,
+                    self.contract,
+                    csv_path,
+                    records,
+                    known_code(rows),
+                    self.s.timeout,
+                    self.storage,
+                )
+            )
+            say(f"  [datapusher {i}/{self.s.repeats}] {series.samples[-1]:.2f}s")
+        shutil.rmtree(folder, ignore_errors=True)
+        per_row = series.median / rows
+        for n, where in self.results["sizes"].items():
+            where["datapusher"] = {
+                "extrapolated": {
+                    "median_s": round(per_row * int(n), 3),
+                    "note": f"extrapolated linearly from {rows} rows",
+                }
+            }
+        return {
+            "rows": rows,
+            "chunk": ckan_loads.DATAPUSHER_CHUNK,
+            "series": series.to_dict(),
+            "rows_per_s": round(rows / series.median, 1),
+            "note": "sizes[*].datapusher are this median extrapolated linearly, not measured",
+        }
+
+    def dags(self, profile_to: Path | None = None) -> dict[str, Any]:
+        count = self.s.contracts
+        say(f"== DAG build: {count} contracts against the anchor (fresh interpreters)")
+        env = airflow_env()
+        with tempfile.TemporaryDirectory(prefix="hub-bench-dags-") as tmp:
+            folder = Path(tmp)
+            dag_build.contract_copies(count, folder / "contracts")
+            anchor = dag_build.write_anchor(folder / "anchor")
+            env = {
+                **env,
+                "HUB_CONTRACTS_DIR": str(folder / "contracts"),
+                "BENCH_ANCHOR_DAGS": str(count),
+            }
+            if profile_to is not None:
+                dag_build.build_seconds(
+                    dag_build.DAG_FILE, env, mode="dagbag", profile_to=profile_to
+                )
+                return {}
+            runs = {
+                "contracts_dagbag": (dag_build.DAG_FILE, {"mode": "dagbag"}),
+                "anchor_dagbag": (anchor, {"mode": "dagbag"}),
+                "contracts_module": (dag_build.DAG_FILE, {}),
+                "anchor_module": (anchor, {}),
+                "contracts_one_dag": (dag_build.DAG_FILE, {"dag_id": "hub_bench_dag_000"}),
+            }
+            series = {name: Series(name) for name in runs}
+            found: dict[str, Any] = {}
+            for i in range(1, self.s.repeats + 1):
+                for name, (path, options) in runs.items():
+                    result = dag_build.build_seconds(path, env, **options)
+                    series[name].add(result["seconds"])
+                    found[name] = {"dags": result["dags"], "tasks": result["tasks"]}
+                say(
+                    f"  [dags {i}/{self.s.repeats}] "
+                    + _seconds({name: s.samples[-1] for name, s in series.items()})
+                )
+        return {"contracts": count, **{n: s.to_dict() for n, s in series.items()}, "found": found}
+
+    def search(self) -> dict[str, Any]:
+        clients, per_client = self.s.search_clients, self.s.search_requests
+        say(f"== package_search: {clients} clients x {per_client} requests per round")
+        folder = self.s.work / "search"
+        rounds: dict[str, list[dict[str, Any]]] = {"with": [], "without": []}
+        with package_search_load.two_sites(self.s.site_ini, folder) as sites:
+            for site in sites.values():  # warm-up: imports, caches, Solr
+                package_search_load.load(site.url, clients, 2)
+            for i in range(self.s.repeats):
+                order = ("with", "without") if i % 2 == 0 else ("without", "with")
+                for name in order:
+                    latencies = package_search_load.load(sites[name].url, clients, per_client)
+                    rounds[name].append(package_search_load.round_stats(latencies))
+                say(
+                    f"  [search {i + 1}/{self.s.repeats}] p95 with "
+                    f"{rounds['with'][-1]['p95_s']:.3f}s, without "
+                    f"{rounds['without'][-1]['p95_s']:.3f}s"
+                )
+        return {
+            "clients": clients,
+            "requests_per_client": per_client,
+            "queries": [dict(q) for q in package_search_load.QUERIES],
+            **{
+                name: {
+                    "p50_s": round(statistics.median(r["p50_s"] for r in found), 4),
+                    "p95_s": round(statistics.median(r["p95_s"] for r in found), 4),
+                    "rounds": found,
+                }
+                for name, found in rounds.items()
+            },
+        }
+
+    # ----------------------------------------------------------------- profiles
+
+    def profile_missed(self, targets: list[Target]) -> dict[str, str]:
+        """Run each missed target's path once under pyinstrument at the largest size."""
+        from pyinstrument import Profiler
+
+        missed = {t.id for t in targets if t.held is False}
+        rows = max(self.s.rows)
+        raw = write_fasyankes_csv(rows, self.data)
+        folder = self.s.work / "profiles"
+        folder.mkdir(parents=True, exist_ok=True)
+        written: dict[str, str] = {}
+        jobs: dict[str, Callable[[], Any]] = {}
+        if missed & {"engine_vs_limit"}:
+            jobs[f"engine-{rows}"] = lambda: hub_runs.engine_stages(
+                self.contract, raw, self.scratch / "profile-engine"
+            )
+        if missed & {"hub_vs_limit", "hub_vs_floor", "vs_xloader", "unchanged", "unchanged_bytes"}:
+            jobs[f"hub-run-{rows}"] = lambda: self.hub_run(rows, raw, "bench-profile")
+        for name, job in jobs.items():
+            say(f"== profiling {name} (pyinstrument)")
+            profiler = Profiler(interval=0.005)
+            profiler.start()
+            try:
+                job()
+            finally:
+                profiler.stop()
+            path = folder / f"{name}.txt"
+            path.write_text(profiler.output_text(unicode=True), encoding="utf-8")
+            profiler.write_html(folder / f"{name}.html")
+            written[name] = str(path)
+        shutil.rmtree(self.scratch / "profile-engine", ignore_errors=True)
+        if "dag_build" in missed:
+            say("== profiling the DAG build (pyinstrument, in its interpreter)")
+            path = folder / f"dag-build-{self.s.contracts}.txt"
+            self.dags(profile_to=path)
+            written["dag-build"] = str(path)
+        return written
 
 
-def _xloader_job_seconds(status: dict[str, Any]) -> float | None:
-    """Worker-side duration of the xloader job (requested -> finished), if reported."""
-    job = status.get("task_info") or {}
-    try:
-        created = parse_timestamp(job["requested_timestamp"])
-        finished = parse_timestamp(job["finished_timestamp"])
-    except (KeyError, TypeError):
-        return None
-    if created is None or finished is None:
-        return None
-    return (finished - created).total_seconds()
+def _storage_path(ini: Path) -> Path | None:
+    parser = ConfigParser(interpolation=None, strict=False)
+    parser.read(ini, encoding="utf-8")
+    value = parser.get("app:main", "ckan.storage_path", fallback="")
+    return Path(value) if value else None
 
 
-# --------------------------------------------------------------------------- 3. DAG parse
-
-PARSE_CODE = """
-import importlib.util, json, sys, time
-started = time.perf_counter()
-import airflow.sdk
-imported = time.perf_counter()
-spec = importlib.util.spec_from_file_location("contract_dags", sys.argv[1])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-seconds = time.perf_counter() - started
-from airflow.sdk import DAG
-dags = [v for v in vars(module).values() if isinstance(v, DAG)]
-print(json.dumps({"module_s": seconds, "sdk_import_s": imported - started,
-                  "build_s": seconds - (imported - started), "dags": len(dags),
-                  "tasks": sum(len(d.tasks) for d in dags)}))
-"""
+def _seconds(values: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.2f}s" for k, v in values.items())
 
 
-def airflow_subprocess_env() -> dict[str, str]:
-    """The caller's environment; without an AIRFLOW_HOME, the airflow-test one
+def airflow_env() -> dict[str, str]:
+    """The caller's environment; without AIRFLOW_HOME, the airflow-test one
     (`stack/services.py env airflow-test`), so nothing is written to ~/airflow."""
     env = dict(os.environ)
     if "AIRFLOW_HOME" in env:
         return env
     output = subprocess.run(
-        ["python3", str(ROOT / "stack" / "services.py"), "env", "airflow-test"],
+        [sys.executable, str(ROOT / "stack" / "services.py"), "env", "airflow-test"],
         capture_output=True,
         text=True,
         check=True,
@@ -495,171 +486,112 @@ def airflow_subprocess_env() -> dict[str, str]:
     return env
 
 
-def _timed_subprocess(args: Sequence[str], env: dict[str, str]) -> tuple[float, str]:
-    started = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"{args[:3]} failed:\n{done.stderr[-2000:]}")
-    return seconds, done.stdout
-
-
-def bench_dag_parse(repeats: int, with_report: bool) -> dict[str, Any]:
-    env = airflow_subprocess_env()
-    python = sys.executable
-    say(f"== dag_parse: {DAG_FILE.relative_to(ROOT)} in a fresh interpreter")
-    inner: list[dict[str, Any]] = []
-
-    def bare_import() -> float:
-        return _timed_subprocess([python, "-c", "import airflow.sdk"], env)[0]
-
-    def parse() -> float:
-        seconds, out = _timed_subprocess([python, "-c", PARSE_CODE, str(DAG_FILE)], env)
-        inner.append(json.loads(out.strip().splitlines()[-1]))
-        return seconds
-
-    base, cand = interleaved(
-        repeats,
-        ("python -c 'import airflow.sdk'", bare_import),
-        ("python: exec dags/contract_dags.py (all DAGs)", parse),
-        "dag_parse",
-    )
-    for key in ("module_s", "sdk_import_s", "build_s"):
-        # In the DAG-file subprocess: import airflow.sdk, then build every DAG.
-        cand.extra[f"{key[:-2]}_median_s"] = round(
-            statistics.median(item[key] for item in inner), 4
-        )
-    extra: dict[str, Any] = {
-        "dags": inner[-1]["dags"],
-        "tasks": inner[-1]["tasks"],
-        "marginal_s": round(cand.median - base.median, 4),
-    }
-    if with_report:
-        extra["dags_report"] = airflow_dags_report(env)
-    return result(
-        "dag_parse",
-        base,
-        cand,
-        rows=None,
-        ratio=cand.median / base.median,
-        ratio_means="wall time of the DAG-file subprocess / bare `import airflow.sdk` subprocess",
-        **extra,
-    )
-
-
-def airflow_dags_report(env: dict[str, str]) -> dict[str, Any]:
-    """`airflow dags report -o json` (one run; it parses the DAG folder, no scheduler)."""
-    airflow = str(Path(sys.executable).with_name("airflow"))
-    try:
-        seconds, out = _timed_subprocess([airflow, "dags", "report", "-o", "json"], env)
-    except (RuntimeError, subprocess.TimeoutExpired, FileNotFoundError) as exc:
-        return {"error": str(exc)[-500:]}
-    # Airflow prints a graphviz warning on stdout before the JSON.
-    payload = next((line for line in out.splitlines() if line.startswith("[")), "[]")
-    return {"command_s": round(seconds, 3), "files": json.loads(payload)}
-
-
-# --------------------------------------------------------------------------- output
-
-
-def table_text(results: dict[str, dict[str, Any]]) -> str:
-    lines = [
-        f"{'benchmark':10} {'baseline (median)':>18} {'hub (median)':>14} "
-        f"{'baseline rows/s':>16} {'hub rows/s':>12} {'ratio':>8}  meaning",
-        "-" * 110,
-    ]
-    for name, item in results.items():
-        if "error" in item:
-            lines.append(f"{name:10} ERROR: {item['error']}")
-            continue
-        base, cand = item["baseline"], item["candidate"]
-        lines.append(
-            f"{name:10} {base['median_s']:>17.3f}s {cand['median_s']:>13.3f}s "
-            f"{base.get('rows_per_s', ''):>16} {cand.get('rows_per_s', ''):>12} "
-            f"{item['ratio']:>7.2f}x  {item['ratio_means']}"
-        )
-    return "\n".join(lines)
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python bench/hub_bench.py", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("--rows", type=int, default=50_000, help="rows per load (50 000)")
-    parser.add_argument(
-        "--normalize-rows", type=int, help="rows for the normalize benchmark (default --rows)"
-    )
-    parser.add_argument("--repeats", type=int, default=3, help="repeats of each side (3)")
-    parser.add_argument(
-        "--parse-repeats", type=int, default=5, help="repeats of the DAG-parse pair (5)"
-    )
-    parser.add_argument(
-        "--only", action="append", choices=BENCHMARKS, help="run only these (repeatable)"
-    )
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--ckan-url", default=os.environ.get("HUB_CKAN_URL", DEFAULT_CKAN_URL))
-    parser.add_argument(
-        "--token-file",
-        type=Path,
-        default=Path(os.environ.get("HUB_CKAN_TOKEN_FILE", DEFAULT_TOKEN_FILE)),
-    )
-    parser.add_argument("--xloader-timeout", type=float, default=900.0)
-    parser.add_argument("--no-dags-report", action="store_true", help="skip `airflow dags report`")
-    args = parser.parse_args(argv)
-    if min(args.rows, args.repeats, args.parse_repeats, args.normalize_rows or 1) < 1:
-        parser.error("--rows, --normalize-rows, --repeats and --parse-repeats must be positive")
-    return args
-
-
-def run(args: argparse.Namespace) -> dict[str, Any]:
+def machine(db: postgres_floor.Database | None = None) -> dict[str, Any]:
     import pyarrow as pa
 
     from tangerang_hub import __version__
 
-    selected = args.only or list(BENCHMARKS)
-    results: dict[str, dict[str, Any]] = {}
-    for name in BENCHMARKS:
-        if name not in selected:
-            continue
-        if name == "datastore":
-            token = args.token_file.read_text().strip()
-            results[name] = bench_datastore(
-                args.rows, args.repeats, args.ckan_url, token, args.xloader_timeout
-            )
-        elif name == "normalize":
-            results[name] = bench_normalize(args.normalize_rows or args.rows, args.repeats)
-        else:
-            results[name] = bench_dag_parse(args.parse_repeats, not args.no_dags_report)
-    return {
-        "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "load_avg_1m": round(os.getloadavg()[0], 2),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "pyarrow": pa.__version__,
-            "tangerang_hub": __version__,
-        },
-        "settings": {
-            "rows": args.rows,
-            "normalize_rows": args.normalize_rows or args.rows,
-            "repeats": args.repeats,
-            "parse_repeats": args.parse_repeats,
-            "benchmarks": [name for name in BENCHMARKS if name in selected],
-        },
-        "results": results,
+    info: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "pyarrow": pa.__version__,
+        "tangerang_hub": __version__,
     }
+    if db is not None:
+        info["postgresql"] = postgres_floor.prepare(db)
+    return info
+
+
+def warm_up(contract: Any) -> None:
+    """Imports, reference tables and GX's first context are not what is measured."""
+    from tangerang_hub.normalize import normalize
+    from tangerang_hub.validate import validate
+
+    with tempfile.TemporaryDirectory(prefix="hub-bench-warm-") as tmp:
+        validate(
+            normalize(raw_batch(fasyankes_csv(200, seed=1)), contract),
+            contract,
+            data_docs_dir=Path(tmp),
+        )
+
+
+def run(settings: Settings) -> dict[str, Any]:
+    bench = Bench(settings)
+    with stopwatch() as elapsed:
+        bench.bot.call("status_show")
+        report: dict[str, Any] = {
+            "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "machine": machine(bench.db),
+            "settings": settings.to_dict(),
+        }
+        say(
+            f"bench: sizes {list(settings.rows)}, {settings.repeats} repetitions, parts "
+            f"{','.join(settings.parts)}; CKAN {settings.ckan_url}, {bench.db!r}"
+        )
+        try:
+            warm_up(bench.contract)
+            for rows in settings.rows:
+                bench.size(rows)
+            bench.part("datapusher", bench.results, bench.datapusher)
+            bench.part("dags", bench.results, bench.dags, key="dag_build")
+            bench.part("search", bench.results, bench.search, key="package_search")
+            report.update(bench.results)
+            targets = evaluate(report)
+            if settings.profile and any(t.held is False for t in targets):
+                report["profiles"] = bench.profile_missed(targets)
+        finally:
+            postgres_floor.drop_schema(bench.db)
+            shutil.rmtree(bench.scratch, ignore_errors=True)
+        report["targets"] = [t.to_dict() for t in targets]
+        report["errors"] = bench.errors
+        report["machine"]["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
+        report["elapsed_s"] = round(elapsed(), 1)
+    return report
+
+
+def sizes_text(report: dict[str, Any]) -> str:
+    """The medians per size, one line per path."""
+    labels = (
+        ("limit: psql \\copy into a typed table", "postgres", "limit"),
+        ("SQL floor: \\copy + _full_text in one pass", "postgres", "floor"),
+        ("normalize alone", "engine", "normalize"),
+        ("staging alone (Parquet + CSV)", "engine", "stage"),
+        ("gate alone", "engine", "gate"),
+        ("normalize + gate + staging", "engine", "sum"),
+        ("hub's loader, until searchable", "loads", "hub_loader"),
+        ("stock xloader, until searchable", "loads", "xloader"),
+        ("DataPusher-style (extrapolated)", "datapusher", "extrapolated"),
+        ("hub end to end, until searchable", "hub", "full"),
+        ("unchanged re-run", "hub", "unchanged"),
+    )
+    sizes = sorted(int(n) for n in report.get("sizes", {}))
+    lines = [
+        f"{'median seconds':44}" + "".join(f"{n:>14,}" for n in sizes),
+        "-" * (44 + 14 * len(sizes)),
+    ]
+    for label, part, key in labels:
+        cells = []
+        for n in sizes:
+            found = report["sizes"][str(n)].get(part) or {}
+            value = (found.get(key) or {}).get("median_s") if isinstance(found, dict) else None
+            cells.append(f"{value:>14.3f}" if isinstance(value, int | float) else f"{'—':>14}")
+        lines.append(f"{label:44}" + "".join(cells))
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    report = run(args)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(table_text(report["results"]))
-    print(f"\nresults: {args.output}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    settings = parse_settings(argv, dict(os.environ))
+    started = time.perf_counter()
+    report = run(settings)
+    settings.output.parent.mkdir(parents=True, exist_ok=True)
+    settings.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    targets = evaluate(report)
+    write_chart(report, targets, settings.chart)
+    print(sizes_text(report))
+    print()
+    print(table_text(targets))
+    print(f"\nresults: {settings.output}\nchart:   {settings.chart}")
+    say(f"done in {time.perf_counter() - started:.0f}s")
+    return 1 if report["errors"] else 0
