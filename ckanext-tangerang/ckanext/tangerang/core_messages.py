@@ -14,6 +14,10 @@ def _(message: str) -> str:
     return message
 
 
+def ngettext(singular: str, plural: str) -> tuple[str, str]:
+    return singular, plural
+
+
 CORE_MESSAGES = (
     _("Skip to main content"),
     _("Log in"),
@@ -77,4 +81,24 @@ CORE_MESSAGES = (
     _("Search groups..."),
     _("No groups found"),
     _("There are currently no groups for this site."),
+    # Result counts, members and facet links of the search, producer and dimension pages
+    ngettext("{number} dataset found", "{number} datasets found"),
+    ngettext('{number} dataset found for "{query}"', '{number} datasets found for "{query}"'),
+    _("No datasets found"),
+    _('No datasets found for "{query}"'),
+    ngettext("{number} organization found", "{number} organizations found"),
+    ngettext(
+        '{number} organization found for "{query}"', '{number} organizations found for "{query}"'
+    ),
+    _("No organizations found"),
+    _('No organizations found for "{query}"'),
+    ngettext("{number} group found", "{number} groups found"),
+    ngettext('{number} group found for "{query}"', '{number} groups found for "{query}"'),
+    _('No groups found for "{query}"'),
+    ngettext("{num} Member", "{num} Members"),
+    _("0 Members"),
+    _("View {name}"),
+    _("View {organization_name}"),
+    _("Show More {facet_type}"),
+    _("Show Only Popular {facet_type}"),
 )

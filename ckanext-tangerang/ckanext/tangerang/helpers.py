@@ -1,4 +1,4 @@
-"""Template helpers (all prefixed ``tangerang_``)."""
+"""Template helpers (prefixed ``tangerang_``, except ``render_datetime``: core's, chained)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,55 @@ import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from werkzeug.exceptions import default_exceptions
 
-from ckanext.tangerang import catalog_summary, freshness, run_messages, search, vocab
+from ckanext.tangerang import (
+    catalog_summary,
+    dates,
+    freshness,
+    home_datasets,
+    run_messages,
+    search,
+    vocab,
+)
 
 log = logging.getLogger(__name__)
 
 GRADE_CLASSES = {"A": "success", "B": "success", "C": "warning", "D": "danger", "E": "danger"}
 VALIDATION_CLASSES = {"passed": "success", "warning": "warning", "failed": "danger"}
+HOME_DATASET_ROWS = 5
+
+
+def _(message: str) -> str:
+    """Marks a msgid for ``pybabel extract``; translated when rendered."""
+    return message
+
+
+# The six dimensions on the home page: a Font Awesome icon (CKAN ships Font Awesome 6)
+# and one line on what the dimension covers.
+DIMENSION_CARDS: dict[str, tuple[str, str]] = {
+    "governance": ("fa-landmark", _("Effective, transparent and participatory government.")),
+    "branding": ("fa-bullhorn", _("The city's image: tourism, investment and creative economy.")),
+    "economy": ("fa-chart-line", _("Local economy, small businesses, jobs and public finance.")),
+    "living": ("fa-heart-pulse", _("Quality of life: health, housing, transport and safety.")),
+    "society": ("fa-people-group", _("An inclusive, educated society: schools, population, welfare.")),
+    "environment": ("fa-leaf", _("Sustainable environment: waste, energy, water, green space.")),
+}
+
+# Error pages: a title and a text of ours where werkzeug would say its English default.
+ERROR_PAGES: dict[int, tuple[str, str]] = {
+    400: (_("Bad request"), _("The portal could not understand this request.")),
+    401: (_("Login required"), _("Log in to see this page.")),
+    403: (_("Access denied"), _("You are not allowed to see this page.")),
+    404: (
+        _("Page not found"),
+        _("The page you are looking for does not exist or has moved."),
+    ),
+    500: (
+        _("Something went wrong"),
+        _("The portal could not answer this request. Please try again later."),
+    ),
+}
 
 
 def tangerang_choice_label(field_name: str, value: Any) -> str:
@@ -110,3 +152,74 @@ def tangerang_dimension_summary() -> dict[str, Any]:
 
 def tangerang_dimension_facet() -> str:
     return search.DIMENSION_FIELD
+
+
+def tangerang_render_datetime(
+    value: Any, with_hours: bool = False, with_seconds: bool = False
+) -> str:
+    """``value`` (datetime, date or ISO text; naive means UTC) as the portal writes dates:
+    ``1 Desember 2026, 14.18 WIB`` / ``1 December 2026, 14:18 WIB`` with ``with_hours``,
+    ``1 Desember 2026`` without; in ``ckan.display_timezone`` and the page's language."""
+    return dates.render(
+        value,
+        vocab.current_lang(),
+        tk.h.get_display_timezone(),
+        with_hours=with_hours,
+        with_seconds=with_seconds,
+    )
+
+
+@tk.chained_helper
+def render_datetime(
+    next_helper: Any,
+    datetime_: Any,
+    date_format: str | None = None,
+    with_hours: bool = False,
+    with_seconds: bool = False,
+) -> str:
+    """CKAN's ``h.render_datetime`` (every core, activity and scheming template) written as
+    ``tangerang_render_datetime`` does; an explicit strftime ``date_format`` stays core's."""
+    if date_format:
+        return next_helper(datetime_, date_format, with_hours, with_seconds)
+    return tangerang_render_datetime(datetime_, with_hours=with_hours, with_seconds=with_seconds)
+
+
+def tangerang_home_datasets() -> dict[str, Any]:
+    """The home page's newest and most-used datasets (``home_datasets.lists``), cached like
+    the dimension summary for ``ckanext.tangerang.home_summary_cache_seconds``."""
+    return catalog_summary.cached(
+        "home_datasets",
+        tk.config.get("ckanext.tangerang.home_summary_cache_seconds"),
+        lambda: home_datasets.lists(HOME_DATASET_ROWS),
+    )
+
+
+def tangerang_dimension_card(name: str) -> dict[str, str]:
+    """The icon class and the translated one-line description of a dimension's home card."""
+    icon, description = DIMENSION_CARDS.get(name, ("fa-circle", ""))
+    return {"icon": icon, "description": tk._(description) if description else ""}
+
+
+def tangerang_contact() -> dict[str, str]:
+    """The walidata's contact shown in the footer (``ckanext.tangerang.contact_*``)."""
+    return {
+        key: tk.config.get(f"ckanext.tangerang.contact_{key}")
+        for key in ("name", "email", "address")
+    }
+
+
+def tangerang_error_page(code: Any, content: Any) -> dict[str, Any]:
+    """The error page's ``code``, translated ``title`` and ``text``: CKAN's own message
+    (``content``, already translated) unless it is werkzeug's English default."""
+    if isinstance(code, list | tuple):  # CKAN passes [500] for unhandled exceptions
+        code = code[0] if code else 500
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        code = 500
+    title, text = ERROR_PAGES.get(code, ERROR_PAGES[500] if code >= 500 else ERROR_PAGES[400])
+    werkzeug_default = getattr(default_exceptions.get(code), "description", None)
+    own = str(content) if content and str(content) != werkzeug_default else ""
+    if code >= 500:
+        own = ""  # never show an internal error's text to a visitor
+    return {"code": code, "title": tk._(title), "text": own or tk._(text)}

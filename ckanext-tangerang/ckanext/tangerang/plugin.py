@@ -42,6 +42,8 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
     # IConfigurer
     def update_config(self, config: CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
+        tk.add_resource("assets", "ckanext-tangerang")
 
     # IFacets
     def dataset_facets(
