@@ -15,6 +15,8 @@ import mimetypes
 import signal
 import sys
 import threading
+import time
+from dataclasses import replace
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -63,45 +65,64 @@ class AgencyHandler(BaseHTTPRequestHandler):
                 self._send(json_reply({"status": "ok"}), send_body)
                 return
             headers = {k.lower(): v for k, v in self.headers.items()}
+            step = faults.take(query)
+            if step is not None and step.kind == "status":
+                self._send(faults.status_reply(step), send_body)
+                return
+            if step is not None and step.kind == "hang":
+                time.sleep(step.value)
+                self.close_connection = True
+                return
             fault = faults.handle(path, query, headers)
             if isinstance(fault, tuple):
                 self._send_short(*fault)
                 return
-            if fault is not None:
-                self._send(fault, send_body)
+            reply, mtime = (fault, None) if fault is not None else self._route(path, query, headers)
+            if step is not None and step.kind in ("short", "cut") and reply.status == 200:
+                if step.kind == "short":
+                    self._send_short(
+                        replace(reply, body=reply.body[: len(reply.body) // 2]), len(reply.body)
+                    )
+                else:
+                    body = faults.cut_body(reply.body)
+                    self._send_short(replace(reply, body=body), len(body))
                 return
-            reply = (
-                bps_api.handle(path, query)
-                or bmkg_api.handle(path, query)
-                or ckan_api.handle(path, query)
-                or aspirasi_api.handle(path, query, headers)
-                or inbox_xlsx.handle(path)
-            )
-            if reply is not None:
-                if reply.status == 200:
-                    reply.headers.setdefault("Last-Modified", GENERATED_AT)
-                self._send(reply, send_body)
-                return
-            self._send_static(path, send_body)
+            self._send(reply, send_body, mtime=mtime)
         except (BrokenPipeError, ConnectionResetError):
             LOG.info("client went away during %s", path)
         except Exception:
             LOG.exception("error serving %s", path)
             self._send(json_reply({"message": "Internal Server Error"}, 500), send_body)
 
-    def _send_static(self, path: str, send_body: bool) -> None:
+    def _route(
+        self, path: str, query: dict[str, list[str]], headers: dict[str, str]
+    ) -> tuple[Reply, int | None]:
+        """The reply of an agency API, else of a static file, and the file's mtime."""
+        reply = (
+            bps_api.handle(path, query)
+            or bmkg_api.handle(path, query)
+            or ckan_api.handle(path, query)
+            or aspirasi_api.handle(path, query, headers)
+            or inbox_xlsx.handle(path)
+        )
+        if reply is None:
+            return self._static(path)
+        if reply.status == 200:
+            reply.headers.setdefault("Last-Modified", GENERATED_AT)
+        return reply, None
+
+    def _static(self, path: str) -> tuple[Reply, int | None]:
         root = self.data_dir.resolve()
         target = (root / path.lstrip("/")).resolve()
         if not target.is_relative_to(root) or not target.is_file():
-            self._send(json_reply({"message": f"Not Found: {path}"}, 404), send_body)
-            return
+            return json_reply({"message": f"Not Found: {path}"}, 404), None
         body = target.read_bytes()
         mtime = int(target.stat().st_mtime)
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/"):
             content_type += "; charset=utf-8"
         reply = Reply(200, body, content_type, {"Last-Modified": formatdate(mtime, usegmt=True)})
-        self._send(reply, send_body, mtime=mtime)
+        return reply, mtime
 
     def _not_modified(self, etag: str, mtime: int | None) -> bool:
         match = self.headers.get("If-None-Match")
