@@ -1,68 +1,74 @@
-"""`make bench` smoke test: tiny sizes, the output's structure, never its timings."""
+"""`make bench` smoke run: every part at tiny sizes against the real stack; the output's
+structure and what the parts must find (row counts, 0 bytes re-uploaded), never a timing."""
 
 from __future__ import annotations
 
 import json
-import os
 
-import hub_bench as bench
 import pytest
 from ckan_site import bot_token, site_url
 
-from tangerang_hub.contracts import get_contract, load_contracts
-from tangerang_hub.normalize import normalize
+from bench import hub_bench
+from bench.targets import evaluate
+
+pytestmark = pytest.mark.stack
+
+ROWS, REPEATS, CLIENTS, PER_CLIENT, CONTRACTS = 60, 1, 2, 2, 3
 
 
-def test_generated_csv_is_fasyankes_shaped_and_normalizes_cleanly():
-    content = bench.fasyankes_csv(300)
-    assert content.decode().splitlines()[0] == ";".join(bench.HEADER)
-    table = normalize(bench._batch(content), get_contract("fasyankes"))
-    assert table.num_rows == 300
-    assert table.column("kode_faskes")[0].as_py() == "0000000"
-    assert all(code.startswith("36.71.") for code in table.column("kelurahan").to_pylist())
-    assert bench.fasyankes_csv(300) == content, "the data must be the same in every run"
-
-
-@pytest.mark.stack
-def test_bench_writes_results_with_ratios(tmp_path, capsys):
+def test_bench_measures_every_part(tmp_path, monkeypatch, capsys):
     assert bot_token()  # fails loudly outside `make test-engine`
-    output = tmp_path / "results.json"
-    code = bench.main(
+    monkeypatch.setenv("BENCH_ROWS", str(ROWS))  # options override the environment
+    output, chart = tmp_path / "results.json", tmp_path / "results.png"
+    code = hub_bench.main(
         [
-            "--rows",
-            "60",
-            "--repeats",
-            "2",
-            "--parse-repeats",
-            "1",
-            "--no-dags-report",
-            "--ckan-url",
-            site_url(),
-            "--token-file",
-            os.environ["HUB_CKAN_TOKEN_FILE"],
-            "--output",
-            str(output),
+            *("--repeats", str(REPEATS), "--datapusher-rows", "40"),
+            *("--contracts", str(CONTRACTS), "--search-clients", str(CLIENTS)),
+            *("--search-requests", str(PER_CLIENT), "--ckan-url", site_url()),
+            *("--output", str(output), "--chart", str(chart), "--work", str(tmp_path / "w")),
         ]
     )
-    assert code == 0
     report = json.loads(output.read_text())
-    assert report["settings"]["rows"] == 60
-    assert report["machine"]["cpus"] >= 1
-    results = report["results"]
-    assert set(results) == set(bench.BENCHMARKS)
-    for name, item in results.items():
-        assert item["benchmark"] == name
-        assert item["ratio"] > 0 and item["ratio_means"]
-        for side in ("baseline", "candidate"):
-            series = item[side]
-            expected = 1 if name == "dag_parse" else 2
-            assert len(series["samples_s"]) == expected
-            assert series["min_s"] <= series["median_s"] <= series["max_s"]
-    for name in ("datastore", "normalize"):
-        assert results[name]["rows"] == 60
-        assert results[name]["candidate"]["rows_per_s"] > 0
-        assert results[name]["baseline"]["rows_per_s"] > 0
-    assert results["dag_parse"]["dags"] == len(load_contracts())
-    table = capsys.readouterr().out
-    for name in bench.BENCHMARKS:
-        assert name in table
+    assert code == 0, report["errors"]
+    assert report["settings"]["rows"] == [ROWS] and report["machine"]["cpus"] >= 1
+    size = report["sizes"][str(ROWS)]
+    for part, names in {
+        "engine": ("normalize", "stage", "gate", "sum"),
+        "postgres": ("limit", "floor"),
+        "loads": ("xloader", "hub_loader"),
+        "hub": ("full", "unchanged"),
+    }.items():
+        for name in names:
+            series = size[part][name]
+            assert len(series["samples_s"]) == REPEATS
+            assert 0 < series["min_s"] <= series["median_s"] <= series["max_s"]
+    assert size["hub"]["unchanged_file_bytes_max"] == 0
+    full = size["hub"]["full"]["details"][0]
+    assert full["file_bytes"] > size["staged_csv_bytes"]  # CSV, Parquet and dictionary
+    assert set(full["phases"]) == {"extract", "normalize_stage", "gate", "publish_report"}
+    assert {"copy", "full_text", "swap"} <= set(full["loader_timings"])
+    assert size["hub"]["unchanged"]["details"][0]["actions"][0] == "package_show"
+    assert size["datapusher"]["extrapolated"]["median_s"] > 0
+    assert report["datapusher"]["rows"] == 40
+
+    dags = report["dag_build"]
+    assert dags["found"]["contracts_dagbag"] == {"dags": CONTRACTS, "tasks": 5 * CONTRACTS}
+    assert dags["found"]["anchor_module"] == {"dags": CONTRACTS, "tasks": 4 * CONTRACTS}
+    assert dags["found"]["contracts_one_dag"]["dags"] == 1
+
+    search = report["package_search"]
+    for side in ("with", "without"):
+        assert [r["requests"] for r in search[side]["rounds"]] == [CLIENTS * PER_CLIENT] * REPEATS
+        assert 0 < search[side]["p50_s"] <= search[side]["p95_s"]
+
+    targets = {t["id"]: t for t in report["targets"]}
+    assert {t.id for t in evaluate(report)} == set(targets)
+    assert all(t["verdict"] in ("held", "MISSED") for t in targets.values())
+    missed = {name for name, t in targets.items() if t["held"] is False}
+    if missed & {"hub_vs_limit", "hub_vs_floor", "vs_xloader", "unchanged"}:
+        assert (tmp_path / "w" / "profiles" / f"hub-run-{ROWS}.txt").stat().st_size > 0
+    if "engine_vs_limit" in missed:
+        assert "engine_stages" in (tmp_path / "w" / "profiles" / f"engine-{ROWS}.txt").read_text()
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    out = capsys.readouterr().out
+    assert "hub end to end <= 10x the limit" in out and "median seconds" in out
