@@ -65,3 +65,51 @@ def make_dataset(sdi: dict[str, Any]):
         return factories.Dataset(owner_org=owner_org, **{**sdi, **kwargs})
 
     return make
+
+
+@pytest.fixture
+def approve():
+    """Approve a hub dataset as a sysadmin would: submit it for review, then approve it."""
+    from ckan.tests.helpers import call_action
+
+    def run(dataset_id: str) -> dict[str, Any]:
+        reviewer = factories.Sysadmin()
+        call_action("tangerang_review_submit", package_id=dataset_id)
+        return call_action(
+            "tangerang_review_approve",
+            context={"user": reviewer["name"]},
+            package_id=dataset_id,
+        )
+
+    return run
+
+
+WALIDATA = "walidata-diskominfo"
+
+
+@pytest.fixture
+def review_world(make_dataset) -> dict[str, Any]:
+    """Seeded producers, bot and walidata; one user (with an API token) per review role;
+    a hub dataset of dinkes (``contract_id``) created private, as the hub creates it.
+
+    Tests that use it set ``ckanext.tangerang.walidata_users`` to ``WALIDATA``.
+    """
+    from ckan.plugins import toolkit as tk
+    from ckan.tests.helpers import call_action
+
+    from ckanext.tangerang import seed
+
+    seed.seed()
+    producer = factories.UserWithToken()
+    call_action(
+        "organization_member_create", id="dinkes", username=producer["name"], role="editor"
+    )
+    sysadmin = factories.SysadminWithToken()
+    bot = tk.config.get("ckanext.tangerang.bot_user")
+    names = {"anonymous": "", "producer": producer["name"], "bot": bot}
+    names |= {"walidata": WALIDATA, "sysadmin": sysadmin["name"]}
+    tokens = {"anonymous": None, "producer": producer["token"], "sysadmin": sysadmin["token"]}
+    for role in ("bot", "walidata"):
+        tokens[role] = call_action("api_token_create", user=names[role], name="uji")["token"]
+    dataset = make_dataset("dinkes", name="faskes-baru", contract_id="faskes-baru", private=True)
+    return {"users": names, "tokens": tokens, "dataset": dataset}

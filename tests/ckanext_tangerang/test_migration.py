@@ -25,6 +25,8 @@ def _columns() -> set[str]:
     return {c["name"] for c in sa.inspect(model.meta.engine).get_columns(TABLE)}
 
 
+REVIEW_REVISION = "3f9a6c1d7e52"
+REVIEW_TABLE = "tangerang_review_event"
 DATASTORE_LOAD_REVISION = "8d3b6f0e2c47"
 DATA_DOCS_REVISION = "5c2e7d41a8b3"
 FIRST_REVISION = "0a1f3c2b9d01"
@@ -36,7 +38,13 @@ def test_downgrade_and_upgrade_round_trip(migrate_db_for):
     assert {"package_id", "run_id", "status", "validation", "finished_at"} <= _columns()
     assert {"data_docs_html", "data_docs_bytes"} <= _columns()
     head = current_revision("tangerang")
-    assert head.split()[0] == DATASTORE_LOAD_REVISION
+    assert head.split()[0] == REVIEW_REVISION
+
+    # One step down drops the review table.
+    model.Session.remove()
+    migrate_db_for("tangerang", DATASTORE_LOAD_REVISION, forward=False)
+    assert REVIEW_TABLE not in _tables()
+    assert LOAD_TABLE in _tables()
 
     # One step down drops the DataStore load table.
     model.Session.remove()
@@ -59,6 +67,7 @@ def test_downgrade_and_upgrade_round_trip(migrate_db_for):
     migrate_db_for("tangerang")
     assert TABLE in _tables()
     assert LOAD_TABLE in _tables()
+    assert REVIEW_TABLE in _tables()
     assert current_revision("tangerang") == head
     assert {"data_docs_html", "data_docs_bytes"} <= _columns()
 
@@ -74,3 +83,33 @@ def test_load_job_model_matches_migrated_table():
 
     columns = {c["name"] for c in sa.inspect(model.meta.engine).get_columns(LOAD_TABLE)}
     assert {c.name for c in DatastoreLoadJob.__table__.columns} == columns
+
+
+def test_review_model_matches_migrated_table():
+    from ckanext.tangerang.review import ReviewEvent
+
+    columns = {c["name"] for c in sa.inspect(model.meta.engine).get_columns(REVIEW_TABLE)}
+    assert {c.name for c in ReviewEvent.__table__.columns} == columns
+
+
+def test_hub_datasets_public_before_review_existed_are_recorded_as_approved(
+    migrate_db_for, make_org, make_dataset
+):
+    org = make_org()["id"]
+    public = make_dataset(org, name="lama-publik", contract_id="lama-publik")
+    closed = make_dataset(org, name="lama-privat", contract_id="lama-privat", private=True)
+    manual = make_dataset(org, name="manual")
+    model.Session.remove()
+    migrate_db_for("tangerang", DATASTORE_LOAD_REVISION, forward=False)
+    # Before review existed, the hub's dataset was public.
+    model.Session.execute(sa.text("UPDATE package SET private = false WHERE name = 'lama-publik'"))
+    model.Session.commit()
+    migrate_db_for("tangerang")
+
+    from ckanext.tangerang import review
+
+    approved = review.latest(public["id"])
+    assert approved is not None and approved.state == review.APPROVED
+    assert approved.access == "terbuka" and approved.fields is None
+    assert review.latest(closed["id"]) is None and review.latest(manual["id"]) is None
+    assert review.may_be_public(model.Package.get(public["id"]))

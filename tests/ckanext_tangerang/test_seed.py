@@ -88,7 +88,8 @@ def test_seed_is_idempotent_and_repairs_drift(tmp_path):
     assert not second.token_written
     assert token_file.read_text() == token
     assert model.Session.query(model.Member).count() == members_before
-    assert len(call_action("organization_list")) == len(first.created) - 6 - 1
+    # Created: the organizations, 6 dimension groups, the bot and the demo walidata.
+    assert len(call_action("organization_list")) == len(first.created) - 6 - 2
 
     admin = factories.Sysadmin()
     call_action(
@@ -124,12 +125,36 @@ def test_cli_command(tmp_path):
     runner = CliRunner()
     result = runner.invoke(tangerang, ["seed", "--token-file", str(token_file)])
     assert result.exit_code == 0, result.output
-    assert "created 28" in result.output
+    assert "created 29" in result.output
     assert f"bot token written: {token_file}" in result.output
     again = runner.invoke(tangerang, ["seed", "--token-file", str(token_file)])
     assert again.exit_code == 0, again.output
-    assert "created 0, updated 0, unchanged 28" in again.output
+    assert "created 0, updated 0, unchanged 29" in again.output
     assert "kept" in again.output
+
+
+@pytest.mark.ckan_config("ckanext.tangerang.walidata_users", "walidata-diskominfo")
+def test_the_demo_walidata_is_a_plain_user_whose_token_is_written_only_when_asked(tmp_path):
+    from ckanext.tangerang import review
+
+    seed.seed()
+    walidata = model.User.get("walidata-diskominfo")
+    assert walidata is not None and not walidata.sysadmin and walidata.state == "active"
+    assert review.is_walidata(walidata)
+    orgs = call_action("organization_list_for_user", id=walidata.id, permission="read")
+    assert orgs == []
+    assert call_action("api_token_list", user_id=walidata.id) == []
+
+    token_file = tmp_path / "walidata.token"
+    result = CliRunner().invoke(
+        tangerang, ["seed", "--walidata-token-file", str(token_file)], catch_exceptions=False
+    )
+    assert f"walidata token written: {token_file}" in result.output
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    token = token_file.read_text().strip()
+    assert api_token.get_user_from_token(token).name == "walidata-diskominfo"
+    again = CliRunner().invoke(tangerang, ["seed", "--walidata-token-file", str(token_file)])
+    assert "walidata token kept" in again.output and token_file.read_text().strip() == token
 
 
 def test_bot_may_update_a_dataset_that_sits_in_dimension_groups():

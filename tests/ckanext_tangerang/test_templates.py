@@ -21,10 +21,10 @@ EVIL = "<script>alert('x')</script>"
 
 
 @pytest.fixture
-def dataset(make_org, make_dataset):
+def dataset(make_org, make_dataset, approve):
     org = make_org(name="dinkes")
     recent = (dt.datetime.now(dt.UTC) - dt.timedelta(days=2)).isoformat()
-    return make_dataset(
+    dataset = make_dataset(
         org["id"],
         name="faskes",
         title=f"Fasilitas Kesehatan {EVIL}",
@@ -39,6 +39,8 @@ def dataset(make_org, make_dataset):
         quality_score=91,
         quality_grade="A",
     )
+    approve(dataset["id"])  # a hub dataset is public once the walidata approved it
+    return dataset
 
 
 def test_dataset_page_escapes_user_data(app, dataset):

@@ -23,9 +23,15 @@ def tangerang() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the bot's API token here (mode 0600) unless it already holds a working one.",
 )
-def seed(token_file: Path | None) -> None:
-    """Create or update producers, dimension groups and the pipeline bot (idempotent)."""
-    result = seed_module.seed(token_file=token_file)
+@click.option(
+    "--walidata-token-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the demo walidata's API token here (mode 0600) unless it holds a working one.",
+)
+def seed(token_file: Path | None, walidata_token_file: Path | None) -> None:
+    """Create or update producers, dimension groups, the pipeline bot and the demo walidata
+    (idempotent)."""
+    result = seed_module.seed(token_file=token_file, walidata_token_file=walidata_token_file)
     click.echo(
         f"created {len(result.created)}, updated {len(result.updated)}, "
         f"unchanged {len(result.unchanged)}"
@@ -35,6 +41,9 @@ def seed(token_file: Path | None) -> None:
     if token_file is not None:
         state = "written" if result.token_written else "kept (still valid)"
         click.echo(f"bot token {state}: {token_file}")
+    if walidata_token_file is not None:
+        state = "written" if result.walidata_token_written else "kept (still valid)"
+        click.echo(f"walidata token {state}: {walidata_token_file}")
 
 
 @tangerang.command("sync-dimension-groups")

@@ -9,10 +9,11 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.authz import get_local_functions
 from ckan.common import CKANConfig
-from ckan.lib.plugins import DefaultTranslation
+from ckan.lib.plugins import DefaultPermissionLabels, DefaultTranslation
+from ckan.model import Package, User
 from ckan.types import Action, Context
 
-from ckanext.tangerang import dimension_groups, search
+from ckanext.tangerang import dimension_groups, review, search
 from ckanext.tangerang.logic import action
 
 
@@ -33,11 +34,12 @@ def _actions() -> dict[str, Action]:
 @tk.blanket.validators
 @tk.blanket.config_declarations
 @tk.blanket.cli
-class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
+class TangerangPlugin(p.SingletonPlugin, DefaultTranslation, DefaultPermissionLabels):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IPermissionLabels)
 
     # IConfigurer
     def update_config(self, config: CKANConfig) -> None:
@@ -61,11 +63,13 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
     ) -> OrderedDict[str, Any]:
         return search.dataset_facets(facets_dict)
 
-    # IPackageController
+    # IPackageController (after_dataset_*: before the dataset is indexed and committed)
     def after_dataset_create(self, context: Context, pkg_dict: dict[str, Any]) -> None:
+        review.enforce(context, pkg_dict)
         dimension_groups.sync(context, pkg_dict)
 
     def after_dataset_update(self, context: Context, pkg_dict: dict[str, Any]) -> None:
+        review.enforce(context, pkg_dict)
         dimension_groups.sync(context, pkg_dict)
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -75,3 +79,10 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
         self, search_results: dict[str, Any], search_params: dict[str, Any]
     ) -> dict[str, Any]:
         return search.label_facet_items(search_results)
+
+    # IPermissionLabels: the walidata reads the private datasets under review
+    def get_dataset_labels(self, dataset_obj: Package) -> list[str]:
+        return review.dataset_labels(dataset_obj, super().get_dataset_labels(dataset_obj))
+
+    def get_user_dataset_labels(self, user_obj: User) -> list[str]:
+        return review.user_labels(user_obj, super().get_user_dataset_labels(user_obj))

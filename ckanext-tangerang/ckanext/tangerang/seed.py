@@ -1,7 +1,9 @@
-"""Idempotent creation of the producers, the dimension groups and the pipeline bot."""
+"""Idempotent creation of the producers, the dimension groups, the pipeline bot and the demo
+walidata."""
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -15,10 +17,13 @@ import yaml
 from ckan.lib import api_token
 from ckan.types import Context
 
-from ckanext.tangerang import vocab
+from ckanext.tangerang import review, vocab
+
+log = logging.getLogger(__name__)
 
 SEED_FILE = Path(__file__).parent / "seed.yaml"
 TOKEN_NAME = "tangerang-pipeline"
+WALIDATA_TOKEN_NAME = "tangerang-walidata"
 
 
 @dataclass
@@ -27,6 +32,7 @@ class SeedResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     token_written: bool = False
+    walidata_token_written: bool = False
 
     def note(self, kind: str, name: str) -> None:
         getattr(self, kind).append(name)
@@ -92,6 +98,28 @@ def _ensure_bot(result: SeedResult) -> model.User:
     return user
 
 
+def _ensure_walidata(wanted: dict[str, Any], result: SeedResult) -> model.User:
+    """A plain user (no organization, not sysadmin); the role comes from the config list."""
+    user = model.User.get(wanted["name"])
+    if user is None:
+        tk.get_action("user_create")(
+            _site_context(),
+            {**wanted, "password": secrets.token_urlsafe(32)},
+        )
+        result.note("created", f"user:{wanted['name']}")
+        user = model.User.get(wanted["name"])
+    elif user.state != "active":
+        user.state = "active"
+        model.Session.commit()
+        result.note("updated", f"user:{wanted['name']}")
+    else:
+        result.note("unchanged", f"user:{wanted['name']}")
+    assert user is not None
+    if user.name not in review.walidata_names():
+        log.warning("%s is not in ckanext.tangerang.walidata_users: no walidata", user.name)
+    return user
+
+
 def _ensure_editor(org: dict[str, Any], user: model.User, result: SeedResult) -> None:
     role = authz.users_role_for_group_or_org(org["id"], user.name)
     if role in ("editor", "admin"):
@@ -123,10 +151,10 @@ def _token_still_valid(path: Path, user: model.User) -> bool:
     return owner is not None and owner.id == user.id
 
 
-def _write_token(path: Path, user: model.User) -> None:
-    token = tk.get_action("api_token_create")(
-        _site_context(), {"user": user.name, "name": TOKEN_NAME}
-    )["token"]
+def _write_token(path: Path, user: model.User, name: str = TOKEN_NAME) -> None:
+    token = tk.get_action("api_token_create")(_site_context(), {"user": user.name, "name": name})[
+        "token"
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -136,8 +164,9 @@ def _write_token(path: Path, user: model.User) -> None:
     os.replace(tmp, path)
 
 
-def seed(token_file: Path | None = None) -> SeedResult:
-    """Create or update organizations, dimension groups and the bot; optionally its token."""
+def seed(token_file: Path | None = None, walidata_token_file: Path | None = None) -> SeedResult:
+    """Create or update organizations, dimension groups, the bot and the demo walidata;
+    optionally write the bot's token and the first walidata's (each 0600, kept while valid)."""
     result = SeedResult()
     catalog = load_catalog()
     organizations = [
@@ -163,4 +192,13 @@ def seed(token_file: Path | None = None) -> SeedResult:
     if token_file is not None and not _token_still_valid(token_file, bot):
         _write_token(token_file, bot)
         result.token_written = True
+
+    walidata = [_ensure_walidata(dict(w), result) for w in catalog.get("walidata") or []]
+    if (
+        walidata_token_file is not None
+        and walidata
+        and not _token_still_valid(walidata_token_file, walidata[0])
+    ):
+        _write_token(walidata_token_file, walidata[0], WALIDATA_TOKEN_NAME)
+        result.walidata_token_written = True
     return result

@@ -1,6 +1,9 @@
-"""Pages of the catalog beyond CKAN's own: the run history of a dataset and its Data Docs."""
+"""Pages of the catalog beyond CKAN's own: the run history of a dataset and its Data Docs,
+and the walidata's review queue."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
@@ -50,3 +53,60 @@ def run_validation_report(id: str, run_id: str) -> Response:
     response = Response(html, status=200, mimetype="text/html")
     response.headers.update(DATA_DOCS_HEADERS)
     return response
+
+
+# --- walidata review (pemeriksaan) ----------------------------------------------------------
+
+
+def _review_context() -> dict[str, Any]:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+@tangerang.route("/pemeriksaan")
+def review_queue() -> str:
+    """The walidata's review queue (walidata and sysadmins; 403 to everyone else)."""
+    from ckanext.tangerang import review
+
+    state = tk.request.args.get("state", review.WAITING)
+    try:
+        queue = tk.get_action("tangerang_review_list")(
+            _review_context(), {"state": state, "limit": 100}
+        )
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the walidata may see the review queue"))
+    except tk.ValidationError:
+        return tk.abort(400, tk._("Unknown review state"))
+    return tk.render(
+        "tangerang/review_queue.html", {"queue": queue, "state": state, "states": review.STATES}
+    )
+
+
+@tangerang.route("/pemeriksaan/<id>/setujui", methods=["POST"])
+def review_approve(id: str) -> Response:
+    """Approve from the queue's form (CSRF-protected like every CKAN form)."""
+    note = tk.request.form.get("note") or None
+    return _decide("tangerang_review_approve", id, {"note": note} if note else {})
+
+
+@tangerang.route("/pemeriksaan/<id>/kembalikan", methods=["POST"])
+def review_return(id: str) -> Response:
+    """Return to the producer from the queue's form; the reason is required."""
+    return _decide("tangerang_review_return", id, {"reason": tk.request.form.get("reason", "")})
+
+
+def _decide(action: str, id: str, data: dict[str, Any]) -> Response:
+    try:
+        result = tk.get_action(action)(_review_context(), {"package_id": id, **data})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the walidata may review datasets"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.ValidationError as error:
+        messages = [m for ms in error.error_dict.values() for m in ms]
+        tk.h.flash_error(" ".join(str(m) for m in messages))
+        return tk.redirect_to("tangerang.review_queue")
+    if result["state"] == "disetujui":
+        tk.h.flash_success(tk._("Approved: {name}").format(name=result["name"]))
+    else:
+        tk.h.flash_success(tk._("Returned to the producer: {name}").format(name=result["name"]))
+    return tk.redirect_to("tangerang.review_queue")

@@ -502,3 +502,247 @@ def _load_error_message(error: dict[str, Any]) -> str:
     if kind == "locked":
         return tk._("The old table stayed in use, so the load gave up; try again")
     return tk._("Internal error; the CKAN worker log has the details")
+
+
+# --- walidata review (pemeriksaan) ----------------------------------------------------------
+
+
+def _acting_user(context: Context) -> model.User | None:
+    return context.get("auth_user_obj") or model.User.get(context.get("user", ""))
+
+
+def _review_dict(package: model.Package) -> dict[str, Any]:
+    from ckanext.tangerang import review
+
+    events = review.history(package.id)
+    current = events[0] if events else None
+    waiting = next((e for e in events if e.state == review.WAITING), None)
+    return {
+        "package_id": package.id,
+        "name": package.name,
+        "under_review": review.under_review(package),
+        "state": current.state if current is not None else None,
+        "may_be_public": review.may_be_public(package),
+        "private": package.private,
+        **(
+            {
+                "changes": list(current.changes or []),
+                "klasifikasi_akses": current.access,
+                "fields": current.fields,
+                "reason": current.reason,
+                "updated": current.created.isoformat(),
+                "updated_by": current.as_dict()["user"],
+            }
+            if current is not None
+            else {}
+        ),
+        "submitted_at": waiting.created.isoformat() if waiting is not None else None,
+        "history": [e.as_dict() for e in events],
+    }
+
+
+def _waiting(package: model.Package) -> Any:
+    from ckanext.tangerang import review
+
+    current = review.latest(package.id)
+    if current is None or current.state != review.WAITING:
+        raise tk.ValidationError(
+            {"package_id": [tk._("The dataset is not waiting for the walidata's review")]}
+        )
+    return current
+
+
+def _set_private(context: Context, package: model.Package, private: bool) -> None:
+    """Change only the visibility, as the reviewer (the activity names them); commits."""
+    user = _acting_user(context)
+    tk.get_action("package_patch")(
+        {"user": user.name if user is not None else "", "ignore_auth": True},
+        {"id": package.id, "private": private},
+    )
+
+
+@_access_first
+@tk.validate(schema.review_submit)
+def tangerang_review_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Ask for the walidata's review of the version about to be published.
+
+    The hub calls it before it uploads a version. The version waits
+    (``menunggu_pemeriksaan``) when the dataset was never approved, when it was returned
+    (``dikembalikan``), or when its access class or set of fields differs from the
+    approved version's; otherwise nothing changes. Submitting the waiting version again
+    changes nothing. A waiting dataset is private: a public one is withdrawn from public
+    view now, and the catalog keeps it private until a walidata approves it, whatever
+    ``private`` its publisher asks for.
+
+    Allowed for sysadmins and for users who may update the dataset (the pipeline bot as
+    editor of every OPD and vertical agency).
+
+    :param package_id: id or name of the dataset
+    :type package_id: string
+    :param klasifikasi_akses: the version's access class (optional; default the dataset's)
+    :type klasifikasi_akses: string
+    :param fields: the names of the version's fields (its data dictionary) (optional)
+    :type fields: list of strings
+
+    :returns: the review, as ``tangerang_review_show`` shows it
+    :rtype: dict
+    """
+    from ckanext.tangerang import review
+
+    package = model.Package.get(data_dict["package_id"])
+    access = data_dict.get("klasifikasi_akses") or (package.extras or {}).get("klasifikasi_akses")
+    fields = data_dict.get("fields")
+    review.submit(
+        package,
+        _acting_user(context),
+        review.Submission(access, tuple(fields) if fields is not None else None),
+    )
+    if not package.private and not review.may_be_public(package):
+        _set_private(context, package, True)  # a public version now waits: withdrawn; commits
+    else:
+        model.Session.commit()
+    return _review_dict(package)
+
+
+@_access_first
+@tk.validate(schema.review_approve)
+def tangerang_review_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Approve the waiting version of a dataset (``disetujui``).
+
+    The dataset becomes public when its access class is ``terbuka`` and equals the
+    approved version's. Allowed for the walidata (``ckanext.tangerang.walidata_users``)
+    and sysadmins; never for the pipeline bot, nor for an editor or admin of the dataset's
+    producer.
+
+    :param package_id: id or name of a dataset waiting for review
+    :type package_id: string
+    :param note: a remark recorded with the approval (optional)
+    :type note: string
+
+    :returns: the review, as ``tangerang_review_show`` shows it
+    :rtype: dict
+    """
+    from ckanext.tangerang import review
+
+    package = model.Package.get(data_dict["package_id"])
+    current = _waiting(package)
+    review.record(
+        package,
+        review.APPROVED,
+        _acting_user(context),
+        changes=current.changes,
+        access=current.access,
+        fields=current.fields,
+        reason=data_dict.get("note"),
+    )
+    public = (
+        review.may_be_public(package)
+        and (package.extras or {}).get("klasifikasi_akses") == "terbuka"
+    )
+    if package.private == public:
+        _set_private(context, package, not public)  # commits the event with the dataset
+    else:
+        model.Session.commit()
+    return _review_dict(package)
+
+
+@_access_first
+@tk.validate(schema.review_return)
+def tangerang_review_return(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Return the waiting version to its producer (``dikembalikan``), with the reason.
+
+    The dataset stays private until the producer publishes a new version, which waits
+    for review again. Allowed to those who may approve it.
+
+    :param package_id: id or name of a dataset waiting for review
+    :type package_id: string
+    :param reason: what does not conform, for the producer (at most 2000 characters)
+    :type reason: string
+
+    :returns: the review, as ``tangerang_review_show`` shows it
+    :rtype: dict
+    """
+    from ckanext.tangerang import review
+
+    package = model.Package.get(data_dict["package_id"])
+    current = _waiting(package)
+    review.record(
+        package,
+        review.RETURNED,
+        _acting_user(context),
+        changes=current.changes,
+        access=current.access,
+        fields=current.fields,
+        reason=data_dict["reason"],
+    )
+    if not package.private:
+        _set_private(context, package, True)
+    else:
+        model.Session.commit()
+    return _review_dict(package)
+
+
+@tk.side_effect_free
+@_access_first
+@tk.validate(schema.review_show)
+def tangerang_review_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The review of one dataset and its history.
+
+    Allowed for the walidata, sysadmins and those who may update the dataset.
+
+    :param package_id: id or name of the dataset
+    :type package_id: string
+
+    :returns: ``package_id``, ``name``; ``under_review`` (published by the hub, so under
+        review); ``state`` (``menunggu_pemeriksaan``, ``disetujui``, ``dikembalikan``, or
+        ``None`` before any submission); ``may_be_public``; ``private``; of the latest
+        event ``changes`` (``first_publication``, ``access_changed``, ``fields_changed``,
+        ``resubmitted``), ``klasifikasi_akses``, ``fields``, ``reason``, ``updated`` and
+        ``updated_by``; ``submitted_at`` (the latest submission, UTC); ``history``: every
+        event, newest first, with ``state``, ``previous_state``, ``changes``,
+        ``klasifikasi_akses``, ``fields``, ``reason``, ``user`` and ``created``
+    :rtype: dict
+    """
+    return _review_dict(model.Package.get(data_dict["package_id"]))
+
+
+@tk.side_effect_free
+@_access_first
+@tk.validate(schema.review_list)
+def tangerang_review_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The review queue: datasets in one state, longest waiting first.
+
+    Allowed for the walidata and sysadmins.
+
+    :param state: ``menunggu_pemeriksaan`` (default), ``disetujui`` or ``dikembalikan``
+    :type state: string
+    :param limit: at most this many (default 50, at most
+        ``ckanext.tangerang.run_report_list_max``)
+    :type limit: int
+    :param offset: datasets to skip (default 0)
+    :type offset: int
+
+    :returns: ``count`` and ``results``: ``package_id``, ``name``, ``title``,
+        ``organization`` (``name``, ``title``), ``state``, ``changes``,
+        ``klasifikasi_akses``, ``fields``, ``reason``, ``user`` and ``created`` of the
+        event that put it in this state
+    :rtype: dict
+    """
+    from ckanext.tangerang import review
+
+    count, rows = review.queue(data_dict["state"], data_dict["limit"], data_dict["offset"])
+    results = []
+    for event, package in rows:
+        org = model.Group.get(package.owner_org) if package.owner_org else None
+        results.append(
+            {
+                **event.as_dict(),
+                "package_id": package.id,
+                "name": package.name,
+                "title": package.title,
+                "organization": (
+                    {"name": org.name, "title": org.title} if org is not None else None
+                ),
+            }
+        )
+    return {"count": count, "results": results}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
+from ckanext.tangerang import review
 from ckanext.tangerang.model import RunReport
 
 
@@ -85,3 +87,69 @@ def tangerang_datastore_load_status(context: Context, data_dict: DataDict) -> Au
             raise tk.ObjectNotFound(tk._("DataStore load not found"))
         resource_id = job.resource_id
     return _resource_permission(context, resource_id)
+
+
+# --- walidata review ----------------------------------------------------------------------
+# Sysadmins are checked too (auth_sysadmins_check): the bot must be refused even if someone
+# made it a sysadmin.
+
+
+def _user(context: Context) -> model.User | None:
+    user = context.get("auth_user_obj")
+    if user is None and context.get("user"):
+        user = model.User.get(context["user"])
+    return user if isinstance(user, model.User) else None
+
+
+def _decision(context: Context, data_dict: DataDict) -> AuthResult:
+    """A reviewer, who is no editor or admin of the dataset's producer."""
+    user = _user(context)
+    if user is None or not review.is_reviewer(user):
+        return {"success": False, "msg": tk._("Only the walidata may review datasets")}
+    package = model.Package.get(data_dict.get("package_id") or "")
+    if package is None:
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    if package.owner_org and authz.users_role_for_group_or_org(package.owner_org, user.name) in (
+        "editor",
+        "admin",
+    ):
+        return {
+            "success": False,
+            "msg": tk._("A producer's editor may not review the producer's own datasets"),
+        }
+    return {"success": True}
+
+
+@tk.auth_sysadmins_check
+def tangerang_review_approve(context: Context, data_dict: DataDict) -> AuthResult:
+    """The walidata and sysadmins, except the bot and the producer's own editors."""
+    return _decision(context, data_dict)
+
+
+@tk.auth_sysadmins_check
+def tangerang_review_return(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may approve the dataset may return it."""
+    return _decision(context, data_dict)
+
+
+@tk.auth_sysadmins_check
+def tangerang_review_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """The walidata and sysadmins (not the bot): the queue names every producer's datasets."""
+    if review.is_reviewer(_user(context)):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the walidata may see the review queue")}
+
+
+def tangerang_review_submit(context: Context, data_dict: DataDict) -> AuthResult:
+    """Users who may update the dataset: the bot as editor of its producer, the producer's
+    editors, sysadmins."""
+    return _dataset_permission(context, "package_update", data_dict.get("package_id"))
+
+
+def tangerang_review_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """The walidata and sysadmins, and those who may update the dataset (its producer)."""
+    if review.is_reviewer(_user(context)):
+        if model.Package.get(data_dict.get("package_id") or "") is None:
+            raise tk.ObjectNotFound(tk._("Dataset not found"))
+        return {"success": True}
+    return _dataset_permission(context, "package_update", data_dict.get("package_id"))

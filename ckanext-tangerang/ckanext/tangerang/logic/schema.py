@@ -111,3 +111,83 @@ def datastore_load(
 @tk.validator_args
 def datastore_load_status(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
     return {"id": [ignore_missing, unicode_safe], "resource_id": [ignore_missing, unicode_safe]}
+
+
+# --- walidata review ------------------------------------------------------------------------
+
+
+@tk.validator_args
+def review_submit(
+    not_empty: Validator,
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+    one_of: ValidatorFactory,
+    list_of_strings: Validator,
+    convert_package_name_or_id_to_id: Validator,
+    empty: Validator,
+) -> Schema:
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "klasifikasi_akses": [
+            ignore_missing,
+            unicode_safe,
+            one_of(list(vocab.dataset_values("klasifikasi_akses"))),
+        ],
+        "fields": [ignore_missing, list_of_strings],
+        "__junk": [empty],
+    }
+
+
+@tk.validator_args
+def review_approve(
+    not_empty: Validator,
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+    convert_package_name_or_id_to_id: Validator,
+    tangerang_review_text: Validator,
+) -> Schema:
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "note": [ignore_missing, unicode_safe, tangerang_review_text],
+    }
+
+
+@tk.validator_args
+def review_return(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    convert_package_name_or_id_to_id: Validator,
+    tangerang_review_text: Validator,
+) -> Schema:
+    return {
+        "package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id],
+        "reason": [not_empty, unicode_safe, tangerang_review_text],
+    }
+
+
+@tk.validator_args
+def review_show(
+    not_empty: Validator, unicode_safe: Validator, convert_package_name_or_id_to_id: Validator
+) -> Schema:
+    return {"package_id": [not_empty, unicode_safe, convert_package_name_or_id_to_id]}
+
+
+@tk.validator_args
+def review_list(
+    default: ValidatorFactory,
+    unicode_safe: Validator,
+    one_of: ValidatorFactory,
+    natural_number_validator: Validator,
+    limit_to_configured_maximum: ValidatorFactory,
+) -> Schema:
+    from ckanext.tangerang import review
+
+    return {
+        "state": [default(review.WAITING), unicode_safe, one_of(list(review.STATES))],
+        "limit": [
+            default(50),
+            natural_number_validator,
+            limit_to_configured_maximum("ckanext.tangerang.run_report_list_max", 100),
+        ],
+        "offset": [default(0), natural_number_validator],
+    }

@@ -238,3 +238,18 @@ def tangerang_data_docs_html(value: Any) -> Any:
     if not _HTML_DOCUMENT.search(value[:4096]):
         raise tk.Invalid(_("data_docs_html must be an HTML document (<html> ...)"))
     return value
+
+
+REVIEW_TEXT_MAX_CHARS = 2000
+
+
+def tangerang_review_text(value: Any) -> Any:
+    """A walidata's reason or note: trimmed, non-empty when given, at most 2000 characters."""
+    if value is missing or value is None:
+        return value
+    text = str(value).strip()
+    if not text:
+        raise tk.Invalid(_("Missing value"))
+    if len(text) > REVIEW_TEXT_MAX_CHARS:
+        raise tk.Invalid(_("At most %d characters") % REVIEW_TEXT_MAX_CHARS)
+    return text
