@@ -56,7 +56,7 @@ from tangerang_hub.values import (
 )
 from tangerang_quality.masking import mask_identifiers
 from tangerang_quality.problems import Problem
-from tangerang_quality.table_metadata import FILE_KEY, ROW_NUMBERS_KEY
+from tangerang_quality.table_metadata import FILE_KEY, ROW_NUMBERS_KEY, UNKNOWN_COLUMNS_KEY
 
 MAX_PROBLEMS = 1000
 
@@ -166,8 +166,18 @@ def normalize(batch: RawBatchLike, contract: Contract) -> pa.Table:
 
     schema = arrow_schema(contract)
     table = pa.Table.from_arrays([typed[f.name] for f in contract.fields], schema=schema)
+    used = set(columns.values())
+    unknown = [
+        [data.header_row, str(name)]
+        for i, name in enumerate(data.header)
+        if i not in used and name is not None and str(name).strip()
+    ]
     return table.replace_schema_metadata(
-        {ROW_NUMBERS_KEY: _json_list(data.row_numbers), FILE_KEY: filename}
+        {
+            ROW_NUMBERS_KEY: _json_list(data.row_numbers),
+            FILE_KEY: filename,
+            UNKNOWN_COLUMNS_KEY: json.dumps(unknown, ensure_ascii=False).encode(),
+        }
     )
 
 

@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 from tangerang_hub.contracts import Contract
 from tangerang_hub.normalize import FILE_KEY, ROW_NUMBERS_KEY, row_numbers
 from tangerang_quality.formula import defuse
+from tangerang_quality.table_metadata import UNKNOWN_COLUMNS_KEY
 
 PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",
@@ -110,13 +111,19 @@ def stage(table: pa.Table, contract: Contract, root: Path) -> StagedBatch:
         _write_atomic(parquet_path, data)
     if not csv_path.exists():
         _write_atomic(csv_path, csv_bytes(table))
-    # Where each row came from, so validation problems name the file's rows. Kept beside the
-    # Parquet file, not in it: the same data from another file must keep the same key.
+    # Where each row came from (and which source columns were left out), so validation
+    # problems name the file's rows. Kept beside the Parquet file, not in it: the same data
+    # from another file must keep the same key; rewritten each time, for the latest file.
     numbers = row_numbers(table)
     rows_path = folder / f"{sha256}.rows.json"
-    if numbers is not None and not rows_path.exists():
-        source = (table.schema.metadata or {}).get(FILE_KEY, b"").decode()
-        _write_atomic(rows_path, json.dumps({"file": source, "rows": numbers}).encode())
+    if numbers is not None:
+        meta = table.schema.metadata or {}
+        origin = {
+            "file": meta.get(FILE_KEY, b"").decode(),
+            "rows": numbers,
+            "unknown_columns": json.loads(meta.get(UNKNOWN_COLUMNS_KEY, b"[]")),
+        }
+        _write_atomic(rows_path, json.dumps(origin).encode())
     return StagedBatch(sha256, parquet_path, csv_path, table.num_rows)
 
 
@@ -131,6 +138,7 @@ def read_staged(staged: StagedBatch) -> pa.Table:
                 **(table.schema.metadata or {}),
                 ROW_NUMBERS_KEY: json.dumps(origin["rows"], separators=(",", ":")).encode(),
                 FILE_KEY: origin["file"].encode(),
+                UNKNOWN_COLUMNS_KEY: json.dumps(origin.get("unknown_columns", [])).encode(),
             }
         )
     return table

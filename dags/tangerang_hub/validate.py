@@ -12,6 +12,8 @@ carries `data_docs_page`, the run's GX Data Docs as one self-contained page.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,9 @@ from tangerang_hub import reference
 from tangerang_hub.contracts import Contract
 from tangerang_hub.run_report import json_safe
 from tangerang_quality.gate import GateResult, mask_table, run_gate
+from tangerang_quality.masking import mask_identifiers
 from tangerang_quality.problems import Problem
+from tangerang_quality.table_metadata import FILE_KEY, UNKNOWN_COLUMNS_KEY
 
 __all__ = ["GateResult", "GateSummary", "mask_table", "reference_codes", "validate"]
 
@@ -39,14 +43,40 @@ def validate(
     data_docs_dir: Path | None = None,
     file: str | None = None,
 ) -> GateResult:
-    """GateResult of `table` against `contract`; `success` False means: publish nothing."""
-    return run_gate(
+    """GateResult of `table` against `contract`; `success` False means: publish nothing.
+
+    Source columns the contract does not know (normalize dropped them) are named in a
+    warning each, so the steward learns that the agency changed its export."""
+    result = run_gate(
         table,
         contract,
         reference_codes=reference_codes(),
         data_docs_dir=data_docs_dir,
         file=file,
     )
+    unknown = unknown_column_warnings(table, file)
+    if not unknown:
+        return result
+    return dataclasses.replace(result, warnings=[*result.warnings, *unknown])
+
+
+def unknown_column_warnings(table: pa.Table, file: str | None = None) -> list[Problem]:
+    """One warning per source column the contract does not know. The column name is masked
+    like any message: a header can itself be an identifier."""
+    meta = table.schema.metadata or {}
+    name = file or meta.get(FILE_KEY, b"").decode("utf-8", "replace")
+    listed = json.loads(meta.get(UNKNOWN_COLUMNS_KEY, b"[]"))
+    return [
+        Problem(
+            name,
+            row,
+            mask_identifiers(column),
+            f"kolom {mask_identifiers(column)!r} tidak ada di kontrak dan tidak diterbitkan; "
+            "apakah format ekspor sumber berubah? (column not in the contract, not published)",
+            expectation="unknown_column",
+        )
+        for row, column in listed
+    ]
 
 
 @dataclass

@@ -10,3 +10,6 @@ from __future__ import annotations
 
 ROW_NUMBERS_KEY = b"tangerang_hub.row_numbers"  # JSON list: the file row of each table row
 FILE_KEY = b"tangerang_hub.file"  # the file name, UTF-8
+# JSON list of [header row, column name] of every source column the contract does not know:
+# the agency changed its export; the run report warns the steward (not blocking).
+UNKNOWN_COLUMNS_KEY = b"tangerang_hub.unknown_columns"
