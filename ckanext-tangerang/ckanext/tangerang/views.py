@@ -94,7 +94,22 @@ def review_return(id: str) -> Response:
     return _decide("tangerang_review_return", id, {"reason": tk.request.form.get("reason", "")})
 
 
+def _csrf_checked() -> None:
+    """Check a browser's decision against CSRF here too: CKAN exempts a view from its CSRF
+    protection for the rest of the process once one request logged in with an API token
+    (``ckan_before_request``), and a token-authenticated request needs no CSRF token."""
+    if tk.g.get("login_via_auth_header"):
+        return
+    from flask_wtf.csrf import ValidationError, validate_csrf
+
+    try:
+        validate_csrf(tk.request.form.get(tk.config.get("WTF_CSRF_FIELD_NAME")))
+    except ValidationError:
+        tk.abort(400, tk._("The form has expired; reload the review queue and try again"))
+
+
 def _decide(action: str, id: str, data: dict[str, Any]) -> Response:
+    _csrf_checked()
     try:
         result = tk.get_action(action)(_review_context(), {"package_id": id, **data})
     except tk.NotAuthorized:
