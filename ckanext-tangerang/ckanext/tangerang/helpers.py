@@ -223,3 +223,65 @@ def tangerang_error_page(code: Any, content: Any) -> dict[str, Any]:
     if code >= 500:
         own = ""  # never show an internal error's text to a visitor
     return {"code": code, "title": tk._(title), "text": own or tk._(text)}
+
+
+# --- steward dashboard and quality charts ---------------------------------------------------
+
+
+def tangerang_dashboard_freshness(status: str) -> dict[str, str]:
+    """The translated label and Bootstrap colour of a dashboard row's freshness."""
+    from ckanext.tangerang import dashboard
+
+    return dashboard.freshness_label(status)
+
+
+def tangerang_run_status_label(status: str) -> str:
+    """A run status (``run_statuses.yaml``) in the page's language."""
+    from ckanext.tangerang import hub_tables
+
+    return hub_tables.run_status_label(status, vocab.current_lang())
+
+
+def tangerang_duration(seconds: Any) -> str:
+    """A run's duration as a steward reads it: ``8,4 dtk``, ``2 mnt 5 dtk``, ``1 j 3 mnt``
+    (English ``8.4 s``, ``2 min 5 s``, ``1 h 3 min``); ``—`` when unknown."""
+    from babel.numbers import format_decimal
+
+    if not isinstance(seconds, int | float) or seconds < 0:
+        return "—"
+    if seconds < 60:
+        text = format_decimal(round(seconds, 1), locale=vocab.current_lang())
+        return tk._("{seconds} s").format(seconds=text)
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return tk._("{hours} h {minutes} min").format(hours=hours, minutes=minutes)
+    return tk._("{minutes} min {seconds} s").format(minutes=minutes, seconds=secs)
+
+
+def tangerang_trend_chart(points: list[dict[str, Any]]) -> dict[str, Any]:
+    """The small quality-score chart of a dashboard row (``charts.trend``)."""
+    from ckanext.tangerang import charts
+
+    return charts.trend(points, small=True)
+
+
+def tangerang_dataset_quality(package_id: str) -> dict[str, Any] | None:
+    """The score history and last dimension scores of a dataset (``charts.dataset_quality``),
+    from the runs the current user may see; ``None`` when no run has a score."""
+    from ckanext.tangerang import charts
+
+    try:
+        runs = tk.get_action("tangerang_run_report_list")(
+            {},
+            {"package_id": package_id, "limit": tk.config.get("ckanext.tangerang.dashboard_runs")},
+        )
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    return charts.dataset_quality(runs)
+
+
+def tangerang_may_see_dashboard() -> bool:
+    """Whether the current user may open ``/dasbor``."""
+    return bool(tk.h.check_access("tangerang_dashboard_show"))

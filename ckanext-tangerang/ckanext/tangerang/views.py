@@ -125,3 +125,40 @@ def _decide(action: str, id: str, data: dict[str, Any]) -> Response:
     else:
         tk.h.flash_success(tk._("Returned to the producer: {name}").format(name=result["name"]))
     return tk.redirect_to("tangerang.review_queue")
+
+
+# --- steward dashboard ----------------------------------------------------------------------
+
+DASHBOARD_PARAMS = ("organization", "dimensi", "sort", "order")
+
+
+def _dashboard() -> dict[str, Any]:
+    """``tangerang_dashboard`` for the filters in the query string (empty ones dropped);
+    aborts 403 for those who may not see it and 400 for an unknown filter value."""
+    params = {key: tk.request.args[key] for key in DASHBOARD_PARAMS if tk.request.args.get(key)}
+    try:
+        result = tk.get_action("tangerang_dashboard")({}, params)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the walidata and sysadmins may see the dashboard"))
+    except tk.ValidationError:
+        return tk.abort(400, tk._("Unknown dashboard filter or sort"))
+    return {**result, "params": params}
+
+
+@tangerang.route("/dasbor")
+def dashboard() -> str:
+    """The steward dashboard: every contract's last run, freshness, quality trend and
+    Airflow run (walidata and sysadmins)."""
+    return tk.render("tangerang/dashboard.html", {"dashboard": _dashboard()})
+
+
+@tangerang.route("/dasbor.csv")
+def dashboard_csv() -> Response:
+    """The dashboard's rows, with the same filters and order, as a CSV download."""
+    from ckanext.tangerang import dashboard as steward_dashboard
+    from ckanext.tangerang import vocab
+
+    text = steward_dashboard.to_csv(_dashboard(), vocab.current_lang())
+    response = Response(text, status=200, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="dasbor-walidata.csv"'
+    return response

@@ -746,3 +746,56 @@ def tangerang_review_list(context: Context, data_dict: DataDict) -> dict[str, An
             }
         )
     return {"count": count, "results": results}
+
+
+# --- steward dashboard ----------------------------------------------------------------------
+
+
+@tk.side_effect_free
+def tangerang_dashboard(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The steward dashboard: one row per dataset contract, published or not.
+
+    For the walidata and sysadmins (auth ``tangerang_dashboard_show``, checked before the
+    parameters). The rows come from the hub's contracts in ``schemas/``, the run reports and,
+    when ``ckanext.tangerang.airflow_url`` is set, Airflow's REST API.
+
+    :param organization: only this producer's contracts (optional)
+    :type organization: string
+    :param dimensi: only contracts of this smart-city dimension (optional)
+    :type dimensi: string
+    :param sort: ``freshness`` (default: gagal, terlambat, no run, irregular, on time),
+        ``title``, ``organization``, ``status``, ``finished_at``, ``duration``, ``rows``
+        or ``quality``; rows without a value come last
+    :type sort: string
+    :param order: ``asc`` (default) or ``desc``
+    :type order: string
+
+    :returns: ``generated_at``, ``count``, ``summary`` (rows per freshness), ``rows``,
+        ``choices`` (the producers and dimensions to filter by) and ``airflow``
+        (``configured``, ``error``). Each row has ``contract_id``, ``title``,
+        ``organization``, ``organization_title``, ``dimensions``, ``frequency``,
+        ``has_contract``, ``contract_error``, ``package`` (``id``, ``name``, ``private``;
+        ``None`` before the first publication), ``last_run`` (``run_id``, ``status``, ``ok``,
+        ``started_at``, ``finished_at``, ``duration_seconds``, ``rows``, ``message``; ``None``
+        without runs), ``freshness`` (``on_time``, ``late``, ``failed``, ``no_run`` or
+        ``irregular``), ``last_changed_at``, ``due_at``, ``quality`` (``total``, ``grade``),
+        ``quality_trend`` (the scores of the last runs, oldest first: ``run_id``,
+        ``finished_at``, ``total``, ``grade``) and ``airflow`` (``dag_id``, ``dag_url``,
+        ``run``: the Airflow run of the last run report, ``latest``: the DAG's newest run;
+        each ``dag_run_id``, ``state``, ``run_key``, ``start_date``, ``end_date``, ``url``).
+        Times are UTC.
+    :rtype: dict
+    """
+    from ckanext.tangerang import dashboard
+
+    tk.check_access("tangerang_dashboard_show", context, data_dict)
+    data, errors = tk.navl_validate(dict(data_dict), schema.dashboard(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return dashboard.rows(
+        organization=data.get("organization"),
+        dimension=data.get("dimensi"),
+        sort=data["sort"],
+        descending=data["order"] == "desc",
+        runs=tk.config.get("ckanext.tangerang.dashboard_runs"),
+    )

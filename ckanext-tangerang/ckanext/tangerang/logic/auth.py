@@ -153,3 +153,12 @@ def tangerang_review_show(context: Context, data_dict: DataDict) -> AuthResult:
             raise tk.ObjectNotFound(tk._("Dataset not found"))
         return {"success": True}
     return _dataset_permission(context, "package_update", data_dict.get("package_id"))
+
+
+# --- steward dashboard ----------------------------------------------------------------------
+
+
+def tangerang_dashboard_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """The steward dashboard (``/dasbor``, ``tangerang_dashboard``): sysadmins only for now
+    (CKAN lets them through before this runs); it names every producer's runs and failures."""
+    return {"success": False, "msg": tk._("Only the walidata and sysadmins may see the dashboard")}

@@ -191,3 +191,20 @@ def review_list(
         ],
         "offset": [default(0), natural_number_validator],
     }
+
+
+@tk.validator_args
+def dashboard(
+    ignore_missing: Validator,
+    default: ValidatorFactory,
+    unicode_safe: Validator,
+    one_of: ValidatorFactory,
+) -> Schema:
+    from ckanext.tangerang import dashboard as steward_dashboard
+
+    return {
+        "organization": [ignore_missing, unicode_safe],
+        "dimensi": [ignore_missing, one_of(list(vocab.dataset_values("dimensi")))],
+        "sort": [default("freshness"), one_of(list(steward_dashboard.SORT_KEYS))],
+        "order": [default("asc"), one_of(["asc", "desc"])],
+    }
