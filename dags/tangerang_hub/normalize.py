@@ -234,8 +234,8 @@ def convert_column(cells: Cells, field: Field, parent: pa.ChunkedArray | None = 
         codes = pc.index_in(text, value_set=unsure) if keys else None
         typed = pa.nulls(len(keys), arrow)
     else:
-        distinct = pc.unique(text).drop_null()
-        codes = pc.index_in(text, value_set=distinct)
+        encoded = pc.dictionary_encode(text.combine_chunks())  # one hash pass for both
+        distinct, codes = encoded.dictionary, encoded.indices
         fast = parse_arrow(distinct, field) if parent is None else None
         if parent is not None:
             keys, codes = _pairs(codes, distinct, parent)
@@ -278,6 +278,8 @@ def convert_column(cells: Cells, field: Field, parent: pa.ChunkedArray | None = 
         failed_codes = pc.index_in(pc.take(codes, failed_rows), value_set=failed_keys)
         if isinstance(failed_codes, pa.ChunkedArray):
             failed_codes = failed_codes.combine_chunks()
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
     other: list[tuple[int, str]] = []
     if cells.values:
         values, other = _convert_others(values, cells.values, field, parent, dots)
@@ -287,12 +289,12 @@ def convert_column(cells: Cells, field: Field, parent: pa.ChunkedArray | None = 
 def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
     """Every cell trimmed as `str.strip` trims; an empty one null."""
     text = pc.utf8_trim_whitespace(text)
-    return pc.if_else(pc.equal(pc.utf8_length(text), 0), pa.scalar(None, pa.string()), text)
+    return pc.if_else(pc.equal(pc.binary_length(text), 0), pa.scalar(None, pa.string()), text)
 
 
 def _pairs(
-    codes: pa.ChunkedArray, distinct: pa.Array, parent: pa.ChunkedArray
-) -> tuple[list[tuple[str, str | None]], pa.ChunkedArray]:
+    codes: pa.Array, distinct: pa.Array, parent: pa.ChunkedArray
+) -> tuple[list[tuple[str, str | None]], pa.Array]:
     """The distinct (value, parent code) pairs of a column, and each row's index among them.
 
     `codes` is each row's index in `distinct`, the column's distinct values.
