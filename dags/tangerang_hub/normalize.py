@@ -1,19 +1,23 @@
 """Raw batch -> typed `pyarrow.Table` in contract order, with every problem located.
 
-The driver: `tangerang_hub.read` reads the batch into rows (decoding, delimiter, XLSX limits,
-JSON records), `tangerang_hub.values` parses each cell (Indonesian numbers, dates, yes/no, codes);
-this module matches the columns to the contract, converts every cell and collects the problems.
-Rules (documented for stewards in schemas/README.md):
+The driver: `tangerang_hub.read` reads the batch into Arrow columns (decoding, delimiter, XLSX
+limits, JSON records), `tangerang_hub.values` parses cells (Indonesian numbers, dates, yes/no,
+codes); this module matches the columns to the contract, types every column and collects the
+problems. Rules (documented for stewards in schemas/README.md):
 
 * Headers match field names ignoring case, spaces, `_` and `-`; the field title is also accepted.
   A required field without a column is a problem; an optional one becomes a null column; two
-  columns matching one field are a problem; columns the contract does not name are dropped.
+  columns matching one field are a problem; columns the contract does not name are dropped
+  (and named in the table's metadata, UNKNOWN_COLUMNS_KEY).
 * Every value is trimmed; an empty value is null.
 * A CSV row with fewer cells than the header is a problem (a truncated file); a blank row is
   skipped. An XLSX sheet has no row length: a missing cell there is an empty cell. A row with
   non-empty values beyond the header's width is a problem.
 * Each cell is parsed by the field's type (`values`); a `number` column's `dot_convention` is
-  decided over all its values first.
+  decided over all its values. The result is the same as parsing cell by cell, but a column is
+  typed in Arrow: trimming and empty cells by pyarrow, the commonest spellings by
+  `values.parse_arrow`, and every other rule once per distinct trimmed text (a kelurahan: per
+  distinct text and kecamatan), mapped back to the rows with `take`.
 * `enum`: a value equal to an allowed value up to case and spacing takes the allowed spelling.
 * `reference: kecamatan|kelurahan`: a Kemendagri code, BPS code or name in any known spelling
   becomes the Kemendagri code; a kelurahan is checked against the row's kecamatan.

@@ -320,16 +320,14 @@ ARROW_BLOCK_BYTES = 4 << 20  # a row longer than a block makes pyarrow fail: the
 
 def _csv_columns(content: bytes, filename: str) -> Columns:
     bom = 3 if content.startswith(b"\xef\xbb\xbf") else 0
-    if content.isascii() or (bom and content[bom:].isascii()):
-        # ASCII is UTF-8: no need to decode more than the header
-        try:
-            return _arrow_csv(content, bom, None)
-        except _Fallback:
-            pass
-    text, utf8_start = _decode(content, filename)
+    text: str | None = None  # ASCII is UTF-8: then no more than the header is decoded
+    utf8_start: int | None = bom
+    if not (content.isascii() or (bom and content[bom:].isascii())):
+        text, utf8_start = _decode(content, filename)
     try:
         return _arrow_csv(content, utf8_start, text)
     except _Fallback:
+        text = decode(content, filename) if text is None else text
         return columns_of(_csv_rows(text, filename))
 
 
