@@ -31,7 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.timing import stopwatch, wait_until
+from bench.timing import say, stopwatch, wait_until
 from tangerang_hub.ckan_client import CkanClient, CkanError
 from tangerang_hub.contracts import Contract
 from tangerang_hub.publish import dataset_metadata, datastore_fields, load_datastore
@@ -120,7 +120,34 @@ def throwaway_resource(
         )
         yield resource["id"]
     finally:
-        purge(site, package["id"], storage)
+        cleanup(site, package["id"], storage)
+
+
+def site_answers(site: CkanClient, timeout: float = 300.0) -> None:
+    """Wait until the site answers ``status_show`` again (another session may restart the
+    shared test site while a benchmark runs)."""
+
+    def up() -> bool:
+        try:
+            site.call("status_show")
+        except CkanError:
+            return False
+        return True
+
+    wait_until(up, timeout, "the CKAN site answering status_show", 1.0)
+
+
+def cleanup(site: CkanClient, package_id: str, storage: Path | None) -> None:
+    """`purge`, once more after the site answers again if it failed; a dataset that still
+    cannot be purged is named on stderr (the benchmark goes on)."""
+    try:
+        purge(site, package_id, storage)
+    except (CkanError, RuntimeError):
+        try:
+            site_answers(site)
+            purge(site, package_id, storage)
+        except (CkanError, RuntimeError) as exc:
+            say(f"  could not purge benchmark dataset {package_id}: {exc}")
 
 
 def purge(site: CkanClient, package_id: str, storage: Path | None = None) -> None:

@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bench.ckan_loads import CountingClient, purge, wait_searchable
+from bench.ckan_loads import CountingClient, cleanup, wait_searchable
 from bench.timing import stopwatch
 from tangerang_hub import pipeline
 from tangerang_hub.ckan_client import CkanClient
@@ -152,5 +152,5 @@ def hub_run(
             "unchanged_actions": list(client.actions),
         }
     finally:
-        purge(site, copy.id, storage)
+        cleanup(site, copy.id, storage)
         shutil.rmtree(workdir, ignore_errors=True)

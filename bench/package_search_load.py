@@ -8,9 +8,11 @@ The copies hold the site's passwords, so they are written owner-only under ``var
 removed with the processes, which are stopped by their pid (each leads its process group).
 
 Each round sends the same mix of anonymous ``package_search`` requests (`QUERIES`) from N
-client threads (16 unless told), each with its own keep-alive session, to one process, then
-to the other (the order alternates between rounds); p50 and p95 of the request latencies are
-kept per round.
+client threads (16 unless told), each with its own keep-alive session, in `BATCHES` short
+batches that alternate between the two processes, so both see the same background load; p50
+and p95 of the request latencies are kept per round, and beside them the same of CKAN's own
+"render time" of each request (its log), which leaves out the queueing in front of the
+workers.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from bench.timing import percentile, say
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = ROOT / ".venv" / "ckan" / "bin" / "gunicorn"
 EXTENSION = "tangerang"
+BATCHES = 5
+RENDER_TIME = re.compile(rb"\] +200 /api/3/action/package_search render time ([0-9.]+) seconds")
 QUERIES: tuple[dict[str, str], ...] = (
     {"q": "", "rows": "10"},
     {"q": "kesehatan", "rows": "10"},
@@ -179,9 +183,46 @@ def load(url: str, clients: int, per_client: int) -> list[float]:
         return [latency for run in runs for latency in run.result()]
 
 
-def round_stats(latencies: Sequence[float]) -> dict[str, Any]:
-    return {
+def round_stats(latencies: Sequence[float], rendered: Sequence[float] = ()) -> dict[str, Any]:
+    """p50/p95 of the latencies the clients saw and, when given, of CKAN's render times."""
+    stats: dict[str, Any] = {
         "requests": len(latencies),
         "p50_s": round(percentile(latencies, 0.50), 4),
         "p95_s": round(percentile(latencies, 0.95), 4),
     }
+    if rendered:
+        stats["server_p50_s"] = round(percentile(rendered, 0.50), 4)
+        stats["server_p95_s"] = round(percentile(rendered, 0.95), 4)
+    return stats
+
+
+def render_times(log: Path, offset: int) -> tuple[list[float], int]:
+    """CKAN's render times of package_search logged in `log` after byte `offset`, and the
+    offset of the log's end."""
+    with log.open("rb") as fh:
+        fh.seek(offset)
+        text = fh.read()
+    return [float(m.group(1)) for m in RENDER_TIME.finditer(text)], offset + len(text)
+
+
+def measure_round(
+    sites: dict[str, CkanProcess], clients: int, per_client: int, first: str
+) -> dict[str, dict[str, Any]]:
+    """One round: `per_client` requests per client and site, in `BATCHES` batches that
+    alternate between the sites, `first` first; `round_stats` per site."""
+    names = [first, *(name for name in sites if name != first)]
+    latencies: dict[str, list[float]] = {name: [] for name in names}
+    offsets = {name: sites[name].log.stat().st_size for name in names}
+    size = max(1, -(-per_client // BATCHES))
+    sent = 0
+    while sent < per_client:
+        batch = min(size, per_client - sent)
+        for name in names:
+            latencies[name].extend(load(sites[name].url, clients, batch))
+        sent += batch
+        names.reverse()
+    stats = {}
+    for name in sites:
+        rendered, _ = render_times(sites[name].log, offsets[name])
+        stats[name] = round_stats(latencies[name], rendered)
+    return stats
