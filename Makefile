@@ -95,7 +95,8 @@ airflow-db: install
 demo: services airflow-db
 	@echo "== CKAN (demo site) and its worker"
 	$(SERVICES) up ckan-demo worker-demo
-	$(CKAN) -c var/ckan/demo.ini tangerang seed --token-file var/secrets/ckan_bot_token
+	$(CKAN) -c var/ckan/demo.ini tangerang seed --token-file var/secrets/ckan_bot_token \
+	  --walidata-token-file var/secrets/ckan_walidata_token
 	@echo "== Airflow"
 	$(AIRFLOW_ENV); stack/airflow_connection.sh ckan_default http://127.0.0.1:5000 var/secrets/ckan_bot_token
 	$(SERVICES) hub-env
@@ -106,7 +107,8 @@ demo: services airflow-db
 
 test: services
 	$(SERVICES) up ckan-test worker-test
-	$(CKAN) -c var/ckan/test.ini tangerang seed --token-file var/secrets/ckan_bot_token_test
+	$(CKAN) -c var/ckan/test.ini tangerang seed --token-file var/secrets/ckan_bot_token_test \
+	  --walidata-token-file var/secrets/ckan_walidata_token_test
 	$(MAKE) --no-print-directory test-ckan test-engine
 
 test-ckan:
@@ -117,6 +119,7 @@ test-engine:
 	@echo "== engine, quality, connectors and DAG tests (Airflow env)"
 	eval "$$($(SERVICES) env airflow-test)"; \
 	  export HUB_CKAN_TOKEN_FILE=$$PWD/var/secrets/ckan_bot_token_test HUB_CKAN_URL=http://127.0.0.1:5050 HUB_ENV_FILE=; \
+	  export HUB_CKAN_WALIDATA_TOKEN_FILE=$$PWD/var/secrets/ckan_walidata_token_test; \
 	  airflow db migrate >var/log/airflow-test-db-migrate.log 2>&1 || { tail -40 var/log/airflow-test-db-migrate.log; exit 1; }; \
 	  $(AF_PY) -m pytest $(or $(PYTEST_ARGS),tests --ignore=tests/ckanext_tangerang)
 

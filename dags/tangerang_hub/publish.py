@@ -8,7 +8,13 @@ Guarantees:
 - **Atomic.** All files and lineage fields change in one ``package_revise``
   guarded by ``match`` on the previously published sha256; a concurrent or
   failed run leaves the previous version intact. A new dataset is created
-  private and only becomes public in that same revision.
+  private.
+- **Walidata review.** Before a version is uploaded, ``tangerang_review_submit`` tells the
+  catalog what it is published with (access class, field names). The first publication,
+  and a version whose access class or set of fields changed, wait for a walidata
+  (*menunggu_pemeriksaan*): the revision asks for ``private`` then, and the catalog keeps
+  the dataset private whatever it is asked. After the walidata approves (``disetujui``),
+  the catalog makes it public; later versions publish without review.
 - **Typed DataStore.** The catalog's loader COPYs the uploaded CSV into a new table
   with the contract's fields (types, labels, descriptions) and swaps it in atomically.
 - **Groups are the catalog's.** The extension derives a dataset's dimension groups from
@@ -38,6 +44,8 @@ from tangerang_hub.stage import StagedBatch
 
 # package_revise: leave the catalog-owned group memberships out of the update.
 KEEP_GROUPS = ["-groups"]
+# The walidata review state in which a dataset may be public (tangerang_review_submit).
+APPROVED = "disetujui"
 
 # Contract field type -> DataStore (PostgreSQL) column type.
 DATASTORE_TYPES = {
@@ -170,13 +178,41 @@ def _same(current: Any, wanted: Any) -> bool:
     )
 
 
+def request_review(client: CkanClient, package_id: str, contract: Contract) -> str:
+    """Tell the catalog's walidata review what the next version is published with, and
+    return the review state (``disetujui``: it may be public)."""
+    review = client.call(
+        "tangerang_review_submit",
+        {
+            "package_id": package_id,
+            "klasifikasi_akses": contract.access,
+            "fields": [f.name for f in contract.fields],
+        },
+    )
+    return review["state"]
+
+
+def _private(contract: Contract, review_state: str | None) -> bool:
+    return contract.access != "terbuka" or review_state != APPROVED
+
+
 def sync_metadata(
     client: CkanClient, package: dict[str, Any], contract: Contract
 ) -> dict[str, Any]:
     """Apply contract edits (title, SDI fields, access) even when the data is
     unchanged: the contract governs the dataset, so a steward who sets
-    `access: tertutup` takes it out of public view on the next run."""
+    `access: tertutup` takes it out of public view on the next run. An edit is a new
+    version for the walidata's review (``request_review``); a dataset that only waits to
+    be made public is left to the review (one ``tangerang_review_show``)."""
     wanted = {**dataset_metadata(contract), "private": contract.access != "terbuka"}
+    changed = {key: value for key, value in wanted.items() if not _same(package.get(key), value)}
+    if not changed:
+        return package
+    if changed == {"private": False}:
+        state = client.call("tangerang_review_show", package_id=package["id"])["state"]
+    else:
+        state = request_review(client, package["id"], contract)
+    wanted["private"] = _private(contract, state)
     changed = {key: value for key, value in wanted.items() if not _same(package.get(key), value)}
     if not changed:
         return package
@@ -245,6 +281,7 @@ def publish(
         )["package"]
         existing = _by_role(package)
 
+    review_state = request_review(client, package["id"], contract)
     moment = datetime.now(UTC).replace(microsecond=0)
     now = moment.isoformat()
     status = "warning" if getattr(gate, "warnings", None) else "passed"
@@ -257,7 +294,7 @@ def publish(
         "filter": KEEP_GROUPS,
         "update": {
             **dataset_metadata(contract),
-            "private": contract.access != "terbuka",
+            "private": _private(contract, review_state),
             "sha256": staged.sha256,
             "row_count": staged.rows,
             "last_run_id": run_id or staged.sha256[:12],
@@ -378,6 +415,7 @@ __all__ = [
     "PublishResult",
     "SAMPLE_TAG",
     "update_score",
+    "request_review",
     "PublishError",
     "publish",
     "dataset_metadata",

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from ckan_site import anonymous_client, bot_token, site_url
+from ckan_site import anonymous_client, approve, bot_token, site_url
 
 from tangerang_hub.contracts import load_contracts
 
@@ -66,6 +66,7 @@ def test_dag_test_publishes_fasyankes_into_ckan_with_datastore_rows(dagbag, monk
     run = dag.test()
 
     assert run.state == "success"
+    approve("fasyankes")  # a first publication waits for the walidata
     package = anonymous_client().call("package_show", id="fasyankes")
     csv = next(r for r in package["resources"] if r["format"] == "CSV")
     rows = anonymous_client().call("datastore_search", resource_id=csv["id"], limit=1)

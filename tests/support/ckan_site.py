@@ -2,8 +2,9 @@
 
 Integration tests publish into this real CKAN (PostgreSQL, Solr, Redis,
 xloader worker) over HTTP; nothing about it is faked. `make test-engine` sets
-HUB_CKAN_URL and HUB_CKAN_TOKEN_FILE; running these tests any other way is a
-usage error, reported as such rather than skipped.
+HUB_CKAN_URL, HUB_CKAN_TOKEN_FILE (the bot) and HUB_CKAN_WALIDATA_TOKEN_FILE (the
+seeded walidata, who approves first publications: `approve`); running these tests any
+other way is a usage error, reported as such rather than skipped.
 """
 
 from __future__ import annotations
@@ -35,6 +36,25 @@ def bot_token() -> str:
 
 def bot_client() -> CkanClient:
     return CkanClient(site_url(), bot_token())
+
+
+def walidata_client() -> CkanClient:
+    """The seeded walidata (`walidata-diskominfo`), who reviews datasets before publication."""
+    token_file = os.environ.get("HUB_CKAN_WALIDATA_TOKEN_FILE")
+    if not token_file or not Path(token_file).exists():
+        pytest.fail("HUB_CKAN_WALIDATA_TOKEN_FILE is missing: run these tests through `make test`")
+    return CkanClient(site_url(), Path(token_file).read_text().strip())
+
+
+def approve(dataset_id: str) -> dict:
+    """Approve the dataset's waiting version as the walidata would on /pemeriksaan, so it
+    becomes public; a dataset that is not waiting (approved in an earlier run of a test that
+    reuses its id) is left as it is. Returns the review."""
+    client = walidata_client()
+    review = client.call("tangerang_review_show", package_id=dataset_id)
+    if review["state"] != "menunggu_pemeriksaan":
+        return review
+    return client.call("tangerang_review_approve", package_id=dataset_id)
 
 
 def anonymous_client() -> CkanClient:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 import yaml
-from ckan_site import anonymous_client, bot_client, contract_copy, site_url
+from ckan_site import anonymous_client, approve, bot_client, contract_copy, site_url
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, RDF
 from rdflib.paths import SequencePath
@@ -176,6 +176,7 @@ def published(tmp_path_factory):
         run_id="run-catalog",
     )
     assert report.status == "published", report.message
+    approve(contract.id)  # the walidata's review of a first publication
     return contract
 
 

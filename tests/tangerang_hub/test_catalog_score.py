@@ -7,7 +7,7 @@ import datetime
 from pathlib import Path
 
 import pytest
-from ckan_site import anonymous_client, bot_client, contract_copy
+from ckan_site import anonymous_client, approve, bot_client, contract_copy
 from contract_factory import make_contract
 
 from tangerang_hub import catalog_score, pipeline
@@ -143,6 +143,7 @@ def published(tmp_path_factory):
         contract, client=bot_client(), source_file=FASYANKES_CSV, workdir=workdir, run_id="q-1"
     )
     assert report.status == "published", report.message
+    approve(contract.id)  # the walidata's review of a first publication
     return contract, workdir, report
 
 
@@ -204,6 +205,7 @@ def test_score_table_publishes_through_the_pipeline_and_is_idempotent(published,
         bot_client(), rows, workdir=tmp_path, run_id="quality__t1"
     )
     assert first.status in ("published", "unchanged"), first.message
+    approve(table.id)
     package = anonymous_client().call("package_show", id=table.id)
     assert package["organization"]["name"] == "diskominfo"
     assert package["dimensi"] == ["governance"]

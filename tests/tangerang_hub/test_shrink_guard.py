@@ -9,7 +9,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from ckan_site import anonymous_client, bot_client, contract_copy
+from ckan_site import anonymous_client, approve, bot_client, contract_copy
 
 from tangerang_hub import pipeline
 
@@ -17,7 +17,8 @@ SAMPLE = Path(__file__).resolve().parents[2] / "stack/sample_agency/data/dinkes/
 
 
 def run(contract, tmp_path: Path, run_id: str, source: Path, **kwargs):
-    return pipeline.run(
+    """One pipeline run; a publication waiting for the walidata's review is approved."""
+    report = pipeline.run(
         contract,
         client=bot_client(),
         source_file=source,
@@ -25,6 +26,9 @@ def run(contract, tmp_path: Path, run_id: str, source: Path, **kwargs):
         run_id=run_id,
         **kwargs,
     )
+    if report.status == "published":
+        approve(contract.id)
+    return report
 
 
 def first_rows(tmp_path: Path, keep: int) -> Path:
