@@ -250,8 +250,8 @@ def publish(
     ):
         ids = [existing[s.role]["id"] for s in RESOURCES]
         csv = existing["data-csv"]
-        if contract.datastore and datastore_total(client, csv["id"]) != staged.rows:
-            # Files are current but an earlier DataStore load failed: repair it.
+        if contract.datastore and not datastore_current(client, csv, staged.rows):
+            # Files are current but an earlier DataStore load failed or never ran: repair it.
             rows = load_datastore(client, contract, csv["id"], datastore_timeout)
             scored = update_score(client, package, score)
             return PublishResult("published", package["id"], ids, rows, scored)
@@ -403,6 +403,21 @@ def load_datastore(client: CkanClient, contract: Contract, resource_id: str, tim
         time.sleep(delay)
         delay = min(delay * 1.5, 0.2)  # a status poll reads one row: poll often
     return datastore_total(client, resource_id) or 0
+
+
+def datastore_current(client: CkanClient, resource: Mapping[str, Any], rows: int) -> bool:
+    """Whether the resource's DataStore table was loaded from its current file: the latest
+    ``tangerang_datastore_load`` of the resource is complete, was asked for after the file's
+    last upload (``last_modified``), and the table holds `rows` rows. A run that died
+    between the upload and the load leaves a table of the previous file, which may have
+    as many rows."""
+    load = client.show_or_none("tangerang_datastore_load_status", resource_id=resource["id"])
+    if load is None or load.get("status") != "complete":
+        return False
+    uploaded = resource.get("last_modified") or resource.get("created")
+    if uploaded and datetime.fromisoformat(load["created"]) < datetime.fromisoformat(uploaded):
+        return False
+    return datastore_total(client, resource["id"]) == rows
 
 
 def datastore_total(client: CkanClient, resource_id: str) -> int | None:

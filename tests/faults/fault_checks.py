@@ -19,8 +19,6 @@ import io
 import json
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,20 +136,23 @@ def assert_published(
 
 @dataclass
 class Outages:
-    """Windows (monotonic start, end) in which a service was down on purpose."""
+    """Windows (monotonic start, end) in which a service was down on purpose: `down()` when
+    it is stopped, `up()` once it answers again."""
 
     windows: list[tuple[float, float]] = field(default_factory=list)
+    _since: float | None = None
 
-    @contextmanager
-    def down(self) -> Iterator[None]:
-        start = time.monotonic()
-        try:
-            yield
-        finally:
-            self.windows.append((start, time.monotonic()))
+    def down(self) -> None:
+        self._since = time.monotonic()
+
+    def up(self) -> None:
+        assert self._since is not None, "up() without down()"
+        self.windows.append((self._since, time.monotonic()))
+        self._since = None
 
     def covers(self, moment: float) -> bool:
-        return any(start <= moment <= end + OUTAGE_SLACK for start, end in self.windows)
+        windows = [*self.windows, *([(self._since, time.monotonic())] if self._since else [])]
+        return any(start <= moment <= end + OUTAGE_SLACK for start, end in windows)
 
 
 @dataclass
