@@ -23,18 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.stack
 
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
 SHA = "c0ffee" + "0" * 58
 # Built at run time so that the words are not in the page source: they appear only
 # if the script ran.

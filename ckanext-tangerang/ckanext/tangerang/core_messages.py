@@ -95,10 +95,15 @@ CORE_MESSAGES = (
     ngettext("{number} group found", "{number} groups found"),
     ngettext('{number} group found for "{query}"', '{number} groups found for "{query}"'),
     _('No groups found for "{query}"'),
+    ngettext("{num} Dataset", "{num} Datasets"),
+    _("0 Datasets"),
     ngettext("{num} Member", "{num} Members"),
     _("0 Members"),
     _("View {name}"),
     _("View {organization_name}"),
     _("Show More {facet_type}"),
     _("Show Only Popular {facet_type}"),
+    _("You can also access this registry using the %(api_link)s (see %(api_doc_link)s)."),
+    # Error pages
+    _("Dataset not found or you have no permission to view it"),
 )

@@ -37,7 +37,10 @@ DIMENSION_CARDS: dict[str, tuple[str, str]] = {
     "branding": ("fa-bullhorn", _("The city's image: tourism, investment and creative economy.")),
     "economy": ("fa-chart-line", _("Local economy, small businesses, jobs and public finance.")),
     "living": ("fa-heart-pulse", _("Quality of life: health, housing, transport and safety.")),
-    "society": ("fa-people-group", _("An inclusive, educated society: schools, population, welfare.")),
+    "society": (
+        "fa-people-group",
+        _("An inclusive, educated society: schools, population, welfare."),
+    ),
     "environment": ("fa-leaf", _("Sustainable environment: waste, energy, water, green space.")),
 }
 
@@ -54,6 +57,20 @@ ERROR_PAGES: dict[int, tuple[str, str]] = {
         _("Something went wrong"),
         _("The portal could not answer this request. Please try again later."),
     ),
+}
+
+# The catalog's words for CKAN's organizations (the data producers) and groups (the six
+# dimensions), wherever core templates ask humanize_entity_type for a label.
+ENTITY_LABELS: dict[tuple[str, str], dict[str, str]] = {
+    ("organization", "organization"): {
+        purpose: _("Data producers") for purpose in ("breadcrumb", "page title", "main nav")
+    }
+    | {"search placeholder": _("Search data producers...")},
+    ("group", "group"): {
+        purpose: _("Dimensions")
+        for purpose in ("breadcrumb", "page title", "main nav", "content tab")
+    }
+    | {"search placeholder": _("Search dimensions...")},
 }
 
 
@@ -182,6 +199,16 @@ def render_datetime(
     if date_format:
         return next_helper(datetime_, date_format, with_hours, with_seconds)
     return tangerang_render_datetime(datetime_, with_hours=with_hours, with_seconds=with_seconds)
+
+
+@tk.chained_helper
+def humanize_entity_type(
+    next_helper: Any, entity_type: str, object_type: str, purpose: str
+) -> str | None:
+    """CKAN's label of an entity type, with the catalog's own words for organizations and
+    groups (``ENTITY_LABELS``); everything else as core says it."""
+    label = ENTITY_LABELS.get((entity_type, object_type), {}).get(purpose)
+    return tk._(label) if label else next_helper(entity_type, object_type, purpose)
 
 
 def tangerang_home_datasets() -> dict[str, Any]:
