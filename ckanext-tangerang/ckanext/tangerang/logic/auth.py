@@ -158,7 +158,12 @@ def tangerang_review_show(context: Context, data_dict: DataDict) -> AuthResult:
 # --- steward dashboard ----------------------------------------------------------------------
 
 
+@tk.auth_sysadmins_check
 def tangerang_dashboard_show(context: Context, data_dict: DataDict) -> AuthResult:
-    """The steward dashboard (``/dasbor``, ``tangerang_dashboard``): sysadmins only for now
-    (CKAN lets them through before this runs); it names every producer's runs and failures."""
+    """The steward dashboard (``/dasbor``, ``tangerang_dashboard``): the walidata and
+    sysadmins, never the bot; it names every producer's runs and failures."""
+    from ckanext.tangerang import review
+
+    if review.is_reviewer(_user(context)):
+        return {"success": True}
     return {"success": False, "msg": tk._("Only the walidata and sysadmins may see the dashboard")}
