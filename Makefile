@@ -21,7 +21,7 @@ AIRFLOW_ENV = eval "$$($(SERVICES) env airflow)"
 SOLR_JAR   := stack/solr/target/hub-solr-1.0.0.jar
 PYTEST_ARGS ?=
 
-.PHONY: help install services airflow-db demo test test-ckan test-engine stop status lint lock bench clean-state
+.PHONY: help install services airflow-db demo test test-ckan test-engine test-faults stop status lint lock bench clean-state
 
 help:
 	@echo "make demo   - start the stack and publish the sample datasets"
@@ -121,7 +121,15 @@ test-engine:
 	  export HUB_CKAN_TOKEN_FILE=$$PWD/var/secrets/ckan_bot_token_test HUB_CKAN_URL=http://127.0.0.1:5050 HUB_ENV_FILE=; \
 	  export HUB_CKAN_WALIDATA_TOKEN_FILE=$$PWD/var/secrets/ckan_walidata_token_test; \
 	  airflow db migrate >var/log/airflow-test-db-migrate.log 2>&1 || { tail -40 var/log/airflow-test-db-migrate.log; exit 1; }; \
-	  $(AF_PY) -m pytest $(or $(PYTEST_ARGS),tests --ignore=tests/ckanext_tangerang)
+	  $(AF_PY) -m pytest $(or $(PYTEST_ARGS),tests --ignore=tests/ckanext_tangerang --ignore=tests/faults)
+
+# Real processes killed and restarted during publishes (tests/faults); .ci/run runs it after
+# `make test`. Each test restores every service it stopped.
+test-faults: services
+	$(SERVICES) up ckan-test worker-test
+	$(CKAN) -c var/ckan/test.ini tangerang seed --token-file var/secrets/ckan_bot_token_test \
+	  --walidata-token-file var/secrets/ckan_walidata_token_test
+	$(MAKE) --no-print-directory test-engine PYTEST_ARGS="tests/faults"
 
 stop:
 	$(SERVICES) down
