@@ -40,10 +40,11 @@ Every refusal is a `ReadError` whose problems name the file, and the row or byte
 from __future__ import annotations
 
 import csv
+import io
 import json
 import mimetypes
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -256,18 +257,20 @@ def detect_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+_NON_SPACE = re.compile(r"\S")  # not `str.isspace`: what `str.strip` keeps
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where `str.splitlines` splits
+_LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")
+
+
 def _first_non_blank_line(text: str) -> str:
     """The first line (as `str.splitlines` splits) that is not blank, without splitting it all."""
-    size = 4096
-    while True:
-        lines = text[:size].splitlines()
-        whole = size >= len(text)
-        for line in lines if whole else lines[:-1]:  # the last line of a prefix may be cut
-            if line.strip():
-                return line
-        if whole:
-            return ""
-        size *= 4
+    found = _NON_SPACE.search(text)
+    if found is None:
+        return ""
+    at = found.start()
+    start = max(text.rfind(c, 0, at) for c in _LINE_BREAKS) + 1
+    end = _LINE_BREAK.search(text, at)
+    return text[start : end.start() if end else len(text)]
 
 
 def _count_outside_quotes(line: str, char: str) -> int:
@@ -275,21 +278,8 @@ def _count_outside_quotes(line: str, char: str) -> int:
     return sum(piece.count(char) for piece in line.split('"')[::2])
 
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-def _lines(text: str) -> Iterator[str]:
-    """Lines with their endings, split as `io.StringIO(text, newline="")` splits them."""
-    start, end = 0, len(text)
-    while start < end:
-        found = _LINE_END.search(text, start)
-        stop = found.end() if found else end
-        yield text[start:stop]
-        start = stop
-
-
 def _csv_rows(text: str, filename: str) -> Rows:
-    reader = csv.reader(_lines(text), delimiter=detect_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
     rows: list[tuple[int, list[Any]]] = []
     header: list[str] | None = None
     header_row = 1
@@ -325,7 +315,7 @@ def _csv_columns(content: bytes, filename: str) -> Columns:
     if not (content.isascii() or (bom and content[bom:].isascii())):
         text, utf8_start = _decode(content, filename)
     try:
-        return _arrow_csv(content, utf8_start, text)
+        return _arrow_csv(content, utf8_start, text, filename)
     except _Fallback:
         text = decode(content, filename) if text is None else text
         return columns_of(_csv_rows(text, filename))
@@ -333,24 +323,27 @@ def _csv_columns(content: bytes, filename: str) -> Columns:
 
 def _header_record(text: str, delimiter: str) -> tuple[list[str], int, int] | None:
     """(header cells, its row number, characters up to the end of it), as `_csv_rows` reads."""
-    consumed = 0
-
-    def lines() -> Iterator[str]:
-        nonlocal consumed
-        for line in _lines(text):
-            consumed += len(line)
-            yield line
-
+    found = _NON_SPACE.search(text)
+    if found is None:
+        return None
+    # the lines before the first character that is not a space are blank rows, one per line
+    start = max(text.rfind("\n", 0, found.start()), text.rfind("\r", 0, found.start())) + 1
+    skipped = text.count("\n", 0, start) + text.count("\r", 0, start)
+    skipped -= text.count("\r\n", 0, start)
+    lines = io.StringIO(text[start:], newline="")
     try:
-        for number, values in enumerate(csv.reader(lines(), delimiter=delimiter), 1):
+        for number, values in enumerate(csv.reader(lines, delimiter=delimiter), skipped + 1):
             if any(v.strip() for v in values):
-                return [h.strip() for h in values], number, consumed
+                # csv reads line by line and no further than the record it returns
+                return [h.strip() for h in values], number, start + lines.tell()
     except csv.Error:
         raise _Fallback from None
     return None
 
 
-def _find_header(head: Callable[[int], str], length: int) -> tuple[str, list[str], int, int]:
+def _find_header(
+    head: Callable[[int], str], length: int, filename: str
+) -> tuple[str, list[str], int, int]:
     """(delimiter, header, its row number, characters up to its end) of a text of `length`.
 
     `head(n)` is the text's first n characters; no more is read than the header needs. The
@@ -364,21 +357,23 @@ def _find_header(head: Callable[[int], str], length: int) -> tuple[str, list[str
         found = _header_record(text, delimiter)
         if found is not None and (size >= length or found[2] < len(text)):
             return (delimiter, *found)
-        if size >= length:
-            raise _Fallback  # no header: `_csv_rows` refuses with its message
+        if size >= length:  # as `_csv_rows` says after reading the same rows
+            raise ReadError([Problem(filename, None, None, "the file is empty (no header row)")])
         size *= 4
 
 
-def _arrow_csv(content: bytes, utf8_start: int | None, text: str | None) -> Columns:
+def _arrow_csv(content: bytes, utf8_start: int | None, text: str | None, filename: str) -> Columns:
     """The CSV read by pyarrow; `text` is the decoded file (None: ASCII after `utf8_start`)."""
     if text is None:
         start = utf8_start or 0
         delimiter, header, header_row, header_chars = _find_header(
-            lambda n: content[start : start + n].decode("ascii"), len(content) - start
+            lambda n: content[start : start + n].decode("ascii"), len(content) - start, filename
         )
         body = pa.py_buffer(content).slice(start + header_chars)
     else:
-        delimiter, header, header_row, header_chars = _find_header(lambda n: text[:n], len(text))
+        delimiter, header, header_row, header_chars = _find_header(
+            lambda n: text[:n], len(text), filename
+        )
         if utf8_start is None:  # Windows-1252: pyarrow reads UTF-8 only
             body = pa.py_buffer(text[header_chars:].encode("utf-8"))
         else:  # the bytes after the header, without a copy
@@ -398,7 +393,7 @@ def _arrow_csv(content: bytes, utf8_start: int | None, text: str | None) -> Colu
         # `row.text` lacks the line ending, which an unclosed quote would have kept
         if row.number is None or row.text.count('"') % 2:
             return "error"
-        cells = list(csv.reader(_lines(row.text), delimiter=delimiter))
+        cells = list(csv.reader(io.StringIO(row.text, newline=""), delimiter=delimiter))
         if len(cells) != 1:
             return "error"
         odd_cells.append((row.number, cells[0]))
@@ -431,12 +426,10 @@ def _arrow_csv(content: bytes, utf8_start: int | None, text: str | None) -> Colu
         raise _Fallback from None
     limit = csv.field_size_limit()
     for column in table.columns:
+        if column.nbytes <= limit:  # all its text together is shorter than the limit
+            continue
         longest = pc.max(pc.binary_length(column)).as_py()  # bytes >= characters
-        if (
-            longest is not None
-            and longest > limit
-            and pc.max(pc.utf8_length(column)).as_py() > limit
-        ):
+        if longest > limit and pc.max(pc.utf8_length(column)).as_py() > limit:
             raise _Fallback  # `csv` refuses the cell: `_csv_rows` says where
     return _assemble(header, header_row, table, odd_cells)
 

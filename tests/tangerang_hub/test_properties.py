@@ -415,7 +415,7 @@ def test_pyarrow_path_itself_matches_csv(text: str, bom: bool) -> None:
     expected = read_outcome(lambda: columns_of(read_rows(raw)))
     try:
         decoded, start = read._decode(raw.content or b"", raw.filename)
-        fast = read._arrow_csv(raw.content or b"", start, decoded)
+        fast = read._arrow_csv(raw.content or b"", start, decoded, raw.filename)
     except read._Fallback:
         return
     assert ("columns", view(fast)) == expected
