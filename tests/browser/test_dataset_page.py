@@ -115,6 +115,10 @@ def published() -> Iterator[dict[str, Any]]:
             "data_docs_html": DATA_DOCS,
         },
     )
+    from ckan_site import approve  # a hub dataset is public only once a walidata approves it
+
+    _call(url, token, "tangerang_review_submit", {"package_id": name})
+    approve(name)
     yield {"url": url, "name": name, "dataset": dataset, "run": run}
     _call(url, token, "package_delete", {"id": dataset["id"]})
 
