@@ -5,8 +5,9 @@ through these functions. The rules:
 
 - a mobile phone number keeps its operator prefix (`0812`; `62812` from +62; `812` when the 0
   was lost) and at most its last 2 digits: `0812-3456-7890` -> `0812******90`. A run of
-  digits is a phone number when it reads as one (`08…` or `628…`, 10 to 13 digits; `8…`, 9 to 12 digits, as after `(+62)` or when a
-  spreadsheet dropped the leading 0) or when the caller says so (`kind="phone"`);
+  digits is a phone number when it reads as one (`08…` or `628…`, 10 to 13 digits; `8…`,
+  9 to 12 digits, as after `(+62)` or when a spreadsheet dropped the leading 0) or when the
+  caller says so (`kind="phone"`);
 - any other identifier of 10 or more digits (NIK, KK, NPWP) keeps its first 4 digits (province
   and regency) and at most its last 4: `3671014502900001` -> `3671********0001`;
 - 8 or 9 digits keep 2 at each end; a number too short to keep anything is all stars;
