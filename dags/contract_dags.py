@@ -156,6 +156,7 @@ def build_dag(contract: Contract) -> Any:
         @task(trigger_rule="all_done", retries=0)
         def report(**context: Any) -> dict[str, Any]:
             """Tell the catalog how the run went, whatever happened upstream."""
+            from tangerang_hub import alerts
             from tangerang_hub import pipeline as hub
             from tangerang_hub.ckan_client import CkanClient
             from tangerang_hub.contracts import get_contract
@@ -166,13 +167,22 @@ def build_dag(contract: Contract) -> Any:
                 name: ti.xcom_pull(task_ids=name)
                 for name in ("extract", "normalize", "validate", "publish")
             }
+            client = CkanClient.from_connection()
             run_report = hub.report_step(
                 get_contract(dataset_id),
                 results,
-                CkanClient.from_connection(),
+                client,
                 workdir=default_workdir(),
                 run_id=run_key(context),
                 progress=print,
+            )
+            # One e-mail (and webhook) when the run fails, one when a later run succeeds.
+            alerts.after_run(
+                get_contract(dataset_id),
+                run_report,
+                workdir=default_workdir(),
+                catalog_url=client.base_url,
+                airflow_url=ti.log_url.split("/tasks/")[0],  # this run's page in Airflow
             )
             if run_report.status in ("rejected", "failed"):
                 from airflow.sdk.exceptions import AirflowFailException

@@ -3,10 +3,13 @@
 ``score_datasets`` rescores every contract's published dataset at the end of the run's data
 interval (freshness changes daily) and stores changed scores on the datasets;
 ``publish_scores`` publishes the table of scores as dataset ``skor-kualitas-data`` through
-the normal pipeline (staged, validated, CSV, Parquet, DataStore, run report). The work lives
-in the engine, ``tangerang_hub.catalog_score``; pyarrow, Great Expectations and requests are
-imported inside the tasks. Both tasks are keyed on the data interval: a retry or a re-run of
-the same interval computes the same table and finds it unchanged.
+the normal pipeline (staged, validated, CSV, Parquet, DataStore, run report). ``alert_late``
+announces each dataset that became late against its frequency, and each that is on time
+again, once per incident (``tangerang_hub.alerts``). The work lives in the engine,
+``tangerang_hub.catalog_score`` and ``tangerang_hub.alerts``; pyarrow, Great Expectations and
+requests are imported inside the tasks. The tasks are keyed on the data interval: a retry or a
+re-run of the same interval computes the same table and finds it unchanged, and announces no
+incident twice.
 """
 
 from __future__ import annotations
@@ -76,7 +79,25 @@ def hub_quality_score() -> None:
             raise RuntimeError(f"score table not published: {report.message}")
         return report.to_dict()
 
-    publish_scores(score_datasets())
+    @task(trigger_rule="all_done")
+    def alert_late(**context: Any) -> list[dict[str, Any]]:
+        """One e-mail (and webhook) per dataset that became late, one when it is on time;
+        after the scores, whether or not their table could be published."""
+        from tangerang_hub.alerts import check_catalog_lateness
+        from tangerang_hub.ckan_client import CkanClient
+        from tangerang_hub.contracts import load_contracts
+        from tangerang_hub.workdir import default_workdir
+
+        sent = check_catalog_lateness(
+            CkanClient.from_connection(),
+            load_contracts(),
+            workdir=default_workdir(),
+            now=interval_end(context),
+            progress=print,
+        )
+        return [alert.payload() for alert in sent]
+
+    publish_scores(score_datasets()) >> alert_late()
 
 
 hub_quality_score()

@@ -8,6 +8,7 @@
     docs/<dataset>/<run>/validasi.html    the run's GX Data Docs (and the whole site)
     state/<dataset>.json                  the source's validators from the last good run
     quality/<run>/skor-kualitas-data.csv  the catalog-wide score table handed to the pipeline
+    alerts/<dataset>.json                 the dataset's open alert incidents (tangerang_hub.alerts)
 
 Run ids become one path segment each (`safe_run_id`). Only paths are computed here, plus
 `write_json`, the atomic JSON write every file above uses, and the rules for the folders that
@@ -72,6 +73,11 @@ def docs_page(workdir: Path, dataset: str, run_id: str) -> Path | None:
 
 def state_path(workdir: Path, dataset: str) -> Path:
     return Path(workdir) / "state" / f"{dataset}.json"
+
+
+def alerts_path(workdir: Path, dataset: str) -> Path:
+    """The open alert incidents of a dataset, one per kind (`tangerang_hub.alerts`)."""
+    return Path(workdir) / "alerts" / f"{dataset}.json"
 
 
 def quality_dir(workdir: Path, run_id: str) -> Path:
