@@ -26,7 +26,8 @@ would read. Rules (for stewards in schemas/README.md):
   without one is a single record whose columns are the dotted paths of its values
   (`kontak.email`). The header is every key in order of first appearance; records count from 1.
 * Records from a connector: same as JSON records; a connector that read a file gives the file
-  row of each record in `meta["row_numbers"]`.
+  row of each record in `meta["row_numbers"]`. A text holding a lone UTF-16 surrogate (JSON's
+  `"\\ud800"` without its pair) is refused, naming its record and column.
 
 Two readings of the same rules: `read_rows` gives Python rows (for `hub scan` and small batches)
 and `read_columns` gives Arrow columns (for `normalize`). `read_columns` reads CSV with
@@ -139,7 +140,7 @@ def read_rows(batch: RawBatchLike) -> Rows:
         # Connectors that read files (the Excel inbox) say which sheet row each
         # record came from, so problems point at the row a steward sees.
         meta = getattr(batch, "meta", None) or {}
-        return _records_rows(batch.records, meta.get("row_numbers"))
+        return _records_rows(batch.records, batch.filename, meta.get("row_numbers"))
     if batch.content is None:
         raise ReadError([Problem(batch.filename, None, None, "the batch has no data")])
     media_type = (batch.media_type or "").lower()
@@ -389,12 +390,16 @@ def _arrow_csv(content: bytes, utf8_start: int | None, text: str | None, filenam
         )
     odd_cells: list[tuple[int, list[str]]] = []  # (record number after the header, cells)
 
+    def split(text: str) -> list[list[str]]:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
     def odd_row(row: Any) -> str:
-        # `row.text` lacks the line ending, which an unclosed quote would have kept
-        if row.number is None or row.text.count('"') % 2:
+        if row.number is None:
             return "error"
-        cells = list(csv.reader(io.StringIO(row.text, newline=""), delimiter=delimiter))
-        if len(cells) != 1:
+        cells = split(row.text)
+        # `row.text` lacks the line ending, which a quote left open at the end of the file
+        # keeps in its cell: such a row splits otherwise with a line ending added
+        if len(cells) != 1 or split(row.text + "\n") != cells:
             return "error"
         odd_cells.append((row.number, cells[0]))
         return "skip"
@@ -496,7 +501,9 @@ def _assemble(
 # --------------------------------------------------------------------------- records and JSON
 
 
-def _records_rows(records: list[dict[str, Any]], row_numbers: list[int] | None = None) -> Rows:
+def _records_rows(
+    records: list[dict[str, Any]], filename: str, row_numbers: list[int] | None = None
+) -> Rows:
     header: dict[str, None] = {}
     for rec in records:
         header.update(dict.fromkeys(rec))
@@ -504,7 +511,35 @@ def _records_rows(records: list[dict[str, Any]], row_numbers: list[int] | None =
     if not row_numbers or len(row_numbers) != len(records):
         row_numbers = list(range(1, len(records) + 1))
     rows = [(n, [rec.get(k) for k in names]) for n, rec in zip(row_numbers, records, strict=True)]
+    _refuse_surrogates(names, rows, filename)
     return Rows(names, rows, None)
+
+
+SURROGATE = (
+    "holds a lone UTF-16 surrogate (a JSON escape such as \\ud800 without its pair), which "
+    "is not a character; send valid Unicode text"
+)
+
+
+def _refuse_surrogates(header: list[Any], rows: list[tuple[int, list[Any]]], filename: str) -> None:
+    """JSON can escape half a UTF-16 pair (`"\\ud800"`); no UTF-8 file or table can hold it."""
+    for name in header:
+        if isinstance(name, str) and not _is_text(name):
+            raise ReadError([Problem(filename, None, None, f"a column name {SURROGATE}")])
+    for number, cells in rows:
+        for name, cell in zip(header, cells, strict=True):
+            if isinstance(cell, str) and not _is_text(cell):
+                raise ReadError([Problem(filename, number, str(name), f"the value {SURROGATE}")])
+
+
+def _is_text(value: str) -> bool:
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _json_rows(content: bytes, filename: str) -> Rows:
@@ -527,7 +562,7 @@ def _json_rows(content: bytes, filename: str) -> Rows:
         except RecursionError:
             message = "not valid JSON: nested too deeply"
             raise ReadError([Problem(filename, None, None, message)]) from None
-    return _records_rows(records)
+    return _records_rows(records, filename)
 
 
 def _is_records(data: Any) -> bool:

@@ -394,6 +394,7 @@ LONG_CELL = ("a;b\n1;" + "x" * (csv.field_size_limit() + 1) + "\n").encode()
 @given(csv_files())
 @example(b'a;b\n1;2\n"x')  # a quote left open at the end of the file
 @example(b'a;b\n1;2;"x')  # ... in a row of another width
+@example(b'a;b;c;d\nx;y";"\n')  # found: ... after a quote inside a cell
 @example(b"a;b\n;;\n \n\n1")  # blank rows of every width, a short last row
 @example(LONG_CELL)  # a cell over csv's limit: the Python reader says where
 @example("\ufeffa;b\r\n\u00e9;\u2028\r\n".encode())
@@ -463,7 +464,11 @@ def test_clean_exports_normalize_as_the_per_cell_driver_does(contract, content: 
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(alphabet=TRICKY + "ab1"),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(alphabet=TRICKY + "ab1\ud800\udfff"),  # JSON can escape half a UTF-16 pair
     lambda children: (
         st.lists(children, max_size=3)
         | st.dictionaries(st.sampled_from(NAMES), children, max_size=3)
@@ -480,6 +485,8 @@ records = st.lists(
 @given(records, st.booleans())
 @example([{"kode": 1234.5}, {"kode": float("nan")}, {"rasio": float("inf")}], False)
 @example([{"kode": "1", "catatan": {"a": [[[[]]]]}}], True)
+@example([{"kode": "1"}, {"kode": "2", "catatan": "\ud83d"}], True)  # found: pyarrow refused it
+@example([{"kode": "1", "\udfff": 1}], False)
 def test_records_with_nested_values(contract, recs: list[dict[str, Any]], as_file: bool) -> None:
     if as_file:
         try:

@@ -140,6 +140,18 @@ def test_bad_json_is_refused(content: bytes, message: str) -> None:
     assert info.value.problems[0].file == "rusak.json"
 
 
+def test_half_a_surrogate_pair_is_refused_where_it_is() -> None:
+    content = b'[{"kode": "1", "nama": "\\ud83d\\ude00"}, {"kode": "2", "nama": "x\\ud83d"}]'
+    with pytest.raises(ReadError, match="lone UTF-16 surrogate") as info:
+        read_rows(RawBatch(None, content, "api.json", "application/json"))
+    [problem] = info.value.problems
+    assert (problem.file, problem.row, problem.column) == ("api.json", 2, "nama")
+    with pytest.raises(ReadError, match="a column name holds"):
+        read_rows(RawBatch([{"\udfff": 1}], None, "api", ""))
+    pair = read_rows(RawBatch(None, content[: content.index(b", {")] + b"]", "a.json", ""))
+    assert pair.rows == [(1, ["1", "\U0001f600"])]  # a whole pair is one character
+
+
 def test_file_batch_is_what_a_run_reads(tmp_path: Path) -> None:
     path = tmp_path / "data.tsv"
     path.write_bytes(b"a\tb\n1\t2\n")
