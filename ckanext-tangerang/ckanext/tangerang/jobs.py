@@ -14,6 +14,7 @@ from typing import Any
 import ckan.lib.uploader as uploader
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy.exc
 from sqlalchemy.engine import make_url
 
 from ckanext.tangerang import datastore_load
@@ -21,6 +22,8 @@ from ckanext.tangerang.datastore_load import LoadError, LoadSpec
 from ckanext.tangerang.load_job import DatastoreLoadJob, utcnow
 
 log = logging.getLogger(__name__)
+# Seconds a failed load keeps trying to record its failure while the database is away.
+RECORD_ATTEMPTS = 60
 
 
 def load_datastore(job_id: str) -> None:
@@ -71,14 +74,33 @@ def load_datastore(job_id: str) -> None:
             _build_indexes(conn, job, spec, timings)
     except Exception as exc:
         log.exception("DataStore load %s of %s failed", job_id, spec.resource_id)
-        session.rollback()
-        if job.status == "running":
-            _finish(job, "error", error=_internal_error(exc))
-        elif job.indexes == "building":
-            job.indexes = "error"
-            session.commit()
+        _record_failure(job_id, exc)
     finally:
         conn.close()
+
+
+def _record_failure(job_id: str, exc: Exception) -> None:
+    """Mark the job's row ``error`` (or its ``indexes``, after ``complete``). When the database
+    went away with the load (a PostgreSQL restart), try again on a new connection once a
+    second for up to ``RECORD_ATTEMPTS`` seconds: a row left ``running`` would be waited on."""
+    session = model.Session
+    for _ in range(RECORD_ATTEMPTS):
+        try:
+            try:
+                session.rollback()
+            except sqlalchemy.exc.DBAPIError:
+                session.close()  # its connection died: the next statement opens a new one
+            job = session.get(DatastoreLoadJob, job_id)
+            if job is not None and job.status == "running":
+                _finish(job, "error", error=_internal_error(exc))
+            elif job is not None and job.indexes == "building":
+                job.indexes = "error"
+                session.commit()
+            return
+        except sqlalchemy.exc.OperationalError:
+            log.warning("DataStore load %s: database unavailable, recording its failure", job_id)
+            time.sleep(1)
+    log.error("DataStore load %s: its failure could not be recorded", job_id)
 
 
 def _uploaded_file(resource_id: str) -> Path:

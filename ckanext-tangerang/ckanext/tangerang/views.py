@@ -8,7 +8,11 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
+from ckanext.tangerang import db_session
+
 tangerang = Blueprint("tangerang", __name__)
+# App-wide: a request cut off by a database restart must not leave its worker broken.
+tangerang.teardown_app_request(db_session.release)
 
 # The stored Data Docs come from the pipeline, not from the catalog: the browser
 # renders them in a unique opaque origin without scripts, forms, plugins or
