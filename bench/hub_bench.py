@@ -57,6 +57,7 @@ from tangerang_hub.publish import datastore_fields
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var" / "bench"
+ATTEMPTS = 3  # of one CKAN repetition (see Bench.once_more_if_failed)
 PARTS = ("engine", "postgres", "loads", "hub", "datapusher", "dags", "search")
 DEFAULTS: dict[str, str] = {
     "rows": "100000",
@@ -190,16 +191,19 @@ class Bench:
             traceback.print_exc(file=sys.stderr)
 
     def once_more_if_failed(self, what: str, run: Callable[[], T]) -> T:
-        """`run()`; when it fails, once more after the CKAN site answers again (the shared
-        test site may be restarted by another session during a long run). Retries are
-        listed in the results."""
-        try:
-            return run()
-        except Exception as exc:  # noqa: BLE001 - a second failure propagates
-            say(f"  {what} failed ({exc}); once more when the site answers")
-            self.retried.append(f"{what}: {exc}"[:500])
-            ckan_loads.site_answers(self.site)
-            return run()
+        """`run()`; when it fails, again after the CKAN site answers (the shared test site
+        and its worker may be restarted by another session during a long run), at most
+        `ATTEMPTS` times in all. Retries are listed in the results."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return run()
+            except Exception as exc:
+                if attempt == ATTEMPTS:
+                    raise
+                say(f"  {what} failed ({exc}); again when the site answers")
+                self.retried.append(f"{what}: {exc}"[:500])
+                ckan_loads.site_answers(self.site)
+        raise AssertionError("unreachable")
 
     # ----------------------------------------------------------------- per size
 
@@ -558,7 +562,7 @@ def run(settings: Settings) -> dict[str, Any]:
         }
         say(
             f"bench: sizes {list(settings.rows)}, {settings.repeats} repetitions, parts "
-            f"{','.join(settings.parts)}; CKAN {settings.ckan_url}, {bench.db!r}"
+            f"{','.join(settings.parts)}; CKAN {settings.ckan_url}, PostgreSQL {bench.db}"
         )
         try:
             warm_up(bench.contract)

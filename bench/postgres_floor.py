@@ -10,8 +10,9 @@
 
 Both run `psql` (/usr/bin/psql) as CKAN's DataStore writer, with the connection taken from
 `ckan.datastore.write_url` of the site's ini file; the password goes to psql through
-`PGPASSWORD` only and is never printed. Their tables live in a schema of their own
-(`hub_bench`), dropped at the end, so CKAN's `_table_metadata` never lists them.
+`PGPASSWORD` only and is never printed. Their tables live in a schema of the run's own
+(`hub_bench_<random>`: a smoke test of another session may run at the same time), dropped at
+the end, so CKAN's `_table_metadata` never lists them.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ import os
 import subprocess
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bench.timing import stopwatch
 
 PSQL = "/usr/bin/psql"
-SCHEMA = "hub_bench"
+SCHEMA_PREFIX = "hub_bench_"
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,15 @@ class Column:
 
 @dataclass(frozen=True)
 class Database:
-    """Where psql connects: host, port, database, user and (not shown) password."""
+    """Where psql connects: host, port, database, user and (not shown) password; `schema`
+    is this run's own."""
 
     host: str
     port: int
     dbname: str
     user: str
-    password: str
+    password: str = field(repr=False)
+    schema: str = field(default_factory=lambda: SCHEMA_PREFIX + uuid.uuid4().hex[:8])
 
     @classmethod
     def from_ini(cls, ini: Path, key: str = "ckan.datastore.write_url") -> Database:
@@ -60,8 +63,8 @@ class Database:
             password=unquote(url.password or ""),
         )
 
-    def __repr__(self) -> str:  # never the password
-        return f"Database({self.user}@{self.host}:{self.port}/{self.dbname})"
+    def __str__(self) -> str:
+        return f"{self.user}@{self.host}:{self.port}/{self.dbname} (schema {self.schema})"
 
     def psql(self, *args: str, timeout: float = 3600.0) -> str:
         """Run psql with `args` (stop on the first error); its stdout. RuntimeError otherwise,
@@ -101,19 +104,19 @@ def _copy(table: str, columns: Sequence[Column], csv_path: Path) -> str:
 
 
 def prepare(db: Database) -> str:
-    """Create the benchmark's schema; returns PostgreSQL's version."""
-    db.psql("-c", f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    """Create the run's schema; returns PostgreSQL's version."""
+    db.psql("-c", f"CREATE SCHEMA IF NOT EXISTS {db.schema}")
     return db.psql("-c", "SHOW server_version")
 
 
 def drop_schema(db: Database) -> None:
-    db.psql("-c", f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+    db.psql("-c", f"DROP SCHEMA IF EXISTS {db.schema} CASCADE")
 
 
 def copy_limit(db: Database, columns: Sequence[Column], csv_path: Path, rows: int) -> float:
     """Seconds of `\\copy` into a new typed table (the table is created before the clock
     starts and dropped after it stops); checks that `rows` rows arrived."""
-    table = f"{SCHEMA}.limit_{uuid.uuid4().hex[:10]}"
+    table = f"{db.schema}.limit_{uuid.uuid4().hex[:10]}"
     db.psql("-c", f"CREATE TABLE {table} ({_columns_sql(columns)})")
     try:
         with stopwatch() as elapsed:
@@ -136,7 +139,7 @@ def sql_floor(
     """Seconds of one psql session that COPYs into an UNLOGGED typed stage and builds a table
     of CKAN's shape with `_full_text` in one `INSERT … SELECT` (see the module docstring)."""
     key = uuid.uuid4().hex[:10]
-    stage, table = f"{SCHEMA}.stage_{key}", f"{SCHEMA}.floor_{key}"
+    stage, table = f"{db.schema}.stage_{key}", f"{db.schema}.floor_{key}"
     names = ", ".join(_ident(c.name) for c in columns)
     text = ", ".join(_ident(name) for name in full_text)
     vector = f"to_tsvector('{config}', concat_ws(' ', {text}))" if full_text else "''::tsvector"
