@@ -123,7 +123,8 @@ def hub_run(
             )
             if report.status != "published" or report.rows != rows:
                 raise RuntimeError(
-                    f"hub run {report.status} ({report.rows} rows): {report.message}"
+                    f"hub run {report.status} ({report.rows} rows): {report.message}; "
+                    f"its load: {_last_load(client, copy.id)}"
                 )
             resource_id = report.resource_ids[0]
             wait_searchable(client, resource_id, rows, code, timeout)
@@ -154,3 +155,16 @@ def hub_run(
     finally:
         cleanup(site, copy.id, storage)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _last_load(client: CkanClient, dataset_id: str) -> dict[str, Any] | None:
+    """The latest loader status of the dataset's CSV resource (what a failed run left), for
+    the error message; None when there is none."""
+    try:
+        package = client.call("package_show", id=dataset_id)
+        csv = next(r for r in package["resources"] if r.get("format") == "CSV")
+        status = client.call("tangerang_datastore_load_status", resource_id=csv["id"])
+    except Exception:  # noqa: BLE001 - only a diagnostic
+        return None
+    keys = ("status", "indexes", "rows", "timings", "created", "started_at", "finished_at")
+    return {key: status.get(key) for key in keys}

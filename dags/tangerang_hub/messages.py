@@ -52,10 +52,10 @@ MESSAGES: dict[str, Template] = {
         "Validation found {count} blocking problem(s); nothing published.",
     ),
     "shrunk": Template(
-        "Data menyusut dari {previous} menjadi {rows} baris (batas {ratio}% dari versi "
+        "Data menyusut dari {previous} menjadi {rows} baris (batas {ratio} persen dari versi "
         "terakhir); tidak ada yang diterbitkan. Jika memang disengaja, jalankan dengan "
         "--accept-shrink.",
-        "The data shrank from {previous} to {rows} rows (the limit is {ratio}% of the last "
+        "The data shrank from {previous} to {rows} rows (the limit is {ratio} percent of the last "
         "version); nothing published. If this is intended, run with --accept-shrink.",
     ),
     "empty": Template(

@@ -101,9 +101,7 @@ def review_world(make_dataset) -> dict[str, Any]:
 
     seed.seed()
     producer = factories.UserWithToken()
-    call_action(
-        "organization_member_create", id="dinkes", username=producer["name"], role="editor"
-    )
+    call_action("organization_member_create", id="dinkes", username=producer["name"], role="editor")
     sysadmin = factories.SysadminWithToken()
     bot = tk.config.get("ckanext.tangerang.bot_user")
     names = {"anonymous": "", "producer": producer["name"], "bot": bot}

@@ -1,6 +1,6 @@
 """The steward dashboard: one row per contract, from the contracts, the run reports and Airflow.
 
-``tangerang_dashboard`` (called as a sysadmin; logic/test_dashboard_auth.py checks who may),
+``tangerang_dashboard_show`` (called as a sysadmin; logic/test_dashboard_auth.py checks who may),
 the page ``/dasbor`` and its CSV export ``/dasbor.csv``, against the hub's real
 ``schemas/`` (the checkout's, as ``ckanext.tangerang.schemas_dir`` is unset).
 """
@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +81,8 @@ def sysadmin() -> dict[str, Any]:
 @pytest.fixture
 def catalog(make_dataset) -> dict[str, Any]:
     """Seeded producers; fasyankes (Dinkes, monthly) fresh with three scored runs, the last
-    unchanged; aspirasi-rekap-kategori (Diskominfo) whose last run failed; one dataset the
-    hub ran that has no contract file any more."""
+    unchanged; aspirasi-rekap-kategori (Diskominfo) whose last run failed; sekolah-kecamatan
+    (Disdik) with one unscored run; a dataset with runs but no contract."""
     seed.seed()
     fasyankes = make_dataset(
         "dinkes",
@@ -103,13 +104,16 @@ def catalog(make_dataset) -> dict[str, Any]:
     )
     _run(FAILING, "20261103T010000Z", "published", 120, rows=10, quality=_quality(70, "C"))
     _run(FAILING, "20261103T020000Z", "failed", 30, message="Proses gagal: HTTP 500")
-    orphan = make_dataset("dinkes", name="kontrak-lama", title='=HYPERLINK("x")')
-    _run("kontrak-lama", "r1", "published", 500, rows=3)
-    return {"fasyankes": fasyankes, "failing": failing, "orphan": orphan}
+    sekolah = make_dataset("disdik", name="sekolah-kecamatan", dimensi=["society"])
+    _run("sekolah-kecamatan", "r1", "published", 500, rows=3)
+    # A dataset of no contract (a test's leftover, say) is not the dashboard's.
+    make_dataset("dinkes", name="bukan-kontrak")
+    _run("bukan-kontrak", "r1", "published", 500, rows=3)
+    return {"fasyankes": fasyankes, "failing": failing, "sekolah": sekolah}
 
 
 def _dashboard(user: dict[str, Any], **params: Any) -> dict[str, Any]:
-    return call_action("tangerang_dashboard", context={"user": user["name"]}, **params)
+    return call_action("tangerang_dashboard_show", context={"user": user["name"]}, **params)
 
 
 def _rows(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -124,7 +128,7 @@ def test_every_contract_has_a_row_before_anything_is_published(sysadmin):
     for row in rows.values():
         assert row["package"] is None and row["last_run"] is None
         assert row["freshness"] == "no_run" and row["quality_trend"] == []
-        assert row["has_contract"] and not row["contract_error"]
+        assert not row["contract_error"]
     assert rows["fasyankes"]["airflow"]["dag_id"] == "hub_fasyankes"
     assert rows["skor-kualitas-data"]["airflow"]["dag_id"] == "hub_quality_score"
     assert result["summary"]["no_run"] == len(rows)
@@ -133,7 +137,7 @@ def test_every_contract_has_a_row_before_anything_is_published(sysadmin):
 
 def test_last_run_freshness_and_quality_trend_come_from_the_run_reports(sysadmin, catalog):
     rows = _rows(_dashboard(sysadmin))
-    assert set(rows) == _contract_ids() | {"kontrak-lama"}
+    assert set(rows) == _contract_ids()  # not bukan-kontrak
     fasyankes = rows["fasyankes"]
     assert fasyankes["package"]["name"] == "fasyankes"
     assert fasyankes["organization"] == "dinkes"
@@ -148,11 +152,11 @@ def test_last_run_freshness_and_quality_trend_come_from_the_run_reports(sysadmin
     assert rows[FAILING]["freshness"] == "failed"
     assert rows[FAILING]["last_run"]["message"] == "Proses gagal: HTTP 500"
     assert [p["total"] for p in rows[FAILING]["quality_trend"]] == [70]
-    # A dataset with runs and no contract file any more keeps a row.
-    assert rows["kontrak-lama"]["has_contract"] is False
-    assert rows["kontrak-lama"]["airflow"]["dag_id"] is None
+    assert rows["sekolah-kecamatan"]["quality_trend"] == []
+    # Without last_run_at on the dataset, its last good run says how fresh it is.
+    assert rows["sekolah-kecamatan"]["freshness"] == "on_time"
     # The contracts that never published are listed too.
-    never = _contract_ids() - {"fasyankes", FAILING}
+    never = _contract_ids() - {"fasyankes", FAILING, "sekolah-kecamatan"}
     assert never and all(rows[c]["package"] is None for c in never)
 
 
@@ -171,7 +175,7 @@ def test_a_dataset_past_its_period_is_late(sysadmin, catalog):
 def test_filters_by_producer_and_dimension(sysadmin, catalog):
     dinkes = _dashboard(sysadmin, organization="dinkes")
     assert {r["organization"] for r in dinkes["rows"]} == {"dinkes"}
-    assert {"fasyankes", "kontrak-lama"} <= set(_rows(dinkes))
+    assert "fasyankes" in _rows(dinkes)
     assert FAILING not in _rows(dinkes)
     living = _dashboard(sysadmin, dimensi="living")
     assert living["rows"] and all("living" in r["dimensions"] for r in living["rows"])
@@ -204,7 +208,7 @@ def test_the_page_lists_every_contract_and_marks_the_failure(app, sysadmin, cata
     headers = {"Authorization": sysadmin["token"]}
     soup = BeautifulSoup(app.get("/dasbor", headers=headers).body, "html.parser")
     rows = {tr["data-contract"]: tr for tr in soup.select("tr[data-contract]")}
-    assert set(rows) == _contract_ids() | {"kontrak-lama"}
+    assert set(rows) == _contract_ids()
     failed = rows[FAILING]
     assert failed["data-freshness"] == "failed"
     assert failed.select_one(".tangerang-dashboard-freshness").get_text(strip=True) == "Gagal"
@@ -258,11 +262,31 @@ def test_csv_export_has_one_line_per_row_in_the_same_order(app, sysadmin, catalo
     assert by_id["fasyankes"]["baris"] == "58" and by_id["fasyankes"]["durasi_detik"] == "84.4"
     assert by_id[FAILING]["kemutakhiran"] == "Gagal"
     assert by_id[FAILING]["status_proses_terakhir"] == "gagal"
-    # A title a spreadsheet would run as a formula stays text.
-    assert by_id["kontrak-lama"]["judul"] == '\'=HYPERLINK("x")'
     english = app.get("/en/dasbor.csv", headers=headers).body
     lines = {line["kontrak"]: line for line in csv.DictReader(io.StringIO(english))}
     assert lines[FAILING]["kemutakhiran"] == "Failed"
+
+
+def test_contracts_come_from_the_configured_schemas_dir(
+    app, sysadmin, tmp_path, ckan_config, monkeypatch
+):
+    for name in ("frequencies.yaml", "run_statuses.yaml", "contract.schema.json"):
+        shutil.copy(SCHEMAS / name, tmp_path / name)
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "datasets" / "rumus.yaml").write_text(
+        'id: rumus\ntitle: "=HYPERLINK(\\"x\\")"\nproducer: dinkes\nfrequency: bulanan\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "datasets" / "rusak.yaml").write_text("id: [tidak, lengkap\n", encoding="utf-8")
+    monkeypatch.setitem(ckan_config, "ckanext.tangerang.schemas_dir", str(tmp_path))
+
+    rows = _rows(_dashboard(sysadmin))
+    assert {c: r["contract_error"] for c, r in rows.items()} == {"rumus": False, "rusak": True}
+    assert rows["rumus"]["airflow"]["dag_id"] == "hub_rumus"
+    body = app.get("/dasbor.csv", headers={"Authorization": sysadmin["token"]}).body
+    lines = {line["kontrak"]: line for line in csv.DictReader(io.StringIO(body))}
+    # A title a spreadsheet would run as a formula stays text.
+    assert lines["rumus"]["judul"] == '\'=HYPERLINK("x")'
 
 
 def test_durations_read_as_a_steward_writes_them(app):

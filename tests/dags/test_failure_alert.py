@@ -72,7 +72,7 @@ def _faults(agency: str, **query: str) -> dict[str, Any]:
 
 
 def _dashboard_row(dataset: str) -> dict[str, Any]:
-    result = walidata_client().call("tangerang_dashboard", organization="dinkes")
+    result = walidata_client().call("tangerang_dashboard_show", organization="dinkes")
     return next(row for row in result["rows"] if row["contract_id"] == dataset)
 
 

@@ -1,12 +1,13 @@
-"""The steward dashboard (``/dasbor``, action ``tangerang_dashboard``): one row per contract.
+"""The steward dashboard (``/dasbor``, action ``tangerang_dashboard_show``): one row per contract.
 
 Rows come from three sources, none of them a web page:
 
 - the hub's dataset contracts, read from ``schemas/`` (``ckanext.tangerang.schemas_dir``):
   ``datasets/*.yaml`` (one DAG ``hub_<id>`` each) and ``catalog/*.yaml`` (the catalog's own
   tables, published by other DAGs, see `CATALOG_DAGS`). A contract that never published has
-  its row too; so has a file that does not parse (``contract_error``). The catalog datasets
-  that have run reports but no contract file any more get a row marked ``has_contract: false``;
+  its row too; so has a file that does not parse (``contract_error``). A catalog dataset is
+  the contract's when its name is the contract's id, as the hub publishes it; datasets of no
+  contract are not the dashboard's;
 - the run reports (``tangerang_run_report``): the last `runs` runs of each dataset give the
   last run's status, duration and rows and the quality-score trend (the runs whose
   ``validation.statistics.quality`` has a ``total``);
@@ -16,8 +17,8 @@ Rows come from three sources, none of them a web page:
 Freshness of a row (``freshness``): ``failed`` when the last run did not succeed (ditolak or
 gagal, ``run_statuses.yaml``), else the dataset page's rule (``freshness.status``: the
 dataset's ``last_run_at`` against the contract's frequency with
-``ckanext.tangerang.freshness_grace_hours``): ``on_time``, ``late``, ``irregular``;
-``no_run`` without any run report.
+``ckanext.tangerang.freshness_grace_hours``; without ``last_run_at``, the newest good run's
+end): ``on_time``, ``late``, ``irregular``; ``no_run`` without any run report.
 
 `rows` filters by producer (``organization``) and dimension (``dimensi``) and sorts by one of
 `SORT_KEYS` (missing values last either way). Everything here reads; nothing is written.
@@ -160,15 +161,6 @@ def _recent_reports(package_ids: Iterable[str], per_package: int) -> dict[str, l
     return reports
 
 
-def _orphan_packages(known: set[str]) -> list[model.Package]:
-    """Active datasets with run reports whose name is no contract's id."""
-    with_runs = select(RunReport.package_id).distinct()
-    query = model.Session.query(model.Package).filter(
-        model.Package.id.in_(with_runs), model.Package.state == "active"
-    )
-    return [package for package in query if package.name not in known]
-
-
 def _quality(report: RunReport) -> dict[str, Any] | None:
     statistics = (report.validation or {}).get("statistics") or {}
     quality = statistics.get("quality") if isinstance(statistics, dict) else None
@@ -181,15 +173,19 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _ok(status: str) -> bool:
+    """The run succeeded (``run_statuses.yaml``)."""
+    return bool((hub_tables.run_statuses().get(status) or {}).get("ok"))
+
+
 def _last_run(report: RunReport) -> dict[str, Any]:
     duration = None
     if report.started_at and report.finished_at:
         duration = round((report.finished_at - report.started_at).total_seconds(), 1)
-    status_row = hub_tables.run_statuses().get(report.status) or {}
     return {
         "run_id": report.run_id,
         "status": report.status,
-        "ok": bool(status_row.get("ok")),
+        "ok": _ok(report.status),
         "started_at": _iso(report.started_at),
         "finished_at": _iso(report.finished_at),
         "duration_seconds": duration,
@@ -258,15 +254,6 @@ def _organization_titles(names: Iterable[str | None]) -> dict[str, str]:
     return {name: title or name for name, title in query}
 
 
-def _owner_name(package: model.Package) -> str | None:
-    owner = model.Group.get(package.owner_org) if package.owner_org else None
-    return owner.name if owner is not None else None
-
-
-def _package_dimensions(package: model.Package) -> list[str]:
-    return catalog_summary.dataset_dimensions({"dimensi": (package.extras or {}).get("dimensi")})
-
-
 def _freshness(
     last_run: dict[str, Any] | None, frequency: str | None, last_changed: Any, now: dt.datetime
 ) -> str:
@@ -287,7 +274,9 @@ def _row(
     extras = (package.extras or {}) if package is not None else {}
     last_run = _last_run(reports[0]) if reports else None
     trend = _trend(reports)
-    last_changed = extras.get("last_run_at")
+    # The last data change as the dataset page reads it; else the newest good run.
+    good = next((r for r in reports if _ok(r.status)), None)
+    last_changed = extras.get("last_run_at") or (good.finished_at if good else None)
     frequency = base.get("frequency") or extras.get("frekuensi")
     status = _freshness(last_run, frequency, last_changed, now)
     stored_score = extras.get("quality_score")
@@ -361,28 +350,12 @@ def rows(
             model.Package.name.in_(known), model.Package.state != "deleted"
         )
     }
-    for package in _orphan_packages(known):
-        packages[package.name] = package
-        extras = package.extras or {}
-        bases.append(
-            {
-                "contract_id": package.name,
-                "title": package.title or package.name,
-                "organization": _owner_name(package),
-                "dimensions": _package_dimensions(package),
-                "frequency": extras.get("frekuensi"),
-                "dag_id": None,
-                "contract_error": False,
-                "has_contract": False,
-            }
-        )
     reports = _recent_reports((p.id for p in packages.values()), runs)
     dag_ids = [b["dag_id"] for b in bases if b.get("dag_id")]
     dag_runs = airflow_api.latest_runs(dag_ids, runs)
     titles = _organization_titles(b.get("organization") for b in bases)
     all_rows = []
     for base in bases:
-        base.setdefault("has_contract", True)
         base["organization_title"] = titles.get(base.get("organization") or "")
         package = packages.get(base["contract_id"])
         found = reports.get(package.id, []) if package is not None else []

@@ -31,12 +31,15 @@ MESSAGES: dict[str, str] = {
     "read_problems": _("{count} problem(s) while reading {file}; nothing published."),
     "blocking_problems": _("Validation found {count} blocking problem(s); nothing published."),
     "shrunk": _(
-        "The data shrank from {previous} to {rows} rows (the limit is {ratio}% of the last "
+        "The data shrank from {previous} to {rows} rows (the limit is {ratio} percent of the last "
         "version); nothing published. If this is intended, run with --accept-shrink."
     ),
     "empty": _(
-        "The source sent 0 rows; the last version ({previous} rows) stays. If this is "
-        "intended, run with --accept-shrink."
+        "The source sent 0 rows; nothing published and the last version stays. If this "
+        "is intended, run with --accept-shrink."
+    ),
+    "unchanged_source": _(
+        "The source file and the contract equal the published version; nothing to do."
     ),
     "task_failed": _("Task {task} failed; see its log in Airflow."),
     "failed": _("The run failed: {error}"),

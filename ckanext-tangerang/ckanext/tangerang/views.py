@@ -137,11 +137,11 @@ DASHBOARD_PARAMS = ("organization", "dimensi", "sort", "order")
 
 
 def _dashboard() -> dict[str, Any]:
-    """``tangerang_dashboard`` for the filters in the query string (empty ones dropped);
+    """``tangerang_dashboard_show`` for the filters in the query string (empty ones dropped);
     aborts 403 for those who may not see it and 400 for an unknown filter value."""
     params = {key: tk.request.args[key] for key in DASHBOARD_PARAMS if tk.request.args.get(key)}
     try:
-        result = tk.get_action("tangerang_dashboard")({}, params)
+        result = tk.get_action("tangerang_dashboard_show")({}, params)
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only the walidata and sysadmins may see the dashboard"))
     except tk.ValidationError:

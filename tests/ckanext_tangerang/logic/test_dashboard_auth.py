@@ -1,7 +1,7 @@
 """Who may see the steward dashboard: the walidata and sysadmins, never the bot.
 
 Through ``call_auth`` and over HTTP with each role's API token: the action
-``tangerang_dashboard``, the page ``/dasbor`` and its CSV ``/dasbor.csv``.
+``tangerang_dashboard_show``, the page ``/dasbor`` and its CSV ``/dasbor.csv``.
 """
 
 from __future__ import annotations
@@ -60,7 +60,9 @@ def test_the_bot_is_refused_even_as_a_listed_walidata_and_a_sysadmin(
 def test_over_http_with_tokens(app, review_world, role):
     headers = _headers(review_world, role)
     status = 200 if role in ALLOWED else 403
-    answer = app.post("/api/3/action/tangerang_dashboard", json={}, headers=headers, status=status)
+    answer = app.post(
+        "/api/3/action/tangerang_dashboard_show", json={}, headers=headers, status=status
+    )
     assert answer.json["success"] is (role in ALLOWED)
     app.get("/dasbor", headers=headers, status=status)
     app.get("/dasbor.csv", headers=headers, status=status)
@@ -75,10 +77,10 @@ def test_access_is_checked_before_the_parameters(review_world):
     for role in ("anonymous", "producer", "bot"):
         context = {"user": review_world["users"][role], "ignore_auth": False}
         with pytest.raises(tk.NotAuthorized):
-            call_action("tangerang_dashboard", context=context, sort="bogus", dimensi="x")
+            call_action("tangerang_dashboard_show", context=context, sort="bogus", dimensi="x")
     with pytest.raises(tk.ValidationError):
         call_action(
-            "tangerang_dashboard",
+            "tangerang_dashboard_show",
             context={"user": WALIDATA, "ignore_auth": False},
             sort="bogus",
         )

@@ -752,7 +752,7 @@ def tangerang_review_list(context: Context, data_dict: DataDict) -> dict[str, An
 
 
 @tk.side_effect_free
-def tangerang_dashboard(context: Context, data_dict: DataDict) -> dict[str, Any]:
+def tangerang_dashboard_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The steward dashboard: one row per dataset contract, published or not.
 
     For the walidata and sysadmins (auth ``tangerang_dashboard_show``, checked before the
@@ -774,7 +774,7 @@ def tangerang_dashboard(context: Context, data_dict: DataDict) -> dict[str, Any]
         ``choices`` (the producers and dimensions to filter by) and ``airflow``
         (``configured``, ``error``). Each row has ``contract_id``, ``title``,
         ``organization``, ``organization_title``, ``dimensions``, ``frequency``,
-        ``has_contract``, ``contract_error``, ``package`` (``id``, ``name``, ``private``;
+        ``contract_error``, ``package`` (``id``, ``name``, ``private``;
         ``None`` before the first publication), ``last_run`` (``run_id``, ``status``, ``ok``,
         ``started_at``, ``finished_at``, ``duration_seconds``, ``rows``, ``message``; ``None``
         without runs), ``freshness`` (``on_time``, ``late``, ``failed``, ``no_run`` or

@@ -160,7 +160,7 @@ def tangerang_review_show(context: Context, data_dict: DataDict) -> AuthResult:
 
 @tk.auth_sysadmins_check
 def tangerang_dashboard_show(context: Context, data_dict: DataDict) -> AuthResult:
-    """The steward dashboard (``/dasbor``, ``tangerang_dashboard``): the walidata and
+    """The steward dashboard (``/dasbor``, ``tangerang_dashboard_show``): the walidata and
     sysadmins, never the bot; it names every producer's runs and failures."""
     from ckanext.tangerang import review
 
