@@ -21,7 +21,7 @@ AIRFLOW_ENV = eval "$$($(SERVICES) env airflow)"
 SOLR_JAR   := stack/solr/target/hub-solr-1.0.0.jar
 PYTEST_ARGS ?=
 
-.PHONY: help install services airflow-db demo test test-ckan test-engine test-faults stop status lint lock bench clean-state
+.PHONY: help install services airflow-db demo test test-ckan test-engine test-faults stop status lint lock bench clean-state wheelhouse deploy-smoke
 
 help:
 	@echo "make demo   - start the stack and publish the sample datasets"
@@ -149,6 +149,25 @@ bench: services
 	eval "$$($(SERVICES) env airflow-test)"; \
 	  export HUB_CKAN_TOKEN_FILE=$$PWD/var/secrets/ckan_bot_token_test HUB_CKAN_URL=http://127.0.0.1:5050; \
 	  $(AF_PY) -m bench
+
+# --- production images (docker/README.md) -------------------------------------
+
+# Every package of the two lock files as a wheel (sdists built here, on the host),
+# so `docker build` installs with --no-index: no registry inside the build.
+WHEELHOUSE := wheelhouse
+wheelhouse: $(WHEELHOUSE)/ckan/.complete $(WHEELHOUSE)/airflow/.complete
+
+$(WHEELHOUSE)/%/.complete: requirements/%.txt | $(UV) .venv/.system-packages
+	@echo "== $(WHEELHOUSE)/$*: the wheels of requirements/$*.txt"
+	rm -rf $(WHEELHOUSE)/$* && mkdir -p $(WHEELHOUSE)/$*
+	.venv/tools/bin/pip wheel -q --no-deps -r $< -w $(WHEELHOUSE)/$*
+	touch $@
+
+# Builds the images and starts docker/compose.yaml for real (two Celery workers), runs one
+# dataset DAG, checks CKAN through its published port, then removes everything it started.
+# Not part of `make test` (about 15 minutes).
+deploy-smoke: wheelhouse $(SOLR_JAR)
+	$(PYTHON) docker/deploy_smoke.py
 
 # Recompile the lock files (needs the registries; commit the result).
 lock: | $(UV)
