@@ -9,6 +9,10 @@ keyed on the run's data interval, so a retry or a re-run of the same interval
 rewrites the same files and finds the same CKAN dataset (publishing is
 idempotent and skips unchanged data). Credentials come only from the Airflow
 Connections ``ckan_default`` and the source's ``conn_id``.
+
+Tasks may run on different workers (CeleryExecutor): each works in its own temporary
+folder and hands files to the next only through the shared store (``$HUB_STORE_URL``,
+`tangerang_hub.store`); XCom carries references (URL and sha256), never a local path.
 """
 
 from __future__ import annotations
@@ -37,8 +41,20 @@ def _doc(contract: Contract) -> str:
 
 
 @contextmanager
-def _rejection_is_final() -> Iterator[None]:
-    """Bad data will not get better by retrying: fail at once, no retries."""
+def _task_files() -> Iterator[tuple[Path, Any]]:
+    """The task's own temporary workdir (removed afterwards) and the shared store."""
+    import tempfile
+
+    from tangerang_hub.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="hub-task-") as folder:
+        yield Path(folder), Store.from_env()
+
+
+@contextmanager
+def _rejection_is_final(store: Any, workdir: Path) -> Iterator[None]:
+    """Bad data will not get better by retrying: fail at once, no retries. The quarantined
+    batch goes to the store first, so the report task (and a steward) finds it there."""
     from airflow.sdk.exceptions import AirflowFailException
 
     from tangerang_hub.pipeline import BatchRejected
@@ -46,7 +62,11 @@ def _rejection_is_final() -> Iterator[None]:
     try:
         yield
     except BatchRejected as exc:
-        raise AirflowFailException(f"{exc}; quarantined in {exc.quarantine_path}") from exc
+        where = exc.quarantine_path
+        if where is not None:
+            store.push_tree(workdir, where)
+            where = store.location(workdir, where)
+        raise AirflowFailException(f"{exc}; quarantined in {where}") from exc
 
 
 @contextmanager
@@ -86,51 +106,60 @@ def build_dag(contract: Contract) -> Any:
         def extract(**context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
             from tangerang_hub import source_state
+            from tangerang_hub import workdir as layout
             from tangerang_hub.ckan_client import CkanClient
             from tangerang_hub.contracts import get_contract
-            from tangerang_hub.workdir import default_workdir
 
-            workdir = default_workdir()
             contract = get_contract(dataset_id)
-            return hub.extract_step(
-                contract,
-                workdir=workdir,
-                run_id=run_key(context),
-                state=source_state.load(workdir, contract, CkanClient.from_connection()),
-            )
+            with _task_files() as (workdir, store):
+                store.pull_if_present(workdir, layout.state_path(workdir, dataset_id))
+                store.prune(f"raw/{dataset_id}", layout.retention_days())
+                raw = hub.extract_step(
+                    contract,
+                    workdir=workdir,
+                    run_id=run_key(context),
+                    state=source_state.load(workdir, contract, CkanClient.from_connection()),
+                )
+                return store.share_raw(workdir, raw)
 
         @task
         def normalize(raw: dict[str, Any], **context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
             from tangerang_hub.contracts import get_contract
-            from tangerang_hub.workdir import default_workdir
 
             if raw.get("not_modified") or raw.get("same_as_published"):
                 from airflow.sdk.exceptions import AirflowSkipException
 
                 raise AirflowSkipException("the catalog already publishes this batch")
-            with _rejection_is_final():
-                return hub.normalize_step(
+            with _task_files() as (workdir, store), _rejection_is_final(store, workdir):
+                staged = hub.normalize_step(
                     get_contract(dataset_id),
-                    raw,
-                    workdir=default_workdir(),
+                    store.local_raw(workdir, raw),
+                    workdir=workdir,
                     run_id=run_key(context),
                 )
+                return store.share_staged(workdir, staged)
 
         @task
         def validate(staged: dict[str, Any], raw: dict[str, Any], **context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
+            from tangerang_hub import workdir as layout
             from tangerang_hub.contracts import get_contract
-            from tangerang_hub.workdir import default_workdir
 
-            with _rejection_is_final():
-                return hub.validate_step(
-                    get_contract(dataset_id),
-                    staged,
-                    workdir=default_workdir(),
-                    run_id=run_key(context),
-                    raw=raw,
-                )
+            run_id = run_key(context)
+            with _task_files() as (workdir, store):
+                try:
+                    with _rejection_is_final(store, workdir):
+                        return hub.validate_step(
+                            get_contract(dataset_id),
+                            store.local_staged(workdir, staged),
+                            workdir=workdir,
+                            run_id=run_id,
+                            raw=store.local_raw(workdir, raw),
+                        )
+                finally:  # the run's Data Docs, whatever the gate said
+                    docs = layout.docs_dir(workdir, dataset_id, run_id)
+                    store.push_tree(workdir, docs, replace=True)
 
         @task
         def publish(
@@ -139,17 +168,20 @@ def build_dag(contract: Contract) -> Any:
             from tangerang_hub import pipeline as hub
             from tangerang_hub.ckan_client import CkanClient
             from tangerang_hub.contracts import get_contract
-            from tangerang_hub.workdir import default_workdir
 
-            with _rejection_is_final(), _refusal_is_final():
+            with (
+                _task_files() as (workdir, store),
+                _rejection_is_final(store, workdir),
+                _refusal_is_final(),
+            ):
                 return hub.publish_step(
                     get_contract(dataset_id),
-                    staged,
+                    store.local_staged(workdir, staged),
                     gate,
                     CkanClient.from_connection(),
-                    workdir=default_workdir(),
+                    workdir=workdir,
                     run_id=run_key(context),
-                    raw=raw,
+                    raw=store.local_raw(workdir, raw),
                     accept_shrink=bool(context["params"].get("accept_shrink")),
                 )
 
@@ -158,32 +190,50 @@ def build_dag(contract: Contract) -> Any:
             """Tell the catalog how the run went, whatever happened upstream."""
             from tangerang_hub import alerts
             from tangerang_hub import pipeline as hub
+            from tangerang_hub import workdir as layout
             from tangerang_hub.ckan_client import CkanClient
             from tangerang_hub.contracts import get_contract
-            from tangerang_hub.workdir import default_workdir
 
             ti = context["ti"]
+            run_id = run_key(context)
             results = {
                 name: ti.xcom_pull(task_ids=name)
                 for name in ("extract", "normalize", "validate", "publish")
             }
             client = CkanClient.from_connection()
-            run_report = hub.report_step(
-                get_contract(dataset_id),
-                results,
-                client,
-                workdir=default_workdir(),
-                run_id=run_key(context),
-                progress=print,
-            )
-            # One e-mail (and webhook) when the run fails, one when a later run succeeds.
-            alerts.after_run(
-                get_contract(dataset_id),
-                run_report,
-                workdir=default_workdir(),
-                catalog_url=client.base_url,
-                airflow_url=ti.log_url.split("/tasks/")[0],  # this run's page in Airflow
-            )
+            with _task_files() as (workdir, store):
+                # What the report reads: the run's quarantine and Data Docs; and the state and
+                # alerts it updates, which go back to the store even when sending fails.
+                store.pull_tree(workdir, layout.quarantine_dir(workdir, dataset_id, run_id))
+                store.pull_tree(workdir, layout.docs_dir(workdir, dataset_id, run_id))
+                kept = [
+                    layout.state_path(workdir, dataset_id),
+                    layout.alerts_path(workdir, dataset_id),
+                ]
+                for path in kept:
+                    store.pull_if_present(workdir, path)
+                try:
+                    run_report = hub.report_step(
+                        get_contract(dataset_id),
+                        results,
+                        client,
+                        workdir=workdir,
+                        run_id=run_id,
+                        store=store,
+                        progress=print,
+                    )
+                    # One e-mail (and webhook) when the run fails, one when a later run succeeds.
+                    alerts.after_run(
+                        get_contract(dataset_id),
+                        run_report,
+                        workdir=workdir,
+                        catalog_url=client.base_url,
+                        airflow_url=ti.log_url.split("/tasks/")[0],  # this run's page in Airflow
+                    )
+                finally:
+                    for path in kept:
+                        if path.is_file():
+                            store.push(workdir, path)
             if run_report.status in ("rejected", "failed"):
                 from airflow.sdk.exceptions import AirflowFailException
 

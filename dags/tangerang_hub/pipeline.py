@@ -40,6 +40,7 @@ from tangerang_hub.report import send_report as send_to_catalog
 from tangerang_hub.run_report import RunReport, json_safe
 from tangerang_hub.sources.base import RawBatch
 from tangerang_hub.stage import StagedBatch, read_staged, stage
+from tangerang_hub.store import Store, write_json_at
 from tangerang_hub.validate import GateSummary, mask_table
 from tangerang_hub.validate import validate as validate_batch
 from tangerang_hub.workdir import write_json
@@ -375,15 +376,20 @@ def report_step(
     *,
     workdir: Path,
     run_id: str,
+    store: Store | None = None,
     send_report: SendReport = send_to_catalog,
     progress: Progress | None = None,
 ) -> RunReport:
     """The DAG's last task: the run report from the tasks' results (`report_from_steps`), the
     source's validators kept after a good run, then `finish_run`, as `run` does.
 
-    A report that cannot be sent raises here (the task fails) instead of being noted.
+    With a `store` (the task pulled the run's quarantine folder from it into `workdir`), a
+    rejected batch is named by its place in the store, where `finish_run` rewrites its
+    report.json. A report that cannot be sent raises here (the task fails) instead of being noted.
     """
     report = report_from_steps(contract, results, workdir=workdir, run_id=run_id)
+    if store is not None and report.quarantine_path is not None:
+        report.quarantine_path = store.location(workdir, report.quarantine_path)
     if report.ok:
         source_state.remember(
             workdir, contract, results.get("extract"), report.sha256, _published(report)
@@ -412,7 +418,7 @@ def finish_run(
     say = progress or (lambda _msg: None)
     report.finished_at = _now()
     if report.quarantine_path is not None:
-        write_json(report.quarantine_path / "report.json", report.to_dict())
+        write_json_at(report.quarantine_path, "report.json", report.to_dict())
     if client is not None:
         try:
             sent = send_report(client, report)

@@ -45,7 +45,7 @@ class RunReport:
     message_params: dict[str, Any] = field(default_factory=dict)
     package_id: str | None = None
     resource_ids: list[str] = field(default_factory=list)
-    quarantine_path: Path | None = None
+    quarantine_path: Path | str | None = None  # a local folder, or its URL in a remote store
     report_url: str | None = None  # the catalog's page of this run (validation Data Docs)
     dry_run: bool = False
     data_docs_path: Path | None = None  # the run's one-page Data Docs (validasi.html)
