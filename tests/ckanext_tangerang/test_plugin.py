@@ -20,6 +20,7 @@ ACTIONS = {
     "tangerang_run_report_show",
     "tangerang_run_data_docs_show",
     "tangerang_dimension_summary",
+    "tangerang_evaluation_show",
 }
 
 

@@ -135,7 +135,7 @@ def contracts() -> list[dict[str, Any]]:
 # --- run reports ---------------------------------------------------------------------------
 
 
-def _recent_reports(package_ids: Iterable[str], per_package: int) -> dict[str, list[RunReport]]:
+def recent_reports(package_ids: Iterable[str], per_package: int) -> dict[str, list[RunReport]]:
     """The newest `per_package` run reports of each dataset, newest first (one query)."""
     ids = list(package_ids)
     if not ids:
@@ -264,6 +264,17 @@ def _freshness(
     return freshness.status(frequency, last_changed, now, catalog_summary.grace())
 
 
+def dataset_freshness(
+    reports: list[RunReport], frequency: str | None, last_run_at: Any, now: dt.datetime
+) -> str:
+    """A dataset's freshness by the dashboard's rule (see the module docstring), from its
+    newest run reports (newest first, `recent_reports`) and its ``last_run_at``."""
+    last_run = _last_run(reports[0]) if reports else None
+    good = next((r for r in reports if _ok(r.status)), None)
+    last_changed = last_run_at or (good.finished_at if good else None)
+    return _freshness(last_run, frequency, last_changed, now)
+
+
 def _row(
     base: dict[str, Any],
     package: model.Package | None,
@@ -278,7 +289,7 @@ def _row(
     good = next((r for r in reports if _ok(r.status)), None)
     last_changed = extras.get("last_run_at") or (good.finished_at if good else None)
     frequency = base.get("frequency") or extras.get("frekuensi")
-    status = _freshness(last_run, frequency, last_changed, now)
+    status = dataset_freshness(reports, frequency, extras.get("last_run_at"), now)
     stored_score = extras.get("quality_score")
     quality = trend[-1] if trend else None
     if quality is None and stored_score not in (None, ""):
@@ -350,7 +361,7 @@ def rows(
             model.Package.name.in_(known), model.Package.state != "deleted"
         )
     }
-    reports = _recent_reports((p.id for p in packages.values()), runs)
+    reports = recent_reports((p.id for p in packages.values()), runs)
     dag_ids = [b["dag_id"] for b in bases if b.get("dag_id")]
     dag_runs = airflow_api.latest_runs(dag_ids, runs)
     titles = _organization_titles(b.get("organization") for b in bases)

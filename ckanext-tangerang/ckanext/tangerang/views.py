@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
 from ckanext.tangerang import db_session
+from ckanext.tangerang.evaluation_views import evaluation  # noqa: F401 (registered)
 
 tangerang = Blueprint("tangerang", __name__)
 # App-wide: a request cut off by a database restart must not leave its worker broken.

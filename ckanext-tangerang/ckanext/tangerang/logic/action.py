@@ -799,3 +799,47 @@ def tangerang_dashboard_show(context: Context, data_dict: DataDict) -> dict[str,
         descending=data["order"] == "desc",
         runs=tk.config.get("ckanext.tangerang.dashboard_runs"),
     )
+
+
+# --- smart-city evaluation ------------------------------------------------------------------
+
+
+@tk.side_effect_free
+@_access_first
+@tk.validate(schema.evaluation_show)
+def tangerang_evaluation_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The smart-city evaluation: per dimension of the public datasets, their count, the
+    producers that publish in it, the share on time, the mean quality score, the downloads
+    of the period and the monthly quality trend (``ckanext/tangerang/evaluation.py``).
+
+    Public (auth ``tangerang_evaluation_show``): only public, active datasets are counted.
+
+    :param start: the first day of the period, ``YYYY-MM-DD`` in WIB (optional; default: the
+        first day of the twelfth month up to ``end``)
+    :type start: string
+    :param end: the last day of the period, included (optional; default: today in WIB);
+        at most 1098 days after ``start``
+    :type end: string
+
+    :returns: ``generated_at`` (UTC), ``period`` (``start``, ``end``, ``months``: each
+        ``YYYY-MM``), ``dimensions`` (one per dimension, in the schema's order: ``name``,
+        ``title`` (``{"id", "en"}``) and the summary) and ``total`` (the summary of every
+        public dataset). A summary has ``dataset_count``, ``producers`` (``name``,
+        ``title``), ``producer_count``, ``producer_total`` (all producer organizations),
+        ``freshness`` (datasets per ``on_time``, ``late``, ``failed``, ``irregular``,
+        ``no_run``), ``on_time_measured`` (on time, late or failed), ``on_time_percent``
+        (``None`` when nothing is measured), ``quality_mean``, ``quality_scored``,
+        ``downloads`` and ``trend`` (per month: ``month``, ``quality_mean`` or ``None``).
+    :rtype: dict
+    """
+    from ckanext.tangerang import evaluation
+
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    tz = evaluation.display_timezone()
+    given = [data_dict.get(key) for key in ("start", "end")]
+    start, end = evaluation.period(*(d.date() if d else None for d in given), now, tz)
+    if start > end:
+        raise tk.ValidationError({"start": [tk._("The period starts after it ends")]})
+    if (end - start).days > evaluation.MAX_DAYS:
+        raise tk.ValidationError({"end": [tk._("The period is longer than three years")]})
+    return evaluation.evaluate(start, end, now)

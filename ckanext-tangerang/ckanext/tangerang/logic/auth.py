@@ -167,3 +167,13 @@ def tangerang_dashboard_show(context: Context, data_dict: DataDict) -> AuthResul
     if review.is_reviewer(_user(context)):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the walidata and sysadmins may see the dashboard")}
+
+
+# --- smart-city evaluation ------------------------------------------------------------------
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_evaluation_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Public: the evaluation summarizes public datasets only (their freshness and scores are
+    on their pages already) and names no user."""
+    return {"success": True}

@@ -208,3 +208,8 @@ def dashboard(
         "sort": [default("freshness"), one_of(list(steward_dashboard.SORT_KEYS))],
         "order": [default("asc"), one_of(["asc", "desc"])],
     }
+
+
+@tk.validator_args
+def evaluation_show(ignore_missing: Validator, isodate: Validator) -> Schema:
+    return {"start": [ignore_missing, isodate], "end": [ignore_missing, isodate]}
