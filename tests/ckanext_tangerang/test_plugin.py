@@ -20,6 +20,14 @@ ACTIONS = {
     "tangerang_run_report_show",
     "tangerang_run_data_docs_show",
     "tangerang_dimension_summary",
+    "tangerang_agreement_create",
+    "tangerang_agreement_update",
+    "tangerang_agreement_list",
+    "tangerang_agreement_show",
+    "tangerang_access_request_create",
+    "tangerang_access_request_decide",
+    "tangerang_access_request_list",
+    "tangerang_access_audit_list",
     "tangerang_evaluation_show",
 }
 
@@ -30,7 +38,8 @@ def test_only_the_api_actions_are_exported_each_with_its_auth_function():
     assert actions >= ACTIONS
     # A helper exported by mistake has no auth function of its name. Without xloader,
     # the xloader_status guard has nothing to wrap and stays out.
-    assert actions == set(plugin.get_auth_functions())
+    # The one auth function of the routes serving a resource's bytes has no action.
+    assert actions == set(plugin.get_auth_functions()) - {"tangerang_resource_download"}
 
 
 def test_every_action_is_documented_by_its_docstring():

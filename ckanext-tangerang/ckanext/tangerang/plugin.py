@@ -13,8 +13,15 @@ from ckan.lib.plugins import DefaultPermissionLabels, DefaultTranslation
 from ckan.model import Package, User
 from ckan.types import Action, Context
 
-from ckanext.tangerang import dimension_groups, review, search
-from ckanext.tangerang.logic import action
+from ckanext.tangerang import (
+    access,
+    access_actions,
+    access_auth,
+    dimension_groups,
+    review,
+    search,
+)
+from ckanext.tangerang.logic import action, auth
 
 
 def _actions() -> dict[str, Action]:
@@ -24,11 +31,26 @@ def _actions() -> dict[str, Action]:
     actions = dict(get_local_functions(action))
     if not p.plugin_loaded("xloader"):
         del actions["xloader_status"]
+    actions.update(_access_functions(access_actions))
     return actions
 
 
+def _auth_functions() -> dict[str, Any]:
+    """The public functions of ``logic/auth.py`` and of ``access_auth.py``."""
+    return {**dict(get_local_functions(auth)), **_access_functions(access_auth)}
+
+
+def _access_functions(module: Any) -> dict[str, Any]:
+    """Restricted data's functions of ``module`` (``access_actions``, ``access_auth``),
+    without the chained DataStore reads CKAN does not have here."""
+    functions = dict(get_local_functions(module))
+    for name in access.absent_datastore_reads(actions=module is access_actions):
+        functions.pop(name, None)
+    return functions
+
+
 @tk.blanket.actions(_actions)
-@tk.blanket.auth_functions
+@tk.blanket.auth_functions(_auth_functions)
 @tk.blanket.helpers
 @tk.blanket.blueprints
 @tk.blanket.validators
@@ -80,9 +102,12 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation, DefaultPermissionLa
     ) -> dict[str, Any]:
         return search.label_facet_items(search_results)
 
-    # IPermissionLabels: the walidata reads the private datasets under review
+    # IPermissionLabels: the walidata reads the private datasets under review; granted
+    # university members the files of restricted datasets (access.py)
     def get_dataset_labels(self, dataset_obj: Package) -> list[str]:
-        return review.dataset_labels(dataset_obj, super().get_dataset_labels(dataset_obj))
+        labels = review.dataset_labels(dataset_obj, super().get_dataset_labels(dataset_obj))
+        return access.dataset_labels(dataset_obj, labels)
 
     def get_user_dataset_labels(self, user_obj: User) -> list[str]:
-        return review.user_labels(user_obj, super().get_user_dataset_labels(user_obj))
+        labels = review.user_labels(user_obj, super().get_user_dataset_labels(user_obj))
+        return access.user_labels(user_obj, labels)
