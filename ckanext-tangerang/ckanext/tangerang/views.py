@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
 from ckanext.tangerang import db_session
+from ckanext.tangerang.developer import developer  # noqa: F401 (blanket.blueprints takes it)
 from ckanext.tangerang.access_views import access_views  # noqa: F401 (registered)
 from ckanext.tangerang.evaluation_views import evaluation  # noqa: F401 (registered)
 
