@@ -100,7 +100,7 @@ demo: services airflow-db
 	@echo "== Airflow"
 	$(AIRFLOW_ENV); stack/airflow_connection.sh ckan_default http://127.0.0.1:5000 var/secrets/ckan_bot_token
 	$(SERVICES) hub-env
-	$(SERVICES) up airflow-api-server airflow-scheduler airflow-dag-processor airflow-triggerer
+	$(SERVICES) up airflow
 	@echo "== publishing the sample datasets through Airflow"
 	$(AIRFLOW_ENV); $(AF_PY) stack/demo_runs.py
 	@$(PYTHON) stack/banner.py

@@ -17,6 +17,7 @@ folder and hands files to the next only through the shared store (``$HUB_STORE_U
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,10 @@ from airflow.sdk import Param, dag, get_parsing_context, task
 
 from tangerang_hub.contracts import Contract, ContractError, contract_files, load_contract
 from tangerang_hub.scheduling import DEFAULT_ARGS, run_key
+
+# The Celery queue of every extract task, when set: the workers that fetch from the agencies
+# can then stand in the network zone that reaches them (stack/services.py: worker 1).
+EXTRACT_QUEUE = os.environ.get("HUB_EXTRACT_QUEUE") or None
 
 
 def _doc(contract: Contract) -> str:
@@ -102,7 +107,7 @@ def build_dag(contract: Contract) -> Any:
         params={"accept_shrink": Param(False, type="boolean", title="Terima data menyusut")},
     )
     def pipeline() -> None:
-        @task
+        @task(**({"queue": EXTRACT_QUEUE} if EXTRACT_QUEUE else {}))
         def extract(**context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
             from tangerang_hub import source_state

@@ -10,7 +10,9 @@ agency server) run on loopback, with state under var/:
     var/secrets/              generated passwords, keys and the bot token
 
 Usage:
-    stack/services.py up SERVICE...      start (idempotent) and wait until healthy
+    stack/services.py up SERVICE...      start (idempotent) and wait until healthy; the group
+                                         `airflow` (`airflow-test`) is every Airflow service
+                                         of the demo (of the scheduler test) for the executor
     stack/services.py down [SERVICE...]  stop by pid file (all, in reverse order)
     stack/services.py status
     stack/services.py prepare            roles, databases, Solr cores, CKAN ini files
@@ -55,6 +57,19 @@ REDIS_PORT = 6379
 SOLR_PORT = 8983
 AGENCY_PORT = 8765
 AIRFLOW_PORT = 8080
+AIRFLOW_TEST_PORT = 8081  # the Celery test's own API server, beside a running demo
+
+# The executor: CeleryExecutor with two workers (Redis broker, PostgreSQL result backend),
+# or LocalExecutor when this variable says so (tasks then run inside the scheduler's host).
+EXECUTOR_ENV = "HUB_AIRFLOW_EXECUTOR"
+DEFAULT_EXECUTOR = "CeleryExecutor"
+CELERY_REDIS_DB = {"airflow": 3, "airflow-test": 4}  # CKAN's sites use 0-2
+CELERY_WORKERS = ("hub-worker-1", "hub-worker-2")
+# Each worker serves its task logs on its own port (two workers share this machine).
+WORKER_LOG_PORTS = {"airflow": (8793, 8794), "airflow-test": (8795, 8796)}
+# The Celery queue of the dataset DAGs' extract tasks (dags/contract_dags.py), when set:
+# worker 1 then serves only that queue, standing where the agencies' networks are reached.
+EXTRACT_QUEUE_ENV = "HUB_EXTRACT_QUEUE"
 
 
 @dataclass(frozen=True)
@@ -124,6 +139,28 @@ def tcp_ok(port: int) -> Callable[[], bool]:
     return check
 
 
+def log_says(name: str, text: str) -> tuple[Callable[[], bool], Callable[[], None]]:
+    """A health check true once the service's log holds `text`, and the `before` hook that
+    makes it look only at what a new start writes (a running service's whole log counts)."""
+    offset = [0]
+
+    def log() -> Path:
+        return LOG / f"{name}.log"
+
+    def mark() -> None:
+        offset[0] = log().stat().st_size if log().exists() else 0
+
+    def check() -> bool:
+        try:
+            with log().open("rb") as handle:
+                handle.seek(offset[0])
+                return text.encode() in handle.read()
+        except FileNotFoundError:
+            return False
+
+    return check, mark
+
+
 def http_ok(url: str) -> Callable[[], bool]:
     def check() -> bool:
         try:
@@ -152,19 +189,32 @@ def ckan_env(site: Site) -> dict[str, str]:
     return {"CKAN_INI": str(site.ini)}
 
 
+def airflow_executor() -> str:
+    """The executor of the local Airflow: ``$HUB_AIRFLOW_EXECUTOR``, else CeleryExecutor."""
+    return os.environ.get(EXECUTOR_ENV) or DEFAULT_EXECUTOR
+
+
 def airflow_env(test: bool = False) -> dict[str, str]:
     """Airflow configuration as environment, the way the containers get it."""
     db = "airflow_test" if test else "airflow"
     home = VAR / ("airflow-test" if test else "airflow")
+    port = AIRFLOW_TEST_PORT if test else AIRFLOW_PORT
+    broker_db = CELERY_REDIS_DB["airflow-test" if test else "airflow"]
     password = secret(ROLE_SECRETS["hub"])
     return {
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__CORE__EXECUTOR": airflow_executor(),
         "AIRFLOW__CORE__PARALLELISM": "4",
         "AIRFLOW__CORE__FERNET_KEY": secret("airflow_fernet_key", fernet_key),
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{AIRFLOW_PORT}/execution/",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+        # A task instance records its worker's name ($HUB_WORKER_NAME), not the machine's.
+        "AIRFLOW__CORE__HOSTNAME_CALLABLE": "tangerang_hub.worker_name.hostname",
+        "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:{REDIS_PORT}/{broker_db}",
+        "AIRFLOW__CELERY__RESULT_BACKEND": (
+            f"db+postgresql://hub:{password}@127.0.0.1:{PG_PORT}/{db}"
+        ),
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(
             SECRETS / "airflow_passwords.json"
@@ -173,7 +223,7 @@ def airflow_env(test: bool = False) -> dict[str, str]:
             f"postgresql+psycopg2://hub:{password}@127.0.0.1:{PG_PORT}/{db}"
         ),
         "AIRFLOW__API__HOST": "127.0.0.1",
-        "AIRFLOW__API__PORT": str(AIRFLOW_PORT),
+        "AIRFLOW__API__PORT": str(port),
         "AIRFLOW__API_AUTH__JWT_SECRET": secret("airflow_jwt_secret"),
         "AIRFLOW__API__SECRET_KEY": secret("airflow_api_secret"),
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
@@ -269,20 +319,64 @@ def services() -> dict[str, Service]:
             lambda: True,
             env=ckan_env(site),
         )
-    for part in ("api-server", "scheduler", "dag-processor", "triggerer"):
+    for group in ("airflow", "airflow-test"):
+        found.update(airflow_services(group))
+    return found
+
+
+AIRFLOW_PARTS = ("api-server", "scheduler", "dag-processor", "triggerer")
+
+
+def airflow_services(group: str) -> dict[str, Service]:
+    """The Airflow processes of `group`: ``airflow`` (the demo, port 8080) or ``airflow-test``
+    (the Celery test, port 8081), and the two Celery workers ``<group>-worker-1|2``."""
+    test = group == "airflow-test"
+    env = airflow_env(test)
+    found: dict[str, Service] = {}
+    for part in AIRFLOW_PARTS:
         health = (
-            http_ok(f"http://127.0.0.1:{AIRFLOW_PORT}/api/v2/monitor/health")
+            http_ok(f"http://127.0.0.1:{env['AIRFLOW__API__PORT']}/api/v2/monitor/health")
             if part == "api-server"
             else (lambda: True)
         )
-        found[f"airflow-{part}"] = Service(
-            f"airflow-{part}",
-            [str(AIRFLOW_BIN / "airflow"), part],
-            health,
-            env=airflow_env(),
+        found[f"{group}-{part}"] = Service(
+            f"{group}-{part}", [str(AIRFLOW_BIN / "airflow"), part], health, env=env, timeout=240
+        )
+    host = socket.getfqdn()
+    extract_queue = os.environ.get(EXTRACT_QUEUE_ENV)
+    for number, (worker, log_port) in enumerate(
+        zip(CELERY_WORKERS, WORKER_LOG_PORTS[group], strict=True), start=1
+    ):
+        name, node = f"{group}-worker-{number}", f"{worker}@{host}"
+        command = [str(AIRFLOW_BIN / "airflow"), "celery", "worker", "--celery-hostname", node]
+        # The test gives each worker one slot, so a second task can only go to the other one.
+        command += ["--concurrency", "1" if test else "2"]
+        if number == 1 and extract_queue:
+            command += ["--queues", extract_queue]
+        ready, mark = log_says(name, f"{node} ready.")
+        found[name] = Service(
+            name,
+            command,
+            ready,
+            env={
+                **env,
+                "HUB_WORKER_NAME": node,
+                "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(log_port),
+            },
             timeout=240,
+            before=mark,
         )
     return found
+
+
+def airflow_group(group: str) -> list[str]:
+    """Service names of `group` for the configured executor: the Celery workers only with
+    CeleryExecutor; the triggerer only in the demo (the test defers nothing)."""
+    parts = [p for p in AIRFLOW_PARTS if group == "airflow" or p != "triggerer"]
+    names = [f"{group}-{part}" for part in parts]
+    if airflow_executor() == "CeleryExecutor":
+        names += [f"{group}-worker-{n}" for n in range(1, len(CELERY_WORKERS) + 1)]
+    return names
 
 
 # --- pid-file process control ----------------------------------------------
@@ -594,6 +688,8 @@ def prepare() -> None:
 
 def cmd_up(names: list[str]) -> None:
     known = services()
+    groups = {"airflow", "airflow-test"}
+    names = [n for name in names for n in (airflow_group(name) if name in groups else [name])]
     for name in names:
         if name == "postgres":
             postgres_up()
@@ -605,6 +701,8 @@ def cmd_up(names: list[str]) -> None:
 
 def cmd_down(names: list[str]) -> None:
     known = services()
+    groups = {"airflow", "airflow-test"}  # every service of the group, whatever the executor
+    names = [n for name in names for n in (airflow_services(name) if name in groups else [name])]
     order = ["postgres", *known]
     for name in reversed(names or order):
         if name == "postgres":
@@ -617,7 +715,7 @@ def cmd_status() -> None:
     names = ["postgres", *services()]
     for name in names:
         pid = running_pid(name)
-        print(f"{name:24} {'running pid ' + str(pid) if pid else 'stopped'}")
+        print(f"{name:28} {'running pid ' + str(pid) if pid else 'stopped'}")
 
 
 def cmd_env(which: str) -> None:
