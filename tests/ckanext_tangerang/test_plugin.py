@@ -29,6 +29,7 @@ ACTIONS = {
     "tangerang_access_request_list",
     "tangerang_access_audit_list",
     "tangerang_evaluation_show",
+    "tangerang_usage_show",
 }
 
 

@@ -20,6 +20,7 @@ from ckanext.tangerang import (
     dimension_groups,
     review,
     search,
+    usage,
 )
 from ckanext.tangerang.logic import action, auth
 
@@ -62,6 +63,7 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation, DefaultPermissionLa
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(p.ISignal)
 
     # IConfigurer
     def update_config(self, config: CKANConfig) -> None:
@@ -111,3 +113,10 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation, DefaultPermissionLa
     def get_user_dataset_labels(self, user_obj: User) -> list[str]:
         labels = review.user_labels(user_obj, super().get_user_dataset_labels(user_obj))
         return access.user_labels(user_obj, labels)
+
+    # ISignal: usage statistics (downloads, DataStore API reads; page views: usage_views.py)
+    def get_signal_subscriptions(self) -> dict[Any, list[Any]]:
+        return {
+            tk.signals.resource_download: [usage.on_resource_download],
+            tk.signals.action_succeeded: [usage.on_action_succeeded],
+        }

@@ -172,10 +172,9 @@ def partner_organizations(user_id: str | None) -> list[str]:
         """
         SELECT g.id FROM "member" m
         JOIN "group" g ON g.id = m.group_id
-        JOIN group_extra e ON e.group_id = g.id
         WHERE m.table_name = 'user' AND m.table_id = :user_id AND m.state = 'active'
           AND g.is_organization AND g.state = 'active'
-          AND e.key = 'org_type' AND e.value = :org_type AND e.state = 'active'
+          AND g.extras ->> 'org_type' = :org_type
         """
     )
     with model.meta.engine.connect() as conn:
@@ -307,3 +306,163 @@ def downloads_per_package(
     with model.meta.engine.connect() as conn:
         rows = conn.execute(query, {"kind": DOWNLOAD, **params})
         return {package_id: int(total) for package_id, total in rows}
+
+
+def period(
+    start: dt.date | None = None, end: dt.date | None = None, days: int = 30
+) -> tuple[dt.date, dt.date]:
+    """``(start, end)``: the given days, by default the ``days`` days ending today (WIB)."""
+    end = end or today()
+    start = start or end - dt.timedelta(days=days - 1)
+    if start > end:
+        raise ValueError("start is after end")
+    return start, end
+
+
+def month_period(month: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of ``YYYY-MM``; ``ValueError`` for anything else."""
+    if not re.fullmatch(r"\d{4}-\d{2}", month):
+        raise ValueError(f"not a month: {month!r}")
+    first = dt.date(int(month[:4]), int(month[5:]), 1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+PUBLIC_ROWS = f"""
+SELECT d.day, d.package_id, d.resource_id, d.kind, d.organization, d.count,
+       d.unique_visitors
+FROM {DAILY} d JOIN package p ON p.id = d.package_id
+WHERE p.state = 'active' AND NOT p.private AND p.type = 'dataset'
+  AND d.day BETWEEN :start AND :end
+"""
+
+PACKAGES = """
+SELECT p.id, p.name, p.title, o.name, o.title, p.extras ->> 'dimensi'
+FROM package p LEFT JOIN "group" o ON o.id = p.owner_org
+WHERE p.id = ANY(:ids)
+"""
+
+ORGANIZATIONS = 'SELECT id, name, title FROM "group" WHERE id = ANY(:ids)'
+
+
+def _empty_counts() -> dict[str, int]:
+    return dict.fromkeys(KINDS, 0)
+
+
+def _packages(conn: sa.Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    from ckanext.tangerang import catalog_summary
+
+    rows = conn.execute(sa.text(PACKAGES), {"ids": list(ids)})
+    return {
+        pid: {
+            "id": pid,
+            "name": name,
+            "title": title or name,
+            "organization": {"name": org_name, "title": org_title or org_name}
+            if org_name
+            else None,
+            "dimensions": catalog_summary.dataset_dimensions({"dimensi": dims}),
+        }
+        for pid, name, title, org_name, org_title, dims in rows
+    }
+
+
+def _rank(entry: dict[str, Any]) -> tuple[int, int, str]:
+    """Most used first: downloads plus DataStore reads, then page views, then the title."""
+    counts = entry["counts"]
+    return (-(counts[DOWNLOAD] + counts[API]), -counts[VIEW], entry["title"])
+
+
+def statistics(start: dt.date, end: dt.date, top: int = 5) -> dict[str, Any]:
+    """The usage of public datasets from ``start`` to ``end`` (WIB days, both included).
+
+    ``unique_visitors`` are sums of daily unique visitors (a visitor is recognised within a
+    day only: the salt changes every day). Returns ``start``, ``end``, ``kinds``,
+    ``totals`` (kind -> ``count``, ``unique_visitors``), ``daily`` (every day of the period,
+    oldest first: ``day`` and a count per kind), ``datasets`` (most used first: ``id``,
+    ``name``, ``title``, ``organization``, ``dimensions``, ``counts``, ``unique_visitors``,
+    ``resources`` (resource id -> count per kind)), ``dimensions`` (each smart-city
+    dimension -> its ``top`` most used datasets, as in ``datasets``) and
+    ``organizations`` (partner universities with usage, most first: ``id``, ``name``,
+    ``title``, ``counts``, ``unique_visitors``)."""
+    from ckanext.tangerang import vocab
+
+    days = (end - start).days + 1
+    daily = {start + dt.timedelta(days=i): _empty_counts() for i in range(days)}
+    totals = {kind: {"count": 0, "unique_visitors": 0} for kind in KINDS}
+    per_package: dict[str, dict[str, Any]] = {}
+    per_org: dict[str, dict[str, Any]] = {}
+    with model.meta.engine.connect() as conn:
+        rows = conn.execute(sa.text(PUBLIC_ROWS), {"start": start, "end": end}).all()
+        for day, package_id, resource_id, kind, organization, count, visitors in rows:
+            if organization:
+                entry = per_org.setdefault(
+                    organization,
+                    {"counts": _empty_counts(), "unique_visitors": _empty_counts()},
+                )
+                entry["counts"][kind] += count
+                entry["unique_visitors"][kind] += visitors
+                continue
+            daily[day][kind] += count
+            totals[kind]["count"] += count
+            totals[kind]["unique_visitors"] += visitors
+            entry = per_package.setdefault(
+                package_id,
+                {"counts": _empty_counts(), "unique_visitors": _empty_counts(), "resources": {}},
+            )
+            entry["counts"][kind] += count
+            entry["unique_visitors"][kind] += visitors
+            if resource_id:
+                entry["resources"].setdefault(resource_id, _empty_counts())[kind] += count
+        packages = _packages(conn, per_package)
+        orgs = {
+            oid: {"id": oid, "name": name, "title": title or name}
+            for oid, name, title in conn.execute(sa.text(ORGANIZATIONS), {"ids": list(per_org)})
+        }
+    datasets = sorted(
+        ({**packages[pid], **usage} for pid, usage in per_package.items() if pid in packages),
+        key=_rank,
+    )
+    dimensions = {
+        dim: [d for d in datasets if dim in d["dimensions"]][:top]
+        for dim in vocab.dataset_values("dimensi")
+    }
+    organizations = sorted(
+        ({**orgs[oid], **usage} for oid, usage in per_org.items() if oid in orgs),
+        key=lambda o: (-sum(o["counts"].values()), o["title"]),
+    )
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "kinds": list(KINDS),
+        "totals": totals,
+        "daily": [{"day": day.isoformat(), **counts} for day, counts in daily.items()],
+        "datasets": datasets,
+        "dimensions": dimensions,
+        "organizations": organizations,
+    }
+
+
+def monthly_rows(month: str) -> list[dict[str, Any]]:
+    """The monthly export of ``YYYY-MM`` (WIB days): one row per public dataset with usage
+    and kind (all three kinds of such a dataset, zeros too), most used dataset first:
+    ``month``, ``start``, ``end``, ``package_id``, ``name``, ``title``, ``organization``
+    (its name), ``kind``, ``count``, ``unique_visitors`` (sum of daily unique visitors)."""
+    start, end = month_period(month)
+    result = statistics(start, end)
+    return [
+        {
+            "month": month,
+            "start": result["start"],
+            "end": result["end"],
+            "package_id": d["id"],
+            "name": d["name"],
+            "title": d["title"],
+            "organization": (d["organization"] or {}).get("name") or "",
+            "kind": kind,
+            "count": d["counts"][kind],
+            "unique_visitors": d["unique_visitors"][kind],
+        }
+        for d in result["datasets"]
+        for kind in KINDS
+    ]

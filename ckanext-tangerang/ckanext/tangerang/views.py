@@ -12,6 +12,7 @@ from ckanext.tangerang import db_session
 from ckanext.tangerang.developer import developer  # noqa: F401 (blanket.blueprints takes it)
 from ckanext.tangerang.access_views import access_views  # noqa: F401 (registered)
 from ckanext.tangerang.evaluation_views import evaluation  # noqa: F401 (registered)
+from ckanext.tangerang.usage_views import statistics  # noqa: F401 (registered)
 
 tangerang = Blueprint("tangerang", __name__)
 # App-wide: a request cut off by a database restart must not leave its worker broken.

@@ -843,3 +843,50 @@ def tangerang_evaluation_show(context: Context, data_dict: DataDict) -> dict[str
     if (end - start).days > evaluation.MAX_DAYS:
         raise tk.ValidationError({"end": [tk._("The period is longer than three years")]})
     return evaluation.evaluate(start, end, now)
+
+
+# --- usage statistics -----------------------------------------------------------------------
+
+
+@tk.side_effect_free
+@_access_first
+@tk.validate(schema.usage_show)
+def tangerang_usage_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Usage statistics of the public datasets, counted on the server, for a period.
+
+    Public. Counted per day in WIB (Asia/Jakarta): ``download`` (files served by the
+    download route), ``api`` (``datastore_search``, ``datastore_search_sql`` and
+    ``datastore_info`` called through the action API) and ``view`` (dataset pages). Bots
+    are not counted; no IP address is stored. ``unique_visitors`` are sums of daily unique
+    visitors. Private datasets are left out.
+
+    :param start: first day, ``YYYY-MM-DD`` (optional; default: 29 days before ``end``)
+    :type start: string
+    :param end: last day, ``YYYY-MM-DD`` (optional; default: today in WIB); at most 366
+        days after ``start``
+    :type end: string
+    :param top: datasets listed per smart-city dimension (optional, default 5, at most 50)
+    :type top: int
+
+    :returns: ``start``, ``end``, ``kinds``, ``totals`` (kind -> ``count``,
+        ``unique_visitors``), ``daily`` (every day: ``day`` and a count per kind),
+        ``datasets`` (most used first: downloads plus API reads, then views; ``id``,
+        ``name``, ``title``, ``organization``, ``dimensions``, ``counts``,
+        ``unique_visitors``, ``resources``), ``dimensions`` (dimension -> its most used
+        datasets) and ``organizations`` (partner universities' signed-in members:
+        ``id``, ``name``, ``title``, ``counts``, ``unique_visitors``)
+    :rtype: dict
+    """
+    from ckanext.tangerang import usage
+
+    def day(key: str) -> dt.date | None:
+        value = data_dict.get(key)
+        return value.date() if isinstance(value, dt.datetime) else None
+
+    try:
+        start, end = usage.period(day("start"), day("end"))
+    except ValueError as e:
+        raise tk.ValidationError({"start": [tk._("The first day is after the last day")]}) from e
+    if (end - start).days > 366:
+        raise tk.ValidationError({"end": [tk._("The period is longer than a year")]})
+    return usage.statistics(start, end, top=min(int(data_dict["top"]), 50))

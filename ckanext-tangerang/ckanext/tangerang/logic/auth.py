@@ -177,3 +177,9 @@ def tangerang_evaluation_show(context: Context, data_dict: DataDict) -> AuthResu
     """Public: the evaluation summarizes public datasets only (their freshness and scores are
     on their pages already) and names no user."""
     return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_usage_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Public: it only counts public datasets."""
+    return {"success": True}

@@ -213,3 +213,17 @@ def dashboard(
 @tk.validator_args
 def evaluation_show(ignore_missing: Validator, isodate: Validator) -> Schema:
     return {"start": [ignore_missing, isodate], "end": [ignore_missing, isodate]}
+
+
+@tk.validator_args
+def usage_show(
+    ignore_missing: Validator,
+    default: ValidatorFactory,
+    isodate: Validator,
+    natural_number_validator: Validator,
+) -> Schema:
+    return {
+        "start": [ignore_missing, isodate],
+        "end": [ignore_missing, isodate],
+        "top": [default(5), natural_number_validator],
+    }

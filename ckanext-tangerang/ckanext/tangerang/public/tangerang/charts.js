@@ -3,7 +3,9 @@
  * Every <div class="tangerang-chart" data-chart='{...}'> holds its chart as JSON, built by
  * ckanext/tangerang/charts.py with every text already translated: "trend" (the quality
  * score of a dataset's runs), "sparkline" (the same, in a dashboard row) and "dimensions"
- * (the six dimension scores of one run). This file holds no language of its own.
+ * (the six dimension scores of one run); built by ckanext/tangerang/usage_views.py:
+ * "usage_daily" and "usage_totals" (the usage statistics of /statistik). This file holds
+ * no language of its own.
  */
 (function () {
   "use strict";
@@ -144,7 +146,89 @@
     };
   }
 
-  var KINDS = { trend: trend, sparkline: sparkline, dimensions: dimensions };
+  // Usage statistics (/statistik, usage_views.py): one line per kind over the days.
+  var USAGE_COLOURS = [GREEN, GOLD, "#2f6db5"];
+
+  function usageDaily(spec) {
+    return {
+      aria: { enabled: true },
+      animation: false,
+      color: USAGE_COLOURS,
+      grid: { left: 44, right: 24, top: 40, bottom: 36 },
+      legend: { top: 0, textStyle: { color: INK } },
+      tooltip: {
+        trigger: "axis",
+        confine: true,
+        formatter: function (items) {
+          var lines = [spec.titles[items[0].dataIndex]];
+          items.forEach(function (item) {
+            lines.push(item.marker + item.seriesName + ": <b>" + item.value + "</b>");
+          });
+          return lines.join("<br>");
+        }
+      },
+      xAxis: {
+        type: "category",
+        data: spec.days,
+        axisLabel: { color: MUTED, hideOverlap: true },
+        axisLine: { lineStyle: { color: LINE } }
+      },
+      yAxis: {
+        type: "value", minInterval: 1,
+        axisLabel: { color: MUTED },
+        splitLine: { lineStyle: { color: LINE } }
+      },
+      series: spec.series.map(function (s) {
+        return { name: s.name, type: "line", data: s.data, symbolSize: 5, lineStyle: { width: 2 } };
+      })
+    };
+  }
+
+  // Usage statistics: one bar per kind, with its total.
+  function usageTotals(spec) {
+    var bars = spec.bars.slice().reverse(); // ECharts draws the first category at the bottom
+    return {
+      aria: { enabled: true },
+      animation: false,
+      grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
+      tooltip: {
+        trigger: "item",
+        formatter: function (item) {
+          return bars[item.dataIndex].label + ": <b>" + bars[item.dataIndex].text + "</b>";
+        }
+      },
+      xAxis: { type: "value", show: false, minInterval: 1 },
+      yAxis: {
+        type: "category",
+        data: bars.map(function (b) { return b.label; }),
+        axisTick: { show: false },
+        axisLine: { show: false },
+        axisLabel: { color: INK }
+      },
+      series: [{
+        type: "bar",
+        barWidth: 16,
+        itemStyle: { borderRadius: 7 },
+        label: {
+          show: true,
+          position: "right",
+          color: INK,
+          formatter: function (item) { return bars[item.dataIndex].text; }
+        },
+        data: bars.map(function (b, i) {
+          return { value: b.value, itemStyle: { color: USAGE_COLOURS[bars.length - 1 - i] } };
+        })
+      }]
+    };
+  }
+
+  var KINDS = {
+    trend: trend,
+    sparkline: sparkline,
+    dimensions: dimensions,
+    usage_daily: usageDaily,
+    usage_totals: usageTotals
+  };
 
   function draw(element) {
     var spec;
