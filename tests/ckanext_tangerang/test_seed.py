@@ -88,8 +88,10 @@ def test_seed_is_idempotent_and_repairs_drift(tmp_path):
     assert not second.token_written
     assert token_file.read_text() == token
     assert model.Session.query(model.Member).count() == members_before
-    # Created: the organizations, 6 dimension groups, the bot and the demo walidata.
-    assert len(call_action("organization_list")) == len(first.created) - 6 - 2
+    # Created: the organizations, 6 dimension groups, the bot, the demo walidata and the
+    # showcase's demo items.
+    showcase_items = len(seed.load_catalog()["showcase"])
+    assert len(call_action("organization_list")) == len(first.created) - 6 - 2 - showcase_items
 
     admin = factories.Sysadmin()
     call_action(
@@ -125,11 +127,11 @@ def test_cli_command(tmp_path):
     runner = CliRunner()
     result = runner.invoke(tangerang, ["seed", "--token-file", str(token_file)])
     assert result.exit_code == 0, result.output
-    assert "created 29" in result.output
+    assert "created 31" in result.output
     assert f"bot token written: {token_file}" in result.output
     again = runner.invoke(tangerang, ["seed", "--token-file", str(token_file)])
     assert again.exit_code == 0, again.output
-    assert "created 0, updated 0, unchanged 29" in again.output
+    assert "created 0, updated 0, unchanged 31" in again.output
     assert "kept" in again.output
 
 

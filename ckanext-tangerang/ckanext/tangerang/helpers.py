@@ -312,3 +312,23 @@ def tangerang_dataset_quality(package_id: str) -> dict[str, Any] | None:
 def tangerang_may_see_dashboard() -> bool:
     """Whether the current user may open ``/dasbor``."""
     return bool(tk.h.check_access("tangerang_dashboard_show"))
+
+
+def tangerang_dataset_collaboration(package_id: str) -> dict[str, Any]:
+    """What a dataset page shows of the showcase and the data requests: the items using it
+    ("Dipakai oleh") and the requests it answers ("Menjawab permohonan")."""
+    from ckanext.tangerang import data_requests, showcase
+
+    total, items = showcase.search(None, package_id, 12, 0)
+    return {
+        "showcase": [showcase.as_dict(item) for item in items],
+        "showcase_count": total,
+        "requests": [data_requests.as_dict(r) for r in data_requests.answered_by(package_id)],
+    }
+
+
+def tangerang_dimension_showcase(group_name: str) -> list[dict[str, Any]]:
+    """The showcase items a dimension's page shows (``showcase.for_dimension``)."""
+    from ckanext.tangerang import showcase
+
+    return [showcase.as_dict(item) for item in showcase.for_dimension(group_name)]

@@ -22,7 +22,7 @@ from ckanext.tangerang import (
     search,
     usage,
 )
-from ckanext.tangerang.logic import action, auth
+from ckanext.tangerang.logic import action, auth, data_request_action, showcase_action
 
 
 def _actions() -> dict[str, Action]:
@@ -30,6 +30,9 @@ def _actions() -> dict[str, Action]:
     them, except the ``xloader_status`` guard where xloader is not loaded: a chained
     action needs the action it wraps."""
     actions = dict(get_local_functions(action))
+    # The actions of the data requests and the showcase live in modules of their own.
+    for module in (data_request_action, showcase_action):
+        actions.update(get_local_functions(module))
     if not p.plugin_loaded("xloader"):
         del actions["xloader_status"]
     actions.update(_access_functions(access_actions))

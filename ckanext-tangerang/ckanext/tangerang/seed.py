@@ -201,4 +201,8 @@ def seed(token_file: Path | None = None, walidata_token_file: Path | None = None
     ):
         _write_token(walidata_token_file, walidata[0], WALIDATA_TOKEN_NAME)
         result.walidata_token_written = True
+
+    from ckanext.tangerang import showcase
+
+    showcase.seed_items(catalog.get("showcase") or [], result)
     return result

@@ -179,6 +179,72 @@ def tangerang_evaluation_show(context: Context, data_dict: DataDict) -> AuthResu
     return {"success": True}
 
 
+# --- public data requests (permohonan data) -------------------------------------------------
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_data_request_create(context: Context, data_dict: DataDict) -> AuthResult:
+    """Signed-in users except the bot; anonymous visitors only through the CSRF-checked form
+    of /permohonan-data (its view sets ``tangerang_form_checked`` in the context)."""
+    user = _user(context)
+    if user is None:
+        if context.get("tangerang_form_checked"):
+            return {"success": True}
+        return {"success": False, "msg": tk._("Send an anonymous data request with the form")}
+    if user.name == review.bot_name():
+        return {"success": False, "msg": tk._("The pipeline bot does not request data")}
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_data_request_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Public (who asked is shown to reviewers only, by the action)."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_data_request_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Public, without who asked."""
+    return {"success": True}
+
+
+@tk.auth_sysadmins_check
+def tangerang_data_request_update_status(context: Context, data_dict: DataDict) -> AuthResult:
+    """The walidata and sysadmins, never the bot."""
+    if review.is_reviewer(_user(context)):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the walidata may change a data request")}
+
+
+# --- showcase (galeri pemanfaatan) ----------------------------------------------------------
+
+
+@tk.auth_sysadmins_check
+def tangerang_showcase_create(context: Context, data_dict: DataDict) -> AuthResult:
+    """The walidata and sysadmins, never the bot."""
+    if review.is_reviewer(_user(context)):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the walidata may edit the showcase")}
+
+
+@tk.auth_sysadmins_check
+def tangerang_showcase_update(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may add items may change them."""
+    return tangerang_showcase_create(context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_showcase_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Public."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_showcase_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Public."""
+    return {"success": True}
+
+
 @tk.auth_allow_anonymous_access
 def tangerang_usage_show(context: Context, data_dict: DataDict) -> AuthResult:
     """Public: it only counts public datasets."""
