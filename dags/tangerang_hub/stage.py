@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from tangerang_hub.contracts import Contract
 from tangerang_hub.normalize import FILE_KEY, ROW_NUMBERS_KEY, row_numbers
+from tangerang_quality.candidates import formula_candidates
 from tangerang_quality.formula import defuse
 from tangerang_quality.table_metadata import UNKNOWN_COLUMNS_KEY
 
@@ -81,9 +82,20 @@ def csv_bytes(table: pa.Table) -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(table.column_names)
     for batch in table.to_batches(max_chunksize=50_000):
-        columns = [col.to_pylist() for col in batch.columns]
-        writer.writerows(zip(*(map(_csv_value, col) for col in columns), strict=True))
+        writer.writerows(zip(*(_csv_column(col) for col in batch.columns), strict=True))
     return out.getvalue().encode("utf-8")
+
+
+def _csv_column(column: pa.Array) -> list[str]:
+    """One column's CSV fields; text is defused only where a formula is possible at all
+    (`candidates.formula_candidates`, vectorized), which is rare."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        risky = formula_candidates(column)
+        return [
+            "" if v is None else defuse(v) if r else v
+            for v, r in zip(column.to_pylist(), risky, strict=True)
+        ]
+    return [_csv_value(v) for v in column.to_pylist()]
 
 
 def _csv_value(value: Any) -> str:

@@ -83,10 +83,13 @@ def to_dataframe(table: pa.Table) -> pd.DataFrame:
     GX's type check then tests each value's Python type, which gives per-row problems, and
     nothing depends on how a pandas version maps Arrow types.
     """
-    data = {
-        name: pd.Series([_pythonic(v) for v in table.column(name).to_pylist()], dtype=object)
-        for name in table.column_names
-    }
+    data = {}
+    for name in table.column_names:
+        column = table.column(name)
+        values = column.to_pylist()
+        if pa.types.is_temporal(column.type):  # only dates and times need converting
+            values = [_pythonic(v) for v in values]
+        data[name] = pd.Series(values, dtype=object)
     return pd.DataFrame(data, index=pd.RangeIndex(table.num_rows))
 
 

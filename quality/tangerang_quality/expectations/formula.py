@@ -11,6 +11,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     column_condition_partial,
 )
 
+from tangerang_quality.candidates import formula_candidates, map_candidates
 from tangerang_quality.formula import is_formula_injection, starts_with_sign
 
 FORMULA, SIGN = "formula", "sign"
@@ -23,7 +24,7 @@ class ColumnValuesNotFormulaInjection(ColumnMapMetricProvider):
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, mode=None, **kwargs):
         test = starts_with_sign if mode == SIGN else is_formula_injection
-        return column.map(lambda v: not test(v))
+        return map_candidates(column, formula_candidates(column), lambda v: not test(v))
 
 
 class ExpectColumnValuesToNotBeFormulaInjection(ColumnMapExpectation):

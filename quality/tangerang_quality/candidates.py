@@ -1,0 +1,145 @@
+"""Which cells of a column the per-cell detectors must look at: vectorized, in Arrow's C++.
+
+The privacy and formula detectors (`pii.scan_value`, `pii.scan_number`, `pii.split_part`,
+`formula.is_formula_injection`, `formula.starts_with_sign`) read one Python value at a time,
+about 15 µs a cell; a 1M-row table has millions of cells and nearly all are clean. Each mask
+here says, for a whole column at once, which cells *may* give a hit. A cell marked False is
+certain to give none, by the rules below; a cell marked True is read by the detector as before.
+So the gate's verdict is exactly the detectors' verdict (tests/tangerang_quality/
+test_candidates.py compares both on generated and hostile text), only faster.
+
+Text (a column whose values are all `str` or null; anything else marks every cell True):
+
+- any non-ASCII character: True (folding, `textfold.fold`, may turn it into a digit, a dash,
+  a space or a letter);
+- ASCII text is left as it is by folding, except that whitespace runs become one space. So:
+  - personal data (`pii_candidates`) needs a chain of 9 or more digits (`pii._MIN_DIGITS`:
+    the shortest mobile number; a NIK, KK or NPWP has more) in which two digits are at most 5
+    characters apart, none of them a letter or a digit (`pii._MAX_GAP`; a whitespace run
+    counts as one), so `No. 286, RT 001/RW 012` is not one; or an `@` or an `[at]`-like hint
+    (e-mail), a birth word (a date of birth), a `{` or `[` (JSON walked with its keys) or a
+    number in scientific notation (`8.12E10`, read as its whole digits);
+  - a formula or leading-sign text (`formula_candidates`) starts, after whitespace, with one of
+    `= + - @`: a cell whose first character is an ASCII letter or digit is neither;
+  - a part of a split identifier (`split_part_candidates`) has a digit and no letter, and is not
+    a decimal or a Kemendagri code such as `36.71.10` as a whole (`pii._NOT_A_PART`).
+
+Numbers (`number_candidates`, for `pii.scan_number`): a NIK has 16 digits and a mobile number 9
+or more, so a number below 10^8 in absolute value is neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_MIN_DIGITS = 9  # pii._MIN_DIGITS: a mobile number without its leading 0
+# ASCII whitespace as Python's str.isspace sees it (RE2's \s lacks \x0b and \x1c-\x1f).
+_WS = r"[\t\n\x0b\x0c\r\x1c-\x1f ]"
+# 9 digits, each two apart by at most 5 characters that are neither letters nor digits (a run
+# of whitespace is one: folding makes it one space): pii's chains (`pii._chains`, `_MAX_GAP`).
+_GAP = rf"(?:[^A-Za-z0-9\t\n\x0b\x0c\r\x1c-\x1f ]|{_WS}+)"
+_DIGIT_CHAIN = rf"[0-9](?:{_GAP}{{0,5}}[0-9]){{{_MIN_DIGITS - 1}}}"
+_PII_HINTS = (
+    "@"
+    rf"|[\[({{]{_WS}*[ae]t"  # budi [at] example, budi(at)example: pii._AT_HINT before folding
+    r"|lahir|ttl|dob|birth|born"  # pii._DOB_HINT
+    r"|[\[{]"  # JSON text, walked with its keys
+    r"|[0-9][eE]"  # 8.1234567890E+10: a spreadsheet's number as text
+)
+
+
+# A letter anywhere; or, as the whole stripped text, a decimal or a Kemendagri code: two of
+# pii._NOT_A_PART's whole-text forms (its dates need back-references, which RE2 lacks).
+_NOT_A_PART = (
+    rf"[A-Za-z]|^{_WS}*(?:\+?[0-9]{{1,3}}[.,][0-9]+"
+    rf"|[0-9]{{2}}(?:\.[0-9]{{2}}){{1,2}}(?:\.[0-9]{{4}})?){_WS}*$"
+)
+
+
+def _strings(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray | None:
+    """The values as an Arrow string array, or None when some value is not text or null."""
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            return values
+        return None
+    try:
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return None
+
+
+def _mask(result: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean Arrow result as numpy; null (a null cell) is False: no detector reads it."""
+    return np.asarray(pc.fill_null(result, False), dtype=bool)
+
+
+def _everywhere(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.ones(len(values), dtype=bool)
+
+
+def pii_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """True where `pii.scan_value` may find personal data in the cell (see the module rules)."""
+    text = _strings(values)
+    if text is None:
+        return _everywhere(values)
+    return _mask(
+        pc.or_(
+            pc.or_(
+                pc.invert(pc.string_is_ascii(text)),
+                pc.match_substring_regex(text, _DIGIT_CHAIN),
+            ),
+            pc.match_substring_regex(text, _PII_HINTS, ignore_case=True),
+        )
+    )
+
+
+def formula_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """True where `formula.is_formula_injection` or `formula.starts_with_sign` may hold."""
+    text = _strings(values)
+    if text is None:
+        return _everywhere(values)
+    return _mask(pc.invert(pc.match_substring_regex(text, "^[A-Za-z0-9]")))
+
+
+def split_part_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """True where `pii.split_part` may give digits (numbers and other non-text values: True)."""
+    text = _strings(values)
+    if text is None:
+        return _everywhere(values)
+    ascii_part = pc.and_(
+        pc.match_substring_regex(text, "[0-9]"),
+        pc.invert(pc.match_substring_regex(text, _NOT_A_PART)),
+    )
+    return _mask(pc.or_(pc.invert(pc.string_is_ascii(text)), ascii_part))
+
+
+def number_candidates(values: pd.Series) -> np.ndarray:
+    """True where `pii.scan_number` may find a NIK, KK or phone number (see the module rules);
+    a value that is no number (or null) is left to it."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    return ~(np.abs(numbers.to_numpy()) < 1e8)
+
+
+def map_candidates(
+    column: pd.Series, candidates: np.ndarray, is_clean: Callable[[Any], bool]
+) -> pd.Series:
+    """`column.map(is_clean)`, calling `is_clean` only where `candidates` is True (True
+    elsewhere): a GX map metric's condition, True for a clean cell."""
+    result = pd.Series(True, index=column.index, dtype=bool)
+    if not candidates.any():
+        return result
+    values = column[candidates]
+    try:  # each distinct value read once (codes, dates and names repeat); null is clean
+        codes, uniques = pd.factorize(values)
+    except TypeError:  # unhashable values (dicts, lists)
+        result[candidates] = values.map(is_clean).astype(bool)
+        return result
+    clean = np.fromiter((bool(is_clean(u)) for u in uniques), dtype=bool, count=len(uniques))
+    result[candidates] = np.where(codes < 0, True, clean[codes] if len(clean) else True)
+    return result
