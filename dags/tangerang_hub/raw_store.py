@@ -4,7 +4,8 @@
 (`workdir.raw_dir(...)`): the bytes as they came, or the records as JSON, plus the file row of
 each record when the source knows it (an Excel inbox). It returns a JSON-able reference
 (path, kind, file name, media type, ETag, the source's validators); `load_raw(ref)` gives the
-same `RawBatch` back.
+same `RawBatch` back. Between Airflow tasks the paths become store references
+(`store.Store.share_raw`).
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@
     quality/<run>/skor-kualitas-data.csv  the catalog-wide score table handed to the pipeline
     alerts/<dataset>.json                 the dataset's open alert incidents (tangerang_hub.alerts)
 
+In Airflow each task has a temporary workdir of its own, and the shared store
+(`tangerang_hub.store`, ``$HUB_STORE_URL``) holds this same layout for every worker; unset, the
+store is the workdir itself.
+
 Run ids become one path segment each (`safe_run_id`). Only paths are computed here, plus
 `write_json`, the atomic JSON write every file above uses, and the rules for the folders that
 may hold personal data: raw/ and quarantine/ are 0700 (`private_folder`), and raw batches older
