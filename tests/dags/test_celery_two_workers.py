@@ -41,7 +41,7 @@ TASKS = ("extract", "normalize", "validate", "publish", "report")
 
 def services(*args: str, env: dict[str, str]) -> None:
     result = subprocess.run(
-        [*SERVICES, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=900
+        [*SERVICES, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800
     )
     assert result.returncode == 0, (
         f"services.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
