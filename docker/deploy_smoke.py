@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -121,16 +120,16 @@ def daemon_alive() -> bool:
     return subprocess.run([DOCKER, "info"], env=env(), capture_output=True).returncode == 0
 
 
-def start_dockerd() -> bool:
-    """Start dockerd unless var/run/dockerd.pid names a live one; True if started here."""
+def start_dockerd() -> subprocess.Popen[bytes] | None:
+    """Start dockerd unless var/run/dockerd.pid names a live one; its process if started here."""
     if daemon_alive():
         say(f"dockerd already running (pid {PIDFILE.read_text().strip()}), left running")
-        return False
+        return None
     PIDFILE.parent.mkdir(parents=True, exist_ok=True)
     DATA_ROOT.mkdir(parents=True, exist_ok=True)
     PIDFILE.unlink(missing_ok=True)
     log = open(VAR / "log" / "dockerd.log", "ab")  # noqa: SIM115 - the daemon keeps it
-    subprocess.Popen(
+    daemon = subprocess.Popen(
         [
             "dockerd",
             "--data-root", str(DATA_ROOT),
@@ -142,25 +141,20 @@ def start_dockerd() -> bool:
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while not daemon_alive():
-        if time.monotonic() > deadline:
+        if daemon.poll() is not None or time.monotonic() > deadline:
             raise SystemExit("dockerd did not come up in 60 s; see var/log/dockerd.log")
         time.sleep(1)
-    say(f"dockerd started (pid {PIDFILE.read_text().strip()}, data root {DATA_ROOT})")
-    return True
+    say(f"dockerd started (pid {daemon.pid}, data root {DATA_ROOT})")
+    return daemon
 
 
-def stop_dockerd() -> None:
-    pid = int(PIDFILE.read_text().strip())
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            say(f"dockerd (pid {pid}) stopped")
-            return
-        time.sleep(1)
-    raise SystemExit(f"dockerd (pid {pid}) did not stop in 60 s")
+def stop_dockerd(daemon: subprocess.Popen[bytes]) -> None:
+    daemon.terminate()
+    try:
+        daemon.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        raise SystemExit(f"dockerd (pid {daemon.pid}) did not stop in 60 s") from None
+    say(f"dockerd (pid {daemon.pid}) stopped")
 
 
 # --- 3, 4: images and the stack -------------------------------------------------------
@@ -398,12 +392,34 @@ def check_security(found: list[dict[str, Any]], secrets: dict[str, str]) -> None
         " postgres/redis/solr internal only, nothing published")  # fmt: skip
 
 
+def keep_logs() -> None:
+    """On failure: every container's log to a file, and the tail of those that are not well."""
+    log = VAR / "log" / "deploy-smoke-containers.log"
+    with open(log, "w") as out:
+        subprocess.run([COMPOSE, "--env-file", str(WORK / "env"), "-p", PROJECT, "-f",
+                        "docker/compose.yaml", "-f", "docker/compose.smoke.yaml", "logs",
+                        "--no-color"], env=env(), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                       check=False)  # fmt: skip
+    for c in containers():
+        state = c["State"]
+        well = state.get("Health", {}).get("Status") == "healthy" or (
+            state["Status"] == "exited" and state["ExitCode"] == 0
+        )
+        if not well:
+            tail = subprocess.run(
+                [DOCKER, "logs", "--tail", "40", c["Id"]],
+                env=env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            ).stdout  # fmt: skip
+            print(f"--- {c['Name'].lstrip('/')} ({state['Status']}):\n{tail}", flush=True)
+    say(f"container logs kept in {log}")
+
+
 # --- main -----------------------------------------------------------------------------
 
 
 def main() -> int:
     install_docker()
-    started = start_dockerd()
+    daemon = start_dockerd()
     ok = False
     try:
         ports = prepare()
@@ -422,10 +438,12 @@ def main() -> int:
         check_security(containers(), known_secrets(bot, xloader))
         ok = True
     finally:
+        if not ok:
+            keep_logs()
         say("compose down -v (containers, networks, volumes)")
         compose("down", "-v", "--remove-orphans", "--timeout", "30", check=False, capture=True)
-        if started:
-            stop_dockerd()
+        if daemon is not None:
+            stop_dockerd(daemon)
         total = time.monotonic() - STARTED
         print(f"deploy-smoke: {'passed' if ok else 'FAILED'} in {total:.0f} s "
               f"({total / 60:.1f} min)", flush=True)  # fmt: skip

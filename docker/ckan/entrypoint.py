@@ -26,6 +26,7 @@ APP = Path(os.environ.get("CKAN_APP_DIR", "/opt/ckan/app"))
 SECRETS = Path(os.environ.get("SECRETS_DIR", "/run/secrets"))
 XLOADER_TOKEN = Path(os.environ.get("XLOADER_TOKEN_FILE", "/var/lib/ckan/tokens/xloader_token"))
 BOT_TOKEN = Path(os.environ.get("BOT_TOKEN_FILE", "/var/lib/ckan/bot/ckan_bot_token"))
+BOT_TOKEN_GID = 950  # group hub-bot in docker/ckan/Dockerfile and docker/airflow/Dockerfile
 
 
 def secret(name: str) -> str:
@@ -102,6 +103,10 @@ def init() -> None:
     run(sys.executable, str(APP / "xloader_token.py"), ini, str(XLOADER_TOKEN))
     render()  # now with xloader's token
     run("ckan", "-c", ini, "tangerang", "seed", "--token-file", str(BOT_TOKEN))
+    # The seed writes the token owner-only; airflow-init (another user) reads it as a member
+    # of the group hub-bot, which both images define with the same gid.
+    os.chown(BOT_TOKEN, -1, BOT_TOKEN_GID)
+    os.chmod(BOT_TOKEN, 0o640)
     # Solr's volume may be newer than the database (restored backup): index what is missing.
     run("ckan", "-c", ini, "search-index", "rebuild", "--only-missing")
 
