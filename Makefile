@@ -103,6 +103,8 @@ demo: services airflow-db
 	$(SERVICES) up airflow
 	@echo "== publishing the sample datasets through Airflow"
 	$(AIRFLOW_ENV); $(AF_PY) stack/demo_runs.py
+	@echo "== linking the showcase's demo items to the datasets just published"
+	$(CKAN) -c var/ckan/demo.ini tangerang seed >/dev/null
 	@$(PYTHON) stack/banner.py
 
 test: services
