@@ -46,6 +46,7 @@ from tangerang_hub.stage import StagedBatch
 KEEP_GROUPS = ["-groups"]
 # The walidata review state in which a dataset may be public (tangerang_review_submit).
 APPROVED = "disetujui"
+WAITING = "menunggu_pemeriksaan"
 
 # Contract field type -> DataStore (PostgreSQL) column type.
 DATASTORE_TYPES = {
@@ -100,6 +101,8 @@ class PublishResult:
     resource_ids: list[str] = field(default_factory=list)
     datastore_rows: int | None = None
     score: dict[str, Any] | None = None  # Score.to_dict() now stored on the dataset
+    # The catalog kept the new version private for the walidata's review: uploaded, not public.
+    awaiting_review: bool = False
 
 
 class PublishError(RuntimeError):
@@ -344,6 +347,7 @@ def publish(
         [resources[s.role]["id"] for s in RESOURCES],
         rows,
         scored.to_dict() if scored is not None else None,
+        awaiting_review=bool(revised.get("private")) and review_state == WAITING,
     )
 
 
