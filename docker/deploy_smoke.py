@@ -292,23 +292,31 @@ def run_dag(port: int) -> None:
     http("PATCH", f"{api}/api/v2/dags/{DAG_ID}", token, {"is_paused": False})
     dag_run = http("POST", f"{api}/api/v2/dags/{DAG_ID}/dagRuns", token,
                    {"logical_date": None, "note": "make deploy-smoke"})  # fmt: skip
-    run_id = dag_run["dag_run_id"]
-    say(f"  {DAG_ID}: run {run_id} triggered")
-    path = f"{api}/api/v2/dags/{DAG_ID}/dagRuns/{urllib.parse.quote(run_id)}"
+    say(f"  {DAG_ID}: run {dag_run['dag_run_id']} triggered")
+    # Unpausing also lets the scheduler create the latest scheduled run (catchup=False):
+    # wait for every run, and show what each did and where.
+    runs_url = f"{api}/api/v2/dags/{DAG_ID}/dagRuns"
     deadline = time.monotonic() + 900
-    state = ""
-    while state not in {"success", "failed"}:
-        if time.monotonic() > deadline:
-            raise SystemExit(f"{DAG_ID} still {state} after 900 s")
+    while True:
         time.sleep(10)
-        state = http("GET", path, token)["state"]
-    tasks = http("GET", f"{path}/taskInstances?limit=100", token)["task_instances"]
-    hosts = sorted({t["hostname"] for t in tasks if t.get("hostname")})
-    for t in sorted(tasks, key=lambda t: t.get("start_date") or ""):
-        say(f"    {t['task_id']}: {t['state']} on {t.get('hostname') or '-'}")
-    say(f"  {DAG_ID}: {state}; tasks ran on {len(hosts)} worker(s): {', '.join(hosts)}")
-    if state != "success":
-        raise SystemExit(f"{DAG_ID} ended {state}")
+        runs = http("GET", runs_url, token)["dag_runs"]
+        if all(r["state"] in {"success", "failed"} for r in runs):
+            break
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{DAG_ID} runs still {[r['state'] for r in runs]} after 900 s")
+    hosts: set[str] = set()
+    published = False
+    for r in sorted(runs, key=lambda r: r.get("start_date") or ""):
+        path = f"{runs_url}/{urllib.parse.quote(r['dag_run_id'])}/taskInstances?limit=100"
+        tasks = http("GET", path, token)["task_instances"]
+        say(f"  run {r['dag_run_id']} ({r['run_type']}): {r['state']}")
+        for t in sorted(tasks, key=lambda t: t.get("start_date") or ""):
+            say(f"    {t['task_id']}: {t['state']} on {t.get('hostname') or '-'}")
+            hosts |= {t["hostname"]} if t.get("hostname") else set()
+            published |= t["task_id"] == "publish" and t["state"] == "success"
+    say(f"  {DAG_ID}: {len(runs)} run(s); tasks ran on {len(hosts)} worker(s): {sorted(hosts)}")
+    if any(r["state"] != "success" for r in runs) or not published:
+        raise SystemExit(f"{DAG_ID}: a run failed or none published")
 
 
 def volume_file(volume: str, path: str) -> str:
