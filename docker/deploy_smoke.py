@@ -9,8 +9,9 @@ In order, printing each step and its time:
    HUB_BASE_IMAGE names another one; then every image built from it and wheelhouse/.
 4. `up` of compose.yaml + compose.smoke.yaml (the sample agency) with two Celery workers;
    waits until every health check passes and both one-shot jobs exited 0.
-5. One dataset DAG (hub_penduduk_kecamatan) triggered through Airflow's REST API on the
-   published port, waited for; the hostnames its tasks ran on are printed.
+5. One dataset DAG (hub_penduduk_kecamatan) unpaused and triggered through Airflow's REST
+   API on the published port; every run of it (unpausing adds the latest scheduled one) is
+   waited for and must succeed, one must have published; each task's worker is printed.
 6. package_search and datastore_search through the published CKAN port, as the bot.
 7. Deploy security: no known secret in any container's argv (docker top), inspect output
    or logs; PostgreSQL, Redis and Solr publish no port and sit on the internal network only;
