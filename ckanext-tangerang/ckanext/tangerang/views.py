@@ -9,11 +9,11 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
 from ckanext.tangerang import db_session
-from ckanext.tangerang.data_request_views import data_request_pages  # noqa: F401 (registered)
-from ckanext.tangerang.showcase_views import showcase_pages  # noqa: F401 (registered)
-from ckanext.tangerang.developer import developer  # noqa: F401 (blanket.blueprints takes it)
 from ckanext.tangerang.access_views import access_views  # noqa: F401 (registered)
+from ckanext.tangerang.data_request_views import data_request_pages  # noqa: F401 (registered)
+from ckanext.tangerang.developer import developer  # noqa: F401 (blanket.blueprints takes it)
 from ckanext.tangerang.evaluation_views import evaluation  # noqa: F401 (registered)
+from ckanext.tangerang.showcase_views import showcase_pages  # noqa: F401 (registered)
 from ckanext.tangerang.usage_views import statistics  # noqa: F401 (registered)
 
 tangerang = Blueprint("tangerang", __name__)
