@@ -31,6 +31,10 @@ MESSAGES: dict[str, Template] = {
         "Diterbitkan: {rows} baris.",
         "Published: {rows} rows.",
     ),
+    "awaiting_review": Template(
+        "Diunggah: {rows} baris; menunggu pemeriksaan walidata sebelum diterbitkan.",
+        "Uploaded: {rows} rows; waiting for the walidata's review before it is published.",
+    ),
     "unchanged": Template(
         "Data tidak berubah; tidak ada yang diunggah.",
         "Data unchanged; nothing uploaded.",

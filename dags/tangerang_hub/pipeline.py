@@ -279,6 +279,7 @@ def publish_step(
         "resource_ids": list(result.resource_ids),
         "quality": getattr(result, "score", None),
         "shrink_accepted": accepted,
+        "awaiting_review": bool(getattr(result, "awaiting_review", False)),
     }
 
 
@@ -310,7 +311,9 @@ def _shrink_guard(
 
 
 def record_publish(report: RunReport, result: dict[str, Any]) -> None:
-    """Copy what `publish_step` returned onto the run report."""
+    """Copy what `publish_step` returned onto the run report. A version the catalog kept
+    private for the walidata's review (`awaiting_review`) is told as uploaded and waiting,
+    not as published."""
     report.status = result["status"]
     report.package_id = result["package_id"]
     report.resource_ids = result["resource_ids"]
@@ -318,8 +321,11 @@ def record_publish(report: RunReport, result: dict[str, Any]) -> None:
         report.statistics = {**report.statistics, "quality": result["quality"]}
     if result.get("shrink_accepted"):
         report.statistics = {**report.statistics, "shrink_accepted": result["shrink_accepted"]}
-    if report.status == "published":
-        report.tell("published", rows=report.rows if report.rows is not None else 0)
+    rows = report.rows if report.rows is not None else 0
+    if report.status == "published" and result.get("awaiting_review"):
+        report.tell("awaiting_review", rows=rows)
+    elif report.status == "published":
+        report.tell("published", rows=rows)
     else:
         report.tell("unchanged")
 

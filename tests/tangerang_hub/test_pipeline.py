@@ -326,6 +326,7 @@ def test_steps_pass_only_json(contract, catalog: FakeCatalog, tmp_path: Path) ->
         "package_id": "pkg-1",
         "resource_ids": ["r-csv", "r-parquet"],
         "shrink_accepted": None,
+        "awaiting_review": False,
     }
     assert set(quality) == {"total", "grade", "dimensions"}
     assert Path(staged["parquet_path"]).exists()

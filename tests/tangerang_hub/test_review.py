@@ -58,6 +58,10 @@ def test_a_new_contract_waits_in_the_queue_private_until_the_walidata_approves(c
 
     assert report.status == "published", report.message
     assert not is_public(contract.id)
+    # Uploaded, not published: the run says so, in the catalog's run history too.
+    assert report.message_code == "awaiting_review", report.message
+    [reported] = bot_client().call("tangerang_run_report_list", package_id=contract.id, limit=1)
+    assert reported["message"] == report.message and "menunggu pemeriksaan" in report.message
     waiting = queue()[contract.id]
     assert waiting["changes"] == ["first_publication"]
     assert waiting["user"] == "tangerang-bot"
@@ -87,7 +91,8 @@ def test_later_versions_publish_unless_the_field_set_changes(contract, tmp_path)
         "\n".join(FASYANKES_CSV.read_text(encoding="utf-8").splitlines()[:-1]) + "\n",
         encoding="utf-8",
     )
-    assert run(contract, fewer, tmp_path, "run-2").status == "published"
+    again = run(contract, fewer, tmp_path, "run-2")
+    assert (again.status, again.message_code) == ("published", "published")
     assert is_public(contract.id)
     assert review(contract.id)["state"] == "disetujui"
 
@@ -96,6 +101,7 @@ def test_later_versions_publish_unless_the_field_set_changes(contract, tmp_path)
     wider = replace(contract, fields=(*contract.fields, catatan))
     report = run(wider, with_column(tmp_path, "Catatan", "baik"), tmp_path, "run-3")
     assert report.status == "published", report.message
+    assert report.message_code == "awaiting_review"
     assert not is_public(contract.id)
     assert queue()[contract.id]["changes"] == ["fields_changed"]
     walidata_client().call("tangerang_review_approve", package_id=contract.id)

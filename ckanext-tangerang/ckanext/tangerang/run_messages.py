@@ -25,6 +25,9 @@ def _(message: str) -> str:
 
 MESSAGES: dict[str, str] = {
     "published": _("Published: {rows} rows."),
+    "awaiting_review": _(
+        "Uploaded: {rows} rows; waiting for the walidata's review before it is published."
+    ),
     "unchanged": _("Data unchanged; nothing uploaded."),
     "not_modified": _("Source not modified since the last run; nothing to do."),
     "dry_run": _("Dry run: data valid, nothing published."),
