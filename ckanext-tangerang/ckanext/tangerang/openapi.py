@@ -72,6 +72,7 @@ TYPE_NAMES = {
     "timestamp": "waktu lokal WIB (YYYY-MM-DDTHH:MM:SS)",
 }
 CONSTRAINT_KEYS = ("enum", "pattern", "minimum", "maximum")
+ROWS_TAG = "Baris data"
 
 
 def contract(contract_id: str | None) -> dict[str, Any] | None:
@@ -349,10 +350,12 @@ def document(
         "servers": [{"url": f"{site}/api/3/action", "description": "Action API CKAN"}],
         "externalDocs": {"description": "Portal pengembang", "url": f"{site}/pengembang"},
         "security": [{}, {"tokenApi": []}],
+        "tags": [{"name": ROWS_TAG, "description": "Baca baris tabel DataStore dataset ini."}],
         "paths": {
             "/datastore_search": {
                 "get": {
                     "operationId": "datastore_search",
+                    "tags": [ROWS_TAG],
                     "summary": f"Cari baris {package.get('title') or package['name']}",
                     "description": "Baris tabel dengan saringan, pencarian teks, urutan dan "
                     "halaman. Tanpa limit: 100 baris pertama.",
