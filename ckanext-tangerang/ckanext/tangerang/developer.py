@@ -36,7 +36,7 @@ from ckanext.tangerang import openapi
 developer = Blueprint("tangerang_developer", __name__)
 
 OPEN_ACCESS = "terbuka"
-API_LIST_ROWS = 50
+API_LIST_ROWS = 20
 # A word of a value that full-text search (q=) finds: letters only, at least four.
 WORD = re.compile(r"[^\W\d_]{4,}")
 
