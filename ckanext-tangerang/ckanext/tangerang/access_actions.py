@@ -65,6 +65,7 @@ def _audited_read(name: str, up: Action, context: Context, data_dict: DataDict) 
     return result
 
 
+@tk.side_effect_free  # GET stays allowed, as for CKAN's own action
 @tk.chained_action
 def datastore_search(up: ChainedAction, context: Context, data_dict: DataDict) -> Any:
     """The DataStore's ``datastore_search``; a read (or a refusal) of a restricted resource's
@@ -75,6 +76,7 @@ def datastore_search(up: ChainedAction, context: Context, data_dict: DataDict) -
     return _audited_read("datastore_search", up, context, data_dict)
 
 
+@tk.side_effect_free  # GET stays allowed, as for CKAN's own action
 @tk.chained_action
 def datastore_search_sql(up: ChainedAction, context: Context, data_dict: DataDict) -> Any:
     """The DataStore's ``datastore_search_sql``; audited per restricted table it names.
@@ -84,6 +86,7 @@ def datastore_search_sql(up: ChainedAction, context: Context, data_dict: DataDic
     return _audited_read("datastore_search_sql", up, context, data_dict)
 
 
+@tk.side_effect_free  # GET stays allowed, as for CKAN's own action
 @tk.chained_action
 def datastore_info(up: ChainedAction, context: Context, data_dict: DataDict) -> Any:
     """The DataStore's ``datastore_info``; audited like ``datastore_search``.
