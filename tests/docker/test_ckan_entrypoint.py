@@ -49,6 +49,11 @@ def test_init_never_puts_a_secret_in_argv_or_the_log(
 
     def record(args, **kwargs):
         calls.append((list(args), kwargs))
+        if "seed" in args:  # like `ckan tangerang seed`: the bot's token, owner-only
+            token = Path(args[args.index("--token-file") + 1])
+            token.parent.mkdir(parents=True, exist_ok=True)
+            token.write_text("bot-token-value")
+            token.chmod(0o600)
         return subprocess.CompletedProcess(args, 0, stdout="GRANT SELECT ON x TO y;\n")
 
     monkeypatch.setattr(entrypoint.subprocess, "run", record)
@@ -59,3 +64,6 @@ def test_init_never_puts_a_secret_in_argv_or_the_log(
     for value in SECRETS.values():
         assert value not in log
         assert all(value not in " ".join(args) for args, _ in calls)
+    # airflow-init reads the token as a member of group hub-bot, nobody else can.
+    token = entrypoint.BOT_TOKEN.stat()
+    assert (stat.S_IMODE(token.st_mode), token.st_gid) == (0o640, entrypoint.BOT_TOKEN_GID)
