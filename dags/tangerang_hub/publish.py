@@ -14,7 +14,9 @@ Guarantees:
   and a version whose access class or set of fields changed, wait for a walidata
   (*menunggu_pemeriksaan*): the revision asks for ``private`` then, and the catalog keeps
   the dataset private whatever it is asked. After the walidata approves (``disetujui``),
-  the catalog makes it public; later versions publish without review.
+  the catalog makes it public; later versions publish without review. Public means its
+  metadata: a ``terbatas`` dataset's files and rows are served only to partner universities
+  with an agreement (the catalog's ``tangerang_resource_download``); ``tertutup`` stays private.
 - **Typed DataStore.** The catalog's loader COPYs the uploaded CSV into a new table
   with the contract's fields (types, labels, descriptions) and swaps it in atomically.
 - **Groups are the catalog's.** The extension derives a dataset's dimension groups from
@@ -196,7 +198,7 @@ def request_review(client: CkanClient, package_id: str, contract: Contract) -> s
 
 
 def _private(contract: Contract, review_state: str | None) -> bool:
-    return contract.access != "terbuka" or review_state != APPROVED
+    return contract.access == "tertutup" or review_state != APPROVED
 
 
 def sync_metadata(
@@ -207,7 +209,7 @@ def sync_metadata(
     `access: tertutup` takes it out of public view on the next run. An edit is a new
     version for the walidata's review (``request_review``); a dataset that only waits to
     be made public is left to the review (one ``tangerang_review_show``)."""
-    wanted = {**dataset_metadata(contract), "private": contract.access != "terbuka"}
+    wanted = {**dataset_metadata(contract), "private": contract.access == "tertutup"}
     changed = {key: value for key, value in wanted.items() if not _same(package.get(key), value)}
     if not changed:
         return package

@@ -29,6 +29,7 @@ Every grant, refusal, download and denied download of restricted bytes is a row 
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import logging
@@ -69,6 +70,9 @@ AUDIT_ACTIONS = (GRANT, REFUSE, DOWNLOAD, DENIED)
 
 LABEL_PREFIX = "tangerang-berkas-"
 DATASTORE_READS = ("datastore_search", "datastore_search_sql", "datastore_info")
+# The tables the last datastore_search_sql auth check named (the action's copy of the
+# context does not come back to the chained action that audits the read).
+SQL_TABLES: contextvars.ContextVar[list[str]] = contextvars.ContextVar("tangerang_sql_tables")
 
 
 def _utcnow() -> dt.datetime:

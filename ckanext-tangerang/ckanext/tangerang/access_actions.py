@@ -22,7 +22,7 @@ from ckanext.tangerang.logic.action import _access_first
 def _read_packages(context: Context, data_dict: DataDict, name: str) -> list[tuple[str, str]]:
     """(dataset id, resource id) of the restricted public resources the read names."""
     if name == "datastore_search_sql":
-        ids = list(context.get("table_names") or [])
+        ids = access.SQL_TABLES.get([])
     else:
         ids = [data_dict.get("resource_id") or data_dict.get("id") or ""]
     found = []
@@ -40,6 +40,7 @@ def _audited_read(name: str, up: Action, context: Context, data_dict: DataDict) 
     skip = context.get("ignore_auth") or (
         has_request_context() and g.get("tangerang_access_audited")
     )
+    access.SQL_TABLES.set([])
     try:
         result = up(context, data_dict)
     except tk.NotAuthorized:

@@ -87,11 +87,16 @@ def datastore_search_sql(
 ) -> AuthResult:
     """The DataStore's check, then ``tangerang_resource_download`` for every table the query
     names (``context['table_names']``, resource ids). A name that is no resource (a view,
-    a system table) is left to the DataStore's own check."""
+    a system table) is left to the DataStore's own check. The names are kept for the
+    chained action's audit (``access.SQL_TABLES``)."""
+    # The DataStore passes a generator: read it once, for its check and for ours.
+    names = list(context.get("table_names") or [])
+    context["table_names"] = names
+    access.SQL_TABLES.set(names)
     result = next_auth(context, data_dict)
     if not result.get("success"):
         return result
-    for name in context.get("table_names") or []:
+    for name in names:
         if access.resource_package(name) is None:
             continue
         allowed = _files_permission(context, name)

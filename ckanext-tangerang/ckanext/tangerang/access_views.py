@@ -37,6 +37,11 @@ def _byte_route(endpoint: str | None) -> bool:
     )
 
 
+def _detail(endpoint: str) -> str:
+    """The route as the audit names it: every dataset type's download is one route."""
+    return DUMP_ENDPOINT if endpoint == DUMP_ENDPOINT else "resource.download"
+
+
 def _context() -> dict[str, Any]:
     user = access.current_user()
     return {"user": user.name if user else "", "auth_user_obj": user, "model": model}
@@ -64,7 +69,7 @@ def guard_resource_bytes() -> Response | None:
                 context["auth_user_obj"],
                 package_id=package.id,
                 resource_id=resource.id,
-                detail=request.endpoint,
+                detail=_detail(request.endpoint),
             )
         return tk.abort(403, str(error) or tk._("Not authorized to download resource"))
     if access.restricted(package):
@@ -84,6 +89,6 @@ def audit_served(response: Response) -> Response:
             access.current_user(),
             package_id=package_id,
             resource_id=resource_id,
-            detail=request.endpoint,
+            detail=_detail(request.endpoint),
         )
     return response

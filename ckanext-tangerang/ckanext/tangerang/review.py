@@ -7,7 +7,8 @@ States, one per event of ``tangerang_review_event`` (the latest event is the dat
 
 - ``menunggu_pemeriksaan``: a version waits for a walidata; the dataset stays private.
 - ``disetujui``: a walidata approved it; it may be public (when its access class is
-  ``terbuka``). Later versions publish without review, unless their access class or their
+  ``terbuka``, or ``terbatas``: public metadata, files only under an agreement, see
+  ``access``). Later versions publish without review, unless their access class or their
   set of fields differs from the approved one: those wait again.
 - ``dikembalikan``: a walidata returned it to the producer with a reason; it stays private
   until the producer submits a new version.
@@ -57,6 +58,8 @@ RESUBMITTED = "resubmitted"
 CHANGES = (FIRST_PUBLICATION, ACCESS_CHANGED, FIELDS_CHANGED, RESUBMITTED)
 
 ACTIVITY_TYPE = "tangerang review"
+# Access classes whose metadata is public once approved (a terbatas dataset's files: access.py).
+PUBLIC_METADATA = ("terbuka", "terbatas")
 # Permission label that lets the walidata read the private datasets under review.
 WALIDATA_LABEL = "tangerang-walidata"
 

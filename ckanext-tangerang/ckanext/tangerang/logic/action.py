@@ -609,8 +609,9 @@ def tangerang_review_submit(context: Context, data_dict: DataDict) -> dict[str, 
 def tangerang_review_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Approve the waiting version of a dataset (``disetujui``).
 
-    The dataset becomes public when its access class is ``terbuka`` and equals the
-    approved version's. Allowed for the walidata (``ckanext.tangerang.walidata_users``)
+    The dataset becomes public when its access class is ``terbuka`` or ``terbatas`` (public
+    metadata; its files only under an agreement) and equals the approved version's.
+    Allowed for the walidata (``ckanext.tangerang.walidata_users``)
     and sysadmins; never for the pipeline bot, nor for an editor or admin of the dataset's
     producer.
 
@@ -637,7 +638,7 @@ def tangerang_review_approve(context: Context, data_dict: DataDict) -> dict[str,
     )
     public = (
         review.may_be_public(package)
-        and (package.extras or {}).get("klasifikasi_akses") == "terbuka"
+        and (package.extras or {}).get("klasifikasi_akses") in review.PUBLIC_METADATA
     )
     if package.private == public:
         _set_private(context, package, not public)  # commits the event with the dataset
