@@ -38,6 +38,8 @@ ACTIONS = {
     "tangerang_access_audit_list",
     "tangerang_evaluation_show",
     "tangerang_usage_show",
+    "tangerang_version_list",
+    "tangerang_version_takedown",
 }
 
 

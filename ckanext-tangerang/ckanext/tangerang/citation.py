@@ -159,7 +159,7 @@ def for_dataset(pkg_dict: dict[str, Any]) -> dict[str, str]:
         date=dates.render(local, lang, tz, with_hours=True) if local is not None else "",
         sha256=sha256,
         publisher=tk.config.get("ckan.site_title") or "",
-        url=tk.url_for("dataset.read", id=pkg_dict["name"], _external=True),
+        url=tk.url_for("dataset.read", id=pkg_dict["name"], locale="default", _external=True),
         name=pkg_dict["name"],
     )
     word = tk._(VERSION_WORD)

@@ -314,6 +314,21 @@ def tangerang_may_see_dashboard() -> bool:
     return bool(tk.h.check_access("tangerang_dashboard_show"))
 
 
+def tangerang_citation(pkg_dict: dict[str, Any]) -> dict[str, str]:
+    """The dataset's citation naming its current version (``citation.for_dataset``)."""
+    from ckanext.tangerang import citation
+
+    return citation.for_dataset(pkg_dict)
+
+
+def tangerang_versions(package_id: str) -> dict[str, Any] | None:
+    """``tangerang_version_list`` of the dataset for the current user; ``None`` if refused."""
+    try:
+        return tk.get_action("tangerang_version_list")({}, {"package_id": package_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+
+
 def tangerang_dataset_collaboration(package_id: str) -> dict[str, Any]:
     """What a dataset page shows of the showcase and the data requests: the items using it
     ("Dipakai oleh") and the requests it answers ("Menjawab permohonan")."""
@@ -332,3 +347,10 @@ def tangerang_dimension_showcase(group_name: str) -> list[dict[str, Any]]:
     from ckanext.tangerang import showcase
 
     return [showcase.as_dict(item) for item in showcase.for_dimension(group_name)]
+
+
+def tangerang_restricted_access(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The restricted-data notice of a dataset page (``access_views.page_state``)."""
+    from ckanext.tangerang import access_views
+
+    return access_views.page_state(pkg_dict)

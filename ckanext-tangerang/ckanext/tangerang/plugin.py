@@ -21,6 +21,8 @@ from ckanext.tangerang import (
     review,
     search,
     usage,
+    version_actions,
+    versions,
 )
 from ckanext.tangerang.logic import action, auth, data_request_action, showcase_action
 
@@ -31,7 +33,7 @@ def _actions() -> dict[str, Action]:
     action needs the action it wraps."""
     actions = dict(get_local_functions(action))
     # The actions of the data requests and the showcase live in modules of their own.
-    for module in (data_request_action, showcase_action):
+    for module in (data_request_action, showcase_action, version_actions):
         actions.update(get_local_functions(module))
     if not p.plugin_loaded("xloader"):
         del actions["xloader_status"]
@@ -94,10 +96,18 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation, DefaultPermissionLa
     def after_dataset_create(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         review.enforce(context, pkg_dict)
         dimension_groups.sync(context, pkg_dict)
+        versions.record(pkg_dict)
 
     def after_dataset_update(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         review.enforce(context, pkg_dict)
         dimension_groups.sync(context, pkg_dict)
+        versions.record(pkg_dict)
+
+    def after_dataset_delete(self, context: Context, pkg_dict: dict[str, Any]) -> None:
+        # A takedown: the kept versions of its files go too (purges: versions.py).
+        package = Package.get(pkg_dict.get("id") or "")
+        if package is not None:
+            versions.remove(package.id)
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.before_dataset_index(pkg_dict)

@@ -40,6 +40,7 @@ def _file_url(package_name: str, version: versions.ResourceVersion) -> str:
         id=package_name,
         run_id=version.run_id,
         filename=version.filename,
+        locale="default",
         _external=True,
     )
 

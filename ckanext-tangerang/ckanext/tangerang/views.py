@@ -15,6 +15,7 @@ from ckanext.tangerang.developer import developer  # noqa: F401 (blanket.bluepri
 from ckanext.tangerang.evaluation_views import evaluation  # noqa: F401 (registered)
 from ckanext.tangerang.showcase_views import showcase_pages  # noqa: F401 (registered)
 from ckanext.tangerang.usage_views import statistics  # noqa: F401 (registered)
+from ckanext.tangerang.version_views import versions_views  # noqa: F401 (registered)
 
 tangerang = Blueprint("tangerang", __name__)
 # App-wide: a request cut off by a database restart must not leave its worker broken.

@@ -216,6 +216,32 @@ def tangerang_data_request_update_status(context: Context, data_dict: DataDict) 
     return {"success": False, "msg": tk._("Only the walidata may change a data request")}
 
 
+@tk.auth_allow_anonymous_access
+def tangerang_usage_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Public: it only counts public datasets."""
+    return {"success": True}
+
+
+# --- kept versions of a dataset's files (versions.py) ---------------------------------------
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_version_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may read the dataset may list its versions (each file's download is checked
+    by ``tangerang_resource_download``)."""
+    return _dataset_permission(context, "package_show", data_dict.get("package_id"))
+
+
+@tk.auth_sysadmins_check
+def tangerang_version_takedown(context: Context, data_dict: DataDict) -> AuthResult:
+    """The walidata and sysadmins, never the bot."""
+    if not review.is_reviewer(_user(context)):
+        return {"success": False, "msg": tk._("Only the walidata may take versions down")}
+    if model.Package.get(data_dict.get("package_id") or "") is None:
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    return {"success": True}
+
+
 # --- showcase (galeri pemanfaatan) ----------------------------------------------------------
 
 
@@ -242,10 +268,4 @@ def tangerang_showcase_show(context: Context, data_dict: DataDict) -> AuthResult
 @tk.auth_allow_anonymous_access
 def tangerang_showcase_list(context: Context, data_dict: DataDict) -> AuthResult:
     """Public."""
-    return {"success": True}
-
-
-@tk.auth_allow_anonymous_access
-def tangerang_usage_show(context: Context, data_dict: DataDict) -> AuthResult:
-    """Public: it only counts public datasets."""
     return {"success": True}
