@@ -20,6 +20,8 @@ statistics = Blueprint("tangerang_usage", __name__)
 statistics.after_app_request(usage.after_request)
 
 MONTHS_LISTED = 12
+# Datasets listed in the page's table (the monthly export has them all).
+TABLE_ROWS = 50
 
 
 def _(message: str) -> str:
@@ -126,6 +128,7 @@ def statistics_page() -> str:
             "months": _months(usage.today()),
             "daily_chart": daily_chart(result, lang),
             "totals_chart": totals_chart(result),
+            "table_rows": TABLE_ROWS,
         },
     )
 
@@ -141,7 +144,8 @@ def statistics_csv(month: str) -> Response:
     writer = csv.writer(out)
     writer.writerow([tk._(label) for _key, label in CSV_COLUMNS])
     for row in rows:
-        row = {**row, "kind_label": tk._(KIND_LABELS[row["kind"]])}
+        label = KIND_LABELS[row["kind"]]
+        row = {**row, "kind_label": tk._(label)}
         writer.writerow([row[key] for key, _label in CSV_COLUMNS])
     response = Response(out.getvalue(), status=200, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="statistik-{month}.csv"'
