@@ -254,6 +254,11 @@ def test_the_pages_show_the_items(app, world):
     branding = BeautifulSoup(app.get("/group/branding").body, "html.parser")
     shown = [c["data-showcase"] for c in branding.select(".tangerang-dimension-showcase article")]
     assert sorted(shown) == ["kampanye-tangerang-bersih", "peta-wisata-tangerang"]
+    # The home page shows Smart Branding's items under the dimensions.
+    home = BeautifulSoup(app.get("/").body, "html.parser")
+    strip = home.select_one(".tangerang-dimensions .tangerang-branding-strip")
+    assert strip is not None and "Smart Branding di galeri pemanfaatan" in strip.get_text()
+    assert sorted(a["data-showcase"] for a in strip.select("article")) == sorted(shown)
     # Another dimension shows only the items using its datasets.
     living = BeautifulSoup(app.get("/group/living").body, "html.parser")
     assert living.select_one(".tangerang-dimension-showcase") is None
