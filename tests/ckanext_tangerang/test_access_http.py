@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 from ckan.tests.helpers import call_action, call_auth
@@ -279,3 +280,56 @@ def test_a_refusal_is_audited_and_gives_nothing(world):
         ("refuse", WALIDATA, "Tujuan belum jelas; sebutkan judul penelitian."),
         ("denied", world["names"]["member"], "resource.download"),
     ]
+
+
+def _login(app, name: str) -> None:
+    page = BeautifulSoup(app.get("/user/login").body, "html.parser")
+    token = page.select_one("form input[name=_csrf_token]")["value"]
+    app.post(
+        "/user/login",
+        data={"login": name, "password": "correct123", "_csrf_token": token},
+        follow_redirects=False,
+    )
+
+
+def test_the_dataset_page_notice_the_request_form_and_the_walidata_page(app, world):
+    _approve_publication(world)
+    url = "/dataset/penerima-bansos-uji"
+    # Anonymous: the notice and a login link, no form.
+    page = BeautifulSoup(app.get(url).body, "html.parser")
+    notice = page.select_one("#akses-terbatas")
+    assert notice is not None and notice.select_one(".tangerang-restricted-login")
+    assert notice.select_one("form") is None
+    assert app.get("/akses-data").status_code == 403
+
+    factories.User(name="mahasiswa-peramban", password="correct123")
+    call_action(
+        "organization_member_create", id="univ-mitra", username="mahasiswa-peramban", role="member"
+    )
+    _login(app, "mahasiswa-peramban")
+    page = BeautifulSoup(app.get(url).body, "html.parser")
+    form = page.select_one("#akses-terbatas form")
+    assert form["method"] == "post" and form.select_one("textarea[name=purpose]")
+    # Without the form's CSRF token nothing is recorded.
+    app.post(form["action"], data={"purpose": "Penelitian."}, status=400)
+    token = form.select_one("input[name=_csrf_token]")["value"]
+    evil = "<script>alert('x')</script> Penelitian skripsi."
+    response = app.post(
+        form["action"], data={"purpose": evil, "_csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 302
+    page = BeautifulSoup(app.get(url).body, "html.parser")
+    assert page.select_one("#akses-terbatas [data-status=diajukan]")
+    assert page.select_one("#akses-terbatas form") is None  # one waiting request at a time
+    assert app.get("/akses-data").status_code == 403
+
+    status, body = world["api"]("walidata", "tangerang_access_request_list", status="diajukan")
+    assert [r["user"] for r in body["result"]["results"]] == ["mahasiswa-peramban"]
+    walidata = world["api"].headers("walidata")
+    admin = app.get("/akses-data", headers=walidata)
+    assert admin.status_code == 200
+    assert "<script>alert" not in admin.body and "&lt;script&gt;" in admin.body
+    page = BeautifulSoup(admin.body, "html.parser")
+    assert page.select("table.tangerang-access-waiting tr[data-request]")
+    decide = page.select_one("table.tangerang-access-waiting form")
+    assert decide.select_one("input[name=_csrf_token]") and decide["method"] == "post"
