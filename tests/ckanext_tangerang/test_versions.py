@@ -297,3 +297,25 @@ def test_the_dataset_page_lists_versions_and_cites_the_current_one(app, dataset,
         assert "versi run-2" in page
         assert sha(SECOND)[:12] in page
         assert "@misc{satudata-tangerang:" in page
+
+
+def test_a_restricted_datasets_versions_follow_its_download_rule(app, sdi, sysadmin):
+    org = factories.Organization(org_type="opd")
+    pkg = factories.Dataset(
+        owner_org=org["id"],
+        name=f"versi-terbatas-{uuid.uuid4().hex[:8]}",
+        **{**sdi, "klasifikasi_akses": "terbatas"},
+    )
+    call_action(
+        "resource_create", {"user": sysadmin["name"]}, package_id=pkg["id"], name="Data (CSV)"
+    )
+    dataset = call_action("package_show", id=pkg["id"])
+    publish(dataset, sysadmin, FIRST, "run-1", 1)
+    publish(dataset, sysadmin, SECOND, "run-2", 2)
+    url = f"/dataset/{pkg['name']}/versi/run-1/fasyankes.csv"
+    # The metadata is public, the list too; the file only for those who may download it.
+    assert "run-1" in app.get(f"/dataset/{pkg['name']}/versi").get_data(as_text=True)
+    assert app.get(url).status_code == 403
+    admin = factories.SysadminWithToken()
+    allowed = app.get(url, headers={"Authorization": admin["token"]})
+    assert allowed.status_code == 200 and allowed.data == FIRST

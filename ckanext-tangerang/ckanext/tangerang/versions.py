@@ -164,11 +164,12 @@ def _read_chunks(path: str) -> Iterator[bytes]:
 
 
 class _ChunkReader:
-    """A file-like ``read`` over chunks, for ``files.Upload``."""
+    """A file-like ``read`` over chunks, for ``files.Upload`` (a ``bytearray`` buffer:
+    CPython drops its head without copying the rest)."""
 
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks = iter(chunks)
-        self._buffer = b""
+        self._buffer = bytearray()
 
     def read(self, size: int = -1) -> bytes:
         while size < 0 or len(self._buffer) < size:
@@ -176,10 +177,9 @@ class _ChunkReader:
             if chunk is None:
                 break
             self._buffer += chunk
-        if size < 0:
-            data, self._buffer = self._buffer, b""
-        else:
-            data, self._buffer = self._buffer[:size], self._buffer[size:]
+        end = len(self._buffer) if size < 0 else min(size, len(self._buffer))
+        data = bytes(self._buffer[:end])
+        del self._buffer[:end]
         return data
 
 
