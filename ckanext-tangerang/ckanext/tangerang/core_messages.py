@@ -27,6 +27,7 @@ CORE_MESSAGES = (
     _("There is no description for this organization."),
     _("Activity Stream"),
     _("Data and Resources"),
+    _("This dataset has no data"),
     _("Explore"),
     _("More information"),
     _("Additional Info"),
