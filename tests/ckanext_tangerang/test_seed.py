@@ -88,10 +88,14 @@ def test_seed_is_idempotent_and_repairs_drift(tmp_path):
     assert not second.token_written
     assert token_file.read_text() == token
     assert model.Session.query(model.Member).count() == members_before
-    # Created: the organizations, 6 dimension groups, the bot, the demo walidata and the
-    # showcase's demo items.
+    # Created: the organizations, 6 dimension groups, the bot, the demo walidata, the
+    # showcase's demo items, and the restricted-data demo's users and agreements.
     showcase_items = len(seed.load_catalog()["showcase"])
-    assert len(call_action("organization_list")) == len(first.created) - 6 - 2 - showcase_items
+    restricted = seed.load_catalog()["restricted_access"]
+    access_items = len(restricted["university_users"]) + len(restricted["agreements"])
+    assert len(call_action("organization_list")) == (
+        len(first.created) - 6 - 2 - showcase_items - access_items
+    )
 
     admin = factories.Sysadmin()
     call_action(
@@ -127,11 +131,11 @@ def test_cli_command(tmp_path):
     runner = CliRunner()
     result = runner.invoke(tangerang, ["seed", "--token-file", str(token_file)])
     assert result.exit_code == 0, result.output
-    assert "created 31" in result.output
+    assert "created 33" in result.output
     assert f"bot token written: {token_file}" in result.output
     again = runner.invoke(tangerang, ["seed", "--token-file", str(token_file)])
     assert again.exit_code == 0, again.output
-    assert "created 0, updated 0, unchanged 31" in again.output
+    assert "created 0, updated 0, unchanged 33" in again.output
     assert "kept" in again.output
 
 

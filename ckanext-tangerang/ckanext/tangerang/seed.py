@@ -205,4 +205,8 @@ def seed(token_file: Path | None = None, walidata_token_file: Path | None = None
     from ckanext.tangerang import showcase
 
     showcase.seed_items(catalog.get("showcase") or [], result)
+
+    from ckanext.tangerang import access_seed
+
+    access_seed.seed_demo(catalog.get("restricted_access") or {}, result)
     return result
