@@ -72,6 +72,7 @@ def datastore_search(next_auth: AuthFunction, context: Context, data_dict: DataD
 
 
 @tk.chained_auth_function
+@tk.auth_allow_anonymous_access  # as the DataStore's own: the dataset page asks anonymously
 def datastore_info(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
     """The DataStore's check, then ``tangerang_resource_download``."""
     result = next_auth(context, data_dict)
