@@ -11,7 +11,7 @@ import pytest
 from ckan_site import anonymous_client, approve, bot_client, bot_token, site_url
 
 from tangerang_hub import pipeline
-from tangerang_hub.catalog_score import is_published, score_contract
+from tangerang_hub.catalog_score import is_public, is_published, score_contract
 from tangerang_hub.contracts import get_contract, load_contracts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,8 +68,12 @@ def test_dag_test_publishes_the_score_table_with_one_row_per_published_dataset(
     )
     assert seeded.status in ("published", "unchanged"), seeded.message
     approve("fasyankes")  # a first publication waits for the walidata
+    # The public table lists the published datasets that are public (never terbatas/tertutup).
+    packages = {c.id: (c, bot.show_or_none("package_show", id=c.id)) for c in load_contracts()}
     expected = {
-        c.id for c in load_contracts() if is_published(bot.show_or_none("package_show", id=c.id))
+        cid
+        for cid, (c, package) in packages.items()
+        if is_published(package) and is_public(c, package)
     }
 
     run = dag.test()
