@@ -38,13 +38,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_MIN_DIGITS = 9  # pii._MIN_DIGITS: a mobile number without its leading 0
+# The detectors' own bounds, so the masks follow them: the shortest identifier (a mobile
+# number without its leading 0) and the widest gap inside a chain.
+from tangerang_quality.pii import _MAX_GAP, _MIN_DIGITS
+
 # ASCII whitespace as Python's str.isspace sees it (RE2's \s lacks \x0b and \x1c-\x1f).
 _WS = r"[\t\n\x0b\x0c\r\x1c-\x1f ]"
-# 9 digits, each two apart by at most 5 characters that are neither letters nor digits (a run
-# of whitespace is one: folding makes it one space): pii's chains (`pii._chains`, `_MAX_GAP`).
+# _MIN_DIGITS digits, each two apart by at most _MAX_GAP characters that are neither letters
+# nor digits (a run of whitespace is one: folding makes it one space): pii's chains.
 _GAP = rf"(?:[^A-Za-z0-9\t\n\x0b\x0c\r\x1c-\x1f ]|{_WS}+)"
-_DIGIT_CHAIN = rf"[0-9](?:{_GAP}{{0,5}}[0-9]){{{_MIN_DIGITS - 1}}}"
+_DIGIT_CHAIN = rf"[0-9](?:{_GAP}{{0,{_MAX_GAP}}}[0-9]){{{_MIN_DIGITS - 1}}}"
 _PII_HINTS = (
     "@"
     rf"|[\[({{]{_WS}*[ae]t"  # budi [at] example, budi(at)example: pii._AT_HINT before folding
@@ -123,7 +126,7 @@ def number_candidates(values: pd.Series) -> np.ndarray:
     """True where `pii.scan_number` may find a NIK, KK or phone number (see the module rules);
     a value that is no number (or null) is left to it."""
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    return ~(np.abs(numbers.to_numpy()) < 1e8)
+    return ~(np.abs(numbers.to_numpy()) < 10 ** (_MIN_DIGITS - 1))
 
 
 def map_candidates(
