@@ -36,6 +36,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -544,9 +545,37 @@ def ensure_role(name: str, password: str) -> None:
         psql(f"ALTER ROLE {name} PASSWORD '{password}'")
 
 
-def ensure_db(name: str, owner: str) -> None:
-    if not psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
-        psql(f"CREATE DATABASE {name} OWNER {owner} ENCODING 'UTF8' TEMPLATE template0")
+def instance_id() -> str:
+    """This checkout's own name for the databases it made (var/instance-id, made once).
+
+    The PostgreSQL cluster is the machine's, but the uploaded files, the Solr cores and the
+    secrets live in this checkout's var/. A database another checkout made (or an earlier
+    var/ that was removed) names uploads that are not here, so it must not be reused."""
+    path = VAR / "instance-id"
+    if not path.exists():
+        write_private(path, uuid.uuid4().hex + "\n")
+    return path.read_text().strip()
+
+
+def ensure_db(name: str, owner: str) -> bool:
+    """Create `name` unless this checkout made it; True when it is new (and empty)."""
+    marker = f"tangerang-hub {instance_id()}"
+    found = psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+    if found:
+        comment = psql(
+            f"SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
+            f"WHERE datname = '{name}'"
+        )
+        if comment == marker:
+            return False
+        print(
+            f"  postgres: {name} was made by another checkout of the hub (its files are not "
+            f"in {VAR}); recreating it empty"
+        )
+        psql(f"DROP DATABASE {name} WITH (FORCE)")
+    psql(f"CREATE DATABASE {name} OWNER {owner} ENCODING 'UTF8' TEMPLATE template0")
+    psql(f"COMMENT ON DATABASE {name} IS '{marker}'")
+    return True
 
 
 # One password per role: CKAN's writer, the DataStore's read-only user, and the hub (Airflow's
@@ -562,7 +591,11 @@ def prepare_databases() -> None:
     for role, secret_name in ROLE_SECRETS.items():
         ensure_role(role, secret(secret_name))
     for site in SITES.values():
-        ensure_db(site.ckan_db, "ckan_default")
+        if ensure_db(site.ckan_db, "ckan_default"):
+            # An index kept from the database this one replaces lists datasets it no longer has.
+            core = VAR / "solr" / site.solr_core
+            core.mkdir(parents=True, exist_ok=True)
+            (core / ".needs-reindex").touch()
         ensure_db(site.datastore_db, "ckan_default")
         psql(f"REVOKE CONNECT ON DATABASE {site.ckan_db} FROM datastore_ro")
     for db in AIRFLOW_DBS:

@@ -133,3 +133,26 @@ def test_each_database_role_has_its_own_password(services, tmp_path, monkeypatch
     assert passwords["hub"] not in ini
     airflow_db = services.airflow_env()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
     assert f"hub:{passwords['hub']}@" in airflow_db
+
+
+def test_a_database_another_checkout_made_is_recreated_empty(services, tmp_path, monkeypatch):
+    """The cluster is the machine's; uploads, Solr cores and secrets are the checkout's. A
+    database left by another checkout (a CI machine built from a used one) names files that
+    are not here, so it is dropped and made again, while this checkout's own is kept."""
+    services.postgres_up()
+    name = "hub_instance_check"
+    services.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    try:
+        monkeypatch.setattr(services, "VAR", tmp_path / "other")
+        assert services.ensure_db(name, "postgres") is True
+        services.psql("CREATE TABLE left_behind (id int)", db=name)
+
+        monkeypatch.setattr(services, "VAR", tmp_path / "this")
+        assert services.ensure_db(name, "postgres") is True
+        assert services.psql("SELECT to_regclass('left_behind') IS NULL", db=name) == "t"
+
+        services.psql("CREATE TABLE kept (id int)", db=name)
+        assert services.ensure_db(name, "postgres") is False
+        assert services.psql("SELECT to_regclass('kept') IS NOT NULL", db=name) == "t"
+    finally:
+        services.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
