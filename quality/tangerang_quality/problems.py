@@ -2,6 +2,9 @@
 
 Problems end up in public run reports, logs and quarantine files, so whatever a message quotes
 from the data is masked here, once for every stage (`masking.mask_identifiers`).
+
+A stage words its message with `texts.say` (Bahasa Indonesia and English); `message` is then
+the Indonesian text and `message_en` the English one. A plain string is the same in both.
 """
 
 from __future__ import annotations
@@ -10,6 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from tangerang_quality.masking import mask_identifiers
+from tangerang_quality.texts import Said
+
+# Where a problem is, as each language says it: (row, column).
+WHERE = {"id": ("baris", "kolom"), "en": ("row", "column")}
 
 
 @dataclass(frozen=True)
@@ -24,11 +31,26 @@ class Problem:
     file: str
     row: int | None
     column: str | None
-    message: str
+    message: str  # Bahasa Indonesia; a `Said` given here is rendered in both languages
     expectation: str | None = None
+    message_en: str | None = None  # None: the same as `message`
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "message", mask_identifiers(self.message))
+        message: str | Said = self.message
+        if isinstance(message, Said):
+            object.__setattr__(self, "message_en", mask_identifiers(message.render("en")))
+            message = message.render("id")
+        elif self.message_en is not None:
+            object.__setattr__(self, "message_en", mask_identifiers(self.message_en))
+        object.__setattr__(self, "message", mask_identifiers(message))
+        if self.message_en == self.message:  # one text for both: the same problem either way
+            object.__setattr__(self, "message_en", None)
+
+    def text(self, lang: str = "id") -> str:
+        """The message in `lang` (``id`` or ``en``)."""
+        if lang == "en" and self.message_en is not None:
+            return self.message_en
+        return self.message
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +59,7 @@ class Problem:
             "column": self.column,
             "expectation": self.expectation,
             "message": self.message,
+            "message_en": self.message_en if self.message_en is not None else self.message,
         }
 
     @classmethod
@@ -47,12 +70,20 @@ class Problem:
             column=data.get("column"),
             message=str(data.get("message", "")),
             expectation=data.get("expectation"),
+            message_en=data.get("message_en"),
         )
 
-    def __str__(self) -> str:
+    def describe(self, lang: str = "id") -> str:
+        """``file row N, column C: message`` in `lang`."""
+        row_word, column_word = WHERE["en" if lang == "en" else "id"]
         where = self.file
         if self.row is not None:
-            where = f"{where} row {self.row}".strip()
+            where = f"{where} {row_word} {self.row}".strip()
         if self.column is not None:
-            where = f"{where}, column {self.column}" if where else f"column {self.column}"
-        return f"{where}: {self.message}" if where else self.message
+            column = f"{column_word} {self.column}"
+            where = f"{where}, {column}" if where else column
+        message = self.text(lang)
+        return f"{where}: {message}" if where else message
+
+    def __str__(self) -> str:
+        return self.describe("id")
