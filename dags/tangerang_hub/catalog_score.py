@@ -9,7 +9,8 @@ What the daily DAG `hub_quality_score` (dags/quality_dag.py) and `hub quality` r
      (`tangerang_run_report_list`); when none has any, the gate is run again on the staged
      Parquet when it is present, else validity is 0 ("never validated");
    - completeness from the staged Parquet of the published sha256 when present
-     (`workdir/staging/<id>/<sha256>.parquet`), else from the DataStore table;
+     (`workdir/staging/<id>/<sha256>.parquet`, from the shared store when this worker lacks it),
+     else from the DataStore table;
    - freshness from `last_run_at` (the last data change) against the contract's frequency;
    - metadata and documentation from the contract; accessibility from the published resources
      (formats, DataStore) and visibility (public API).
@@ -47,6 +48,7 @@ from tangerang_hub.contracts import (
 from tangerang_hub.publish import update_score
 from tangerang_hub.run_report import OK_STATUSES
 from tangerang_hub.stage import StagedBatch, read_staged
+from tangerang_hub.store import Store
 from tangerang_hub.validate import validate
 from tangerang_quality.score import (
     Score,
@@ -126,10 +128,16 @@ def is_published(package: Mapping[str, Any] | None) -> bool:
     return bool(package and package.get("state") == "active" and package.get("sha256"))
 
 
-def staged_table(contract: Contract, sha256: str, workdir: Path) -> pa.Table | None:
-    """The staged Parquet of the published data, when this machine still has it."""
+def staged_table(
+    contract: Contract, sha256: str, workdir: Path, store: Store | None = None
+) -> pa.Table | None:
+    """The staged Parquet of the published data: this worker's copy, else the shared store's
+    (the publish may have run on another worker); None when neither has it."""
     parquet, csv_path = layout.staged_paths(workdir, contract.id, sha256)
-    if not parquet.is_file():
+    if (
+        not parquet.is_file()
+        and (store or Store.from_env()).pull_if_present(workdir, parquet) is None
+    ):
         return None
     return read_staged(StagedBatch(sha256, parquet, csv_path, 0))
 

@@ -154,3 +154,22 @@ def test_old_raw_batches_are_pruned_from_a_remote_store(tmp_path, memory_store):
 
     assert removed == ["raw/x/lama"]
     assert fs.exists(f"{root}/raw/x/baru/f.csv") and not fs.exists(f"{root}/raw/x/lama")
+
+
+def test_the_quality_score_reads_a_staged_table_another_worker_published(tmp_path, memory_store):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tangerang_hub.catalog_score import staged_table
+
+    contract = get_contract("fasyankes")
+    sha = "ab" * 32
+    publisher, scorer = tmp_path / "worker-1", tmp_path / "worker-2"
+    parquet, _ = layout.staged_paths(publisher, contract.id, sha)
+    parquet.parent.mkdir(parents=True)
+    pq.write_table(pa.table({"nama": ["Puskesmas Cibodas", None]}), parquet)
+    memory_store.push(publisher, parquet)
+
+    table = staged_table(contract, sha, scorer, memory_store)
+    assert table is not None and table.column("nama").null_count == 1
+    assert staged_table(contract, "cd" * 32, scorer, memory_store) is None
