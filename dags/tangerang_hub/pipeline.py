@@ -305,6 +305,7 @@ def _shrink_guard(
         None,
         messages.render(code, params),
         expectation="shrink_guard",
+        message_en=messages.render(code, params, "en"),
     )
     folder = quarantine(raw, contract, run_id, workdir, [problem], code, params)
     raise BatchRejected(code, params, [problem], folder)

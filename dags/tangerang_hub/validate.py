@@ -27,6 +27,7 @@ from tangerang_quality.gate import GateResult, mask_table, run_gate
 from tangerang_quality.masking import mask_identifiers
 from tangerang_quality.problems import Problem
 from tangerang_quality.table_metadata import FILE_KEY, UNKNOWN_COLUMNS_KEY
+from tangerang_quality.texts import say
 
 __all__ = ["GateResult", "GateSummary", "mask_table", "reference_codes", "validate"]
 
@@ -71,8 +72,13 @@ def unknown_column_warnings(table: pa.Table, file: str | None = None) -> list[Pr
             name,
             row,
             mask_identifiers(column),
-            f"kolom {mask_identifiers(column)!r} tidak ada di kontrak dan tidak diterbitkan; "
-            "apakah format ekspor sumber berubah? (column not in the contract, not published)",
+            say(
+                "kolom {column!r} tidak ada di kontrak dan tidak diterbitkan; apakah format "
+                "ekspor sumber berubah?",
+                "column {column!r} is not in the contract and is not published; has the "
+                "source's export format changed?",
+                column=mask_identifiers(column),
+            ),
             expectation="unknown_column",
         )
         for row, column in listed

@@ -23,6 +23,11 @@ from __future__ import annotations
 import re
 
 from tangerang_quality.pii import is_number_text
+from tangerang_quality.texts import say
+
+# What a finding of formula injection is called for people (`hub scan`); English: the kind.
+KIND = "formula"
+KIND_LABEL = say("rumus spreadsheet", KIND)
 
 TRIGGERS = ("=", "+", "-", "@")
 ALWAYS = ("=", "@")

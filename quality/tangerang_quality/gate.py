@@ -10,6 +10,9 @@ Privacy: raw values never leave the gate. Messages, the returned GX result and D
 values passed through `mask_value`: numbers are turned into text, detected personal data is
 masked (`3671********0001`), and then `pii.redact` masks every remaining run of 8+ digits and
 every e-mail address (the rules of `masking`).
+
+Each problem is worded in Bahasa Indonesia and English (`texts.say`; `Problem.message` and
+`message_en`); the masked values it quotes are the same in both.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import pyarrow as pa
 from tangerang_quality.data_docs import escape_strings, write_page
 from tangerang_quality.pii import (
     header_kind,
+    kind_label,
     mask_date,
     mask_text,
     redact,
@@ -42,6 +46,7 @@ from tangerang_quality.pii import (
 from tangerang_quality.problems import Problem
 from tangerang_quality.suite import build_suite, expectation_parameters
 from tangerang_quality.table_metadata import FILE_KEY, ROW_NUMBERS_KEY
+from tangerang_quality.texts import Said, say
 from tangerang_quality.types import ContractLike, ReferenceCodes
 
 MAX_PROBLEMS_PER_EXPECTATION = 50
@@ -178,53 +183,103 @@ def mask_table(table: pa.Table, contract: ContractLike) -> pa.Table:
 # -- problems ---------------------------------------------------------------------------------
 
 
-def _describe(check: str, etype: str, kwargs: dict[str, Any]) -> str:
+_PERSONAL_DATA = say("data pribadi", "personal data")
+
+
+def _describe(check: str, etype: str, kwargs: dict[str, Any]) -> Said:
     if check == "required":
-        return "value is missing (required)"
+        return say("nilai kosong (wajib diisi)", "value is missing (required)")
     if check == "unique":
-        return "value is not unique"
+        return say("nilai tidak unik", "value is not unique")
     if check == "primary_key":
-        return f"primary key {kwargs.get('column_list')} is not unique"
+        return say(
+            "kunci utama {columns} tidak unik",
+            "primary key {columns} is not unique",
+            columns=kwargs.get("column_list"),
+        )
     if check == "enum":
-        return f"value not in the allowed list {kwargs.get('value_set')}"
+        return say(
+            "nilai tidak ada dalam daftar yang diizinkan {values}",
+            "value not in the allowed list {values}",
+            values=kwargs.get("value_set"),
+        )
     if check == "pattern":
-        return f"value does not match pattern {kwargs.get('regex')}"
+        return say(
+            "nilai tidak sesuai pola {regex}",
+            "value does not match pattern {regex}",
+            regex=kwargs.get("regex"),
+        )
     if check == "range":
-        return f"value outside {kwargs.get('min_value')} .. {kwargs.get('max_value')}"
+        return say(
+            "nilai di luar {low} .. {high}",
+            "value outside {low} .. {high}",
+            low=kwargs.get("min_value"),
+            high=kwargs.get("max_value"),
+        )
     if check == "reference":
-        return f"not a Kota Tangerang {kwargs.get('level')} code (Kepmendagri 300.2.2-2138/2025)"
+        return say(
+            "bukan kode {level} Kota Tangerang (Kepmendagri 300.2.2-2138/2025)",
+            "not a Kota Tangerang {level} code (Kepmendagri 300.2.2-2138/2025)",
+            level=kwargs.get("level"),
+        )
     if check == "bbox":
-        return "coordinate outside Kota Tangerang (lat -6.257..-6.094, lon 106.551..106.752)"
+        return say(
+            "koordinat di luar Kota Tangerang (lat -6.257..-6.094, lon 106.551..106.752)",
+            "coordinate outside Kota Tangerang (lat -6.257..-6.094, lon 106.551..106.752)",
+        )
     if check == "type":
-        return "value has the wrong type"
+        return say("tipe nilai tidak sesuai", "value has the wrong type")
     if check == "formula":
-        return "text is a spreadsheet formula (formula injection)"
+        return say(
+            "teks berupa rumus spreadsheet (formula injection)",
+            "text is a spreadsheet formula (formula injection)",
+        )
     if check == "formula_sign":
-        return (
+        return say(
+            "teks diawali + atau - (diterbitkan: CSV dan DataStore memuatnya dengan awalan ' "
+            "agar spreadsheet tidak dapat menjalankannya; berkas Parquet menyimpannya apa adanya)",
             "text starts with + or - (published: the CSV and the DataStore carry it with a "
-            "leading ' so a spreadsheet cannot run it; the Parquet file keeps it as is)"
+            "leading ' so a spreadsheet cannot run it; the Parquet file keeps it as is)",
         )
     if check == "pii":
-        return "personal data"
-    return etype
+        return _PERSONAL_DATA
+    return say("{etype}", "{etype}", etype=etype)
 
 
-def _pii_detail(value: Any, kwargs: dict[str, Any]) -> str:
+def _joined(parts: list[Said]) -> Said:
+    """`parts` separated by ", " in each language."""
+    template = ", ".join(f"{{p{i}}}" for i in range(len(parts)))
+    return say(template, template, **{f"p{i}": part for i, part in enumerate(parts)})
+
+
+def _pii_detail(value: Any, kwargs: dict[str, Any]) -> Said:
     if kwargs.get("every_value_is") == "dob":
-        return "date of birth beside a name"
+        return say("tanggal lahir di samping nama", "date of birth beside a name")
     if kwargs.get("numeric"):
         number = scan_number(value, column_kind=kwargs.get("header_kind"))
-        return number.kind if number is not None else "personal data"
+        return kind_label(number.kind) if number is not None else _PERSONAL_DATA
     kinds = sorted({m.kind for m in scan_value(value, column_kind=kwargs.get("header_kind"))})
-    return ", ".join(kinds) or "personal data"
+    return _joined([kind_label(k) for k in kinds]) if kinds else _PERSONAL_DATA
 
 
-def _split_messages(value: Any, kwargs: dict[str, Any]) -> list[tuple[str, str]]:
+_SPLIT_UNKNOWN = say("nomor identitas terbagi ke beberapa kolom", "identifier split over columns")
+
+
+def _split_messages(value: Any, kwargs: dict[str, Any]) -> list[tuple[str, Said]]:
     """(columns, message) for each identifier split over adjacent cells of one row."""
     if not isinstance(value, dict):
         return []
     return [
-        ("+".join(cols), f"{kind} split over columns {' + '.join(cols)}: {masked}")
+        (
+            "+".join(cols),
+            say(
+                "{kind} terbagi ke kolom {columns}: {masked}",
+                "{kind} split over columns {columns}: {masked}",
+                kind=kind_label(kind),
+                columns=" + ".join(cols),
+                masked=masked,
+            ),
+        )
         for cols, kind, masked in split_row(value, joinable=kwargs.get("joinable"))
     ]
 
@@ -261,37 +316,64 @@ def _result_problems(
     result = res.get("result", {}) or {}
     exc = (res.get("exception_info") or {}).get("exception_message")
     if exc and (res.get("exception_info") or {}).get("raised_exception"):
-        yield Problem(file, None, column, f"{etype} could not run: {redact(str(exc))}", etype)
+        message = say(
+            "{etype} tidak dapat dijalankan: {error}",
+            "{etype} could not run: {error}",
+            etype=etype,
+            error=redact(str(exc)),
+        )
+        yield Problem(file, None, column, message, etype)
         return
     what = _describe(check or "", etype, kwargs)
     indexes = result.get("unexpected_index_list")
     values = result.get("unexpected_list") or []
     if check == "exists":
-        yield Problem(file, None, column, "column is missing", etype)
+        yield Problem(file, None, column, say("kolom tidak ada", "column is missing"), etype)
         return
     if not indexes:
         observed = result.get("observed_value")
-        detail = f" (observed {mask_value(observed)})" if observed is not None else ""
-        yield Problem(file, None, column, f"{what}{detail}", etype)
+        if observed is not None:
+            what = say(
+                "{what} (ditemukan {observed})",
+                "{what} (observed {observed})",
+                what=what,
+                observed=mask_value(observed),
+            )
+        yield Problem(file, None, column, what, etype)
         return
     for n, (index, value) in enumerate(zip(indexes, values, strict=False)):
         if n == MAX_PROBLEMS_PER_EXPECTATION:
-            more = len(indexes) - n
-            yield Problem(file, None, column, f"{what}: {more} more row(s) not listed", etype)
+            more = say(
+                "{what}: {more} baris lain tidak dicantumkan",
+                "{what}: {more} more row(s) not listed",
+                what=what,
+                more=len(indexes) - n,
+            )
+            yield Problem(file, None, column, more, etype)
             break
         row = _row_number(index, rows)
         if check == "pii" and meta.get("split"):
-            split = _split_messages(value, kwargs) or [(None, "identifier split over columns")]
+            split = _split_messages(value, kwargs) or [(None, _SPLIT_UNKNOWN)]
             for columns, message in split:
                 yield Problem(file, row, columns, message, etype)
             continue
         if check == "pii":
-            message = f"{_pii_detail(value, kwargs)}: {mask_value(value, 'pii')}"
+            message = say(
+                "{detail}: {value}",
+                "{detail}: {value}",
+                detail=_pii_detail(value, kwargs),
+                value=mask_value(value, "pii"),
+            )
         elif check == "primary_key" and isinstance(value, dict):
-            message = f"{what}: " + ", ".join(f"{k}={mask_value(v)!r}" for k, v in value.items())
+            key = ", ".join(f"{k}={mask_value(v)!r}" for k, v in value.items())
+            message = say("{what}: {key}", "{what}: {key}", what=what, key=key)
         else:
             shown = mask_value(value)
-            message = f"{what}: {shown!r}" if shown is not None else what
+            message = (
+                say("{what}: {shown!r}", "{what}: {shown!r}", what=what, shown=shown)
+                if shown is not None
+                else what
+            )
         yield Problem(file, row, column, message, etype)
 
 
@@ -301,7 +383,12 @@ def header_problems(contract: ContractLike, file: str) -> list[Problem]:
     out = []
     for f in contract.fields:
         for m in scan_text(f.name):
-            message = f"column name holds personal data ({m.kind}): {m.masked}"
+            message = say(
+                "nama kolom memuat data pribadi ({kind}): {masked}",
+                "column name holds personal data ({kind}): {masked}",
+                kind=kind_label(m.kind),
+                masked=m.masked,
+            )
             out.append(Problem(file, None, m.masked, message, HEADER_CHECK))
         kind = header_kind(f.name)
         if kind and f.pii_allowed_reason is None:
@@ -310,8 +397,13 @@ def header_problems(contract: ContractLike, file: str) -> list[Problem]:
                     file,
                     None,
                     f.name,
-                    f"column name suggests personal data ({kind}); remove the column or give "
-                    "pii_allowed_reason in the contract (values are then masked)",
+                    say(
+                        "nama kolom menunjukkan data pribadi ({kind}); hapus kolom itu atau isi "
+                        "pii_allowed_reason di kontrak (nilainya lalu disamarkan)",
+                        "column name suggests personal data ({kind}); remove the column or give "
+                        "pii_allowed_reason in the contract (values are then masked)",
+                        kind=kind_label(kind),
+                    ),
                     HEADER_CHECK,
                 )
             )

@@ -1,6 +1,7 @@
 """Personal-data detectors for Indonesian open data (no GX here: pure functions).
 
-Kinds: `nik`, `kk`, `npwp`, `phone`, `email`, `dob`.
+Kinds: `nik`, `kk`, `npwp`, `phone`, `email`, `dob`; `kind_label` names one for people
+(Bahasa Indonesia, and in English the kind itself).
 
 How a value is read. Text is first folded (`textfold.fold`): NFKC, every Unicode decimal digit
 as ASCII (Arabic-Indic, Devanagari, fullwidth...), invisible format characters (zero-width
@@ -69,9 +70,26 @@ from tangerang_quality.column_names import (
 )
 from tangerang_quality.masking import mask_date, mask_digits, mask_email, mask_identifiers
 from tangerang_quality.textfold import fold
+from tangerang_quality.texts import Said, say
 
 KINDS = ("nik", "kk", "npwp", "phone", "email", "dob")
 DIGIT_KINDS = ("nik", "kk", "npwp", "phone")
+# What a message calls each kind; the English is the kind itself, as messages always said.
+KIND_LABELS = {
+    "nik": say("NIK", "nik"),
+    "kk": say("nomor KK", "kk"),
+    "npwp": say("NPWP", "npwp"),
+    "phone": say("nomor telepon", "phone"),
+    "email": say("alamat e-mail", "email"),
+    "dob": say("tanggal lahir", "dob"),
+}
+# What a header finding shows in place of a value: the column name announces the kind.
+COLUMN_NAME_MARK = "(column name)"
+
+
+def kind_label(kind: str) -> Said:
+    """The kind as people read it; a kind not listed is said as is."""
+    return KIND_LABELS.get(kind) or say("{kind}", "{kind}", kind=kind)
 
 
 @dataclass(frozen=True)
@@ -590,7 +608,7 @@ def header_findings(name: str) -> list[Finding]:
     out = []
     kind = header_kind(name)
     if kind:
-        out.append(Finding(None, name, kind, "(column name)"))
+        out.append(Finding(None, name, kind, COLUMN_NAME_MARK))
     out.extend(Finding(None, name, m.kind, m.masked) for m in scan_text(str(name)))
     return out
 

@@ -53,6 +53,8 @@ def test_header_only_export_is_quarantined_and_the_dataset_stays(tmp_path: Path)
     assert empty.message_code == "empty"
     assert "--accept-shrink" in empty.message
     assert [p.expectation for p in empty.problems] == ["shrink_guard"]
+    assert empty.problems[0].message_en.startswith("The source sent 0 rows; nothing published")
+    assert empty.problems[0].message.startswith("Sumber mengirim 0 baris")
     saved = json.loads((empty.quarantine_path / "report.json").read_text(encoding="utf-8"))
     assert saved["message_code"] == "empty"
     after = published(contract)

@@ -30,7 +30,14 @@ def test_an_unknown_column_is_a_warning_naming_it(tmp_path: Path) -> None:
     [warning] = [w for w in report.warnings if w.expectation == "unknown_column"]
     assert warning.column == "catatan_petugas"
     assert warning.row == 1 and warning.file == "fasyankes-baru.csv"
-    assert "catatan_petugas" in warning.message
+    assert warning.message == (
+        "kolom 'catatan_petugas' tidak ada di kontrak dan tidak diterbitkan; "
+        "apakah format ekspor sumber berubah?"
+    )
+    assert warning.message_en == (
+        "column 'catatan_petugas' is not in the contract and is not published; "
+        "has the source's export format changed?"
+    )
 
 
 def test_a_known_export_has_no_such_warning(tmp_path: Path) -> None:
@@ -40,6 +47,6 @@ def test_a_known_export_has_no_such_warning(tmp_path: Path) -> None:
 
 def test_an_identifier_as_a_column_name_is_masked_in_the_warning(tmp_path: Path) -> None:
     report = dry_run(tmp_path, with_extra_column(tmp_path, "3671014502900001"))
-    text = " ".join(f"{w.column} {w.message}" for w in report.warnings)
+    text = " ".join(f"{w.column} {w.message} {w.message_en}" for w in report.warnings)
     assert "3671014502900001" not in text
     assert "3671********0001" in text

@@ -58,7 +58,8 @@ def test_phone_in_one_cell_is_rejected_with_row_column_and_masked_value(make_con
     [problem] = result.blocking
     assert (problem.file, problem.row, problem.column) == ("uji-dataset", 3, "keterangan")
     assert problem.expectation == "expect_column_values_to_not_contain_pii"
-    assert "0812******90" in problem.message
+    assert problem.message == "nomor telepon: hubungi 0812******90"
+    assert problem.message_en == "phone: hubungi 0812******90"
     assert "0812-3456-7890" not in json.dumps(result.gx_result, default=str)
 
 
@@ -85,6 +86,51 @@ def test_each_rule_names_its_cell(make_contract) -> None:
         (4, "jumlah", "expect_column_values_to_be_between"),
         (3, "latitude", "expect_column_values_to_be_kota_tangerang_latitude"),
     } <= cells
+
+
+def test_each_rule_is_worded_in_indonesian_and_english(make_contract) -> None:
+    bad = table(
+        kode=["001", "001", "x"],
+        kecamatan=["36.71.01", "36.71.99", None],
+        jenis=["Puskesmas", "Toko", None],
+        keterangan=["=cmd()", None, None],
+        jumlah=pa.array([1, 101, -1], pa.int64()),
+        latitude=[-6.17, -7.0, -6.15],
+    ).drop_columns(["longitude"])
+    result = run_gate(bad, make_contract(FIELDS))
+    said = {(p.row, p.column): (p.message, p.message_en) for p in result.blocking if p.row}
+    whole_column = {(p.column, p.message, p.message_en) for p in result.blocking if not p.row}
+    assert said[(3, "kode")] == ("nilai tidak unik: '001'", "value is not unique: '001'")
+    assert said[(4, "kecamatan")] == ("nilai kosong (wajib diisi)", "value is missing (required)")
+    assert said[(2, "keterangan")] == (
+        "teks berupa rumus spreadsheet (formula injection): '=cmd()'",
+        "text is a spreadsheet formula (formula injection): '=cmd()'",
+    )
+    assert said[(3, "kecamatan")][0].startswith("bukan kode kecamatan Kota Tangerang")
+    assert said[(3, "kecamatan")][1].startswith("not a Kota Tangerang kecamatan code")
+    assert said[(3, "jumlah")][0].startswith("nilai di luar ")
+    assert said[(3, "jumlah")][1].startswith("value outside ")
+    assert ("longitude", "kolom tidak ada", "column is missing") in whole_column
+    # GX cannot run the type check on a missing column: said so in both languages.
+    assert any(
+        " tidak dapat dijalankan: " in m and " could not run: " in e
+        for c, m, e in whole_column
+        if c == "longitude"
+    ), whole_column
+
+
+def test_problems_beyond_the_limit_are_counted_in_both_languages(make_contract) -> None:
+    from tangerang_quality.gate import MAX_PROBLEMS_PER_EXPECTATION
+
+    n = MAX_PROBLEMS_PER_EXPECTATION + 3
+    t = pa.table({"kode": [f"x{i}" for i in range(n)]})
+    result = run_gate(t, make_contract([Field("kode", "string", "Kode", pattern=r"^\d{3}$")]))
+    assert len(result.blocking) == MAX_PROBLEMS_PER_EXPECTATION + 1
+    more = result.blocking[-1]
+    assert more.row is None
+    assert more.message_en == r"value does not match pattern ^\d{3}$: 3 more row(s) not listed"
+    assert more.message == r"nilai tidak sesuai pola ^\d{3}$: 3 baris lain tidak dicantumkan"
+    assert result.blocking[0].message == "nilai tidak sesuai pola ^\\d{3}$: 'x0'"
 
 
 def test_warning_publishes_with_a_flag(make_contract) -> None:
@@ -172,6 +218,8 @@ def test_compound_primary_key(make_contract) -> None:
     keys = [p for p in result.blocking if p.expectation == "expect_compound_columns_to_be_unique"]
     assert [p.row for p in keys] == [2, 3]
     assert "kecamatan='36.71.01'" in keys[0].message
+    assert keys[0].message_en.startswith("primary key ['kecamatan', 'jenis'] is not unique: ")
+    assert keys[0].message.startswith("kunci utama ['kecamatan', 'jenis'] tidak unik: ")
 
 
 # -- review fixes ---------------------------------------------------------------------------
@@ -185,10 +233,11 @@ def test_integer_column_of_niks_blocks_with_masked_values(make_contract, tmp_pat
     result = run_gate(table(id_penerima=ids), make_contract(fields), data_docs_dir=tmp_path)
     assert not result.success
     pii = [p for p in result.blocking if p.column == "id_penerima"]
-    assert [(p.row, p.message) for p in pii] == [
+    assert [(p.row, p.message_en) for p in pii] == [
         (2, "nik: 3671********0001"),
         (3, "nik: 3671********0002"),
     ]
+    assert [p.message for p in pii] == ["NIK: 3671********0001", "NIK: 3671********0002"]
     text = json.dumps(result.gx_result, default=str)
     text += "".join(p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.html"))
     assert NIK not in text and "3671015708850002" not in text
@@ -212,8 +261,9 @@ def test_numbers_in_messages_results_and_docs_are_masked(make_contract, tmp_path
     result = run_gate(
         table(id_penerima=ids, kode_unit=units), make_contract(fields), data_docs_dir=tmp_path
     )
-    messages = " ".join(p.message for p in result.blocking)
+    messages = " ".join(f"{p.message} {p.message_en}" for p in result.blocking)
     assert "value is not unique: '3671********0001'" in messages
+    assert "nilai tidak unik: '3671********0001'" in messages
     shown = messages + json.dumps(result.gx_result, default=str)
     shown += "".join(p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.html"))
     for raw in (NIK, "budi@example.go.id", "9876 5432 1098", "5432"):

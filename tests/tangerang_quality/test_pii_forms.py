@@ -242,8 +242,9 @@ def test_gate_blocks_each_form(make_contract, table: Table, kind: str) -> None:
     # A value problem on the data row, not only the header rule.
     rows = [p for p in result.blocking if p.row == 2]
     assert rows and all(p.expectation and "pii" in p.expectation for p in rows), rows
-    assert any(kind in p.message for p in rows), [p.message for p in rows]
-    shown = " ".join(p.message for p in result.blocking) + json.dumps(result.gx_result, default=str)
+    assert any(kind in p.message_en for p in rows), [p.message_en for p in rows]
+    shown = " ".join(f"{p.message} {p.message_en}" for p in result.blocking)
+    shown += json.dumps(result.gx_result, default=str)
     assert NIK not in shown and "12345678" not in shown
 
 
@@ -265,7 +266,8 @@ def test_gate_names_both_columns_of_a_split_nik(make_contract) -> None:
         (2, "nik_awal+nik_akhir"),
         (3, "nik_awal+nik_akhir"),
     ]
-    assert split[0].message == "nik split over columns nik_awal + nik_akhir: 3671********0001"
+    assert split[0].message_en == "nik split over columns nik_awal + nik_akhir: 3671********0001"
+    assert split[0].message == "NIK terbagi ke kolom nik_awal + nik_akhir: 3671********0001"
     assert "0145" not in json.dumps(result.gx_result, default=str)
 
 
@@ -283,9 +285,10 @@ def test_gate_reports_a_nik_used_as_a_field_name(make_contract) -> None:
     fields = [Field("kode", "string", "Kode"), Field(f"x{NIK}", "string", "?")]
     result = run_gate(pa.table({"kode": ["1"], f"x{NIK}": ["a"]}), make_contract(fields))
     header = [p for p in result.blocking if p.expectation == "tangerang_column_name_pii"]
-    assert [p.message for p in header] == [
+    assert [p.message_en for p in header] == [
         "column name holds personal data (nik): 3671********0001"
     ]
+    assert [p.message for p in header] == ["nama kolom memuat data pribadi (NIK): 3671********0001"]
     assert all(NIK not in (p.column or "") for p in header)
 
 
