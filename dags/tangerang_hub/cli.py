@@ -226,11 +226,11 @@ def _print_summary(report: Any, out: TextIO) -> None:
         resources = f"{words['resources']}: {', '.join(report.resource_ids)}"
         print(f"  {words['package']}: {report.package_id}  {resources}", file=out)
     for problem in report.problems[:50]:
-        print(f"  {words['error']} {problem}", file=out)
+        print(f"  {words['error']} {problem.describe(lang)}", file=out)
     if len(report.problems) > 50:
         print(f"  ... {words['more'].format(n=len(report.problems) - 50)}", file=out)
     for problem in report.warnings[:20]:
-        print(f"  {words['warn']} {problem}", file=out)
+        print(f"  {words['warn']} {problem.describe(lang)}", file=out)
     if report.quarantine_path:
         print(f"  {words['quarantine']}: {report.quarantine_path}", file=out)
 

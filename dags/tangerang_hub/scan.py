@@ -10,10 +10,12 @@ Detection is the quality library's: `tangerang_quality.pii.scan_columns` on the 
 names included (a NIK typed as a column name; cells beyond the header's width are scanned as
 `column_N`), and `tangerang_quality.formula.is_formula_injection` on every cell.
 
-Prints `file:row:column: kind value=masked` per finding (an XLSX file is named
+Prints `file:row:column: kind nilai=masked` per finding (an XLSX file is named
 `file.xlsx[Sheet]`; rows as the reader numbers them: a spreadsheet's row, JSON records from 1;
 a header finding has the header's row, 1 for JSON; a column name that holds an identifier is
-shown masked), then a summary line.
+shown masked), then a summary line. Everything it prints is Bahasa Indonesia, or English with
+``HUB_LANG=en`` (`messages.language`): `file:row:column: kind value=masked`, the kind as the
+quality library names it (`nik`, `phone`, `formula`...).
 Exit codes: 2 when anything is found, 1 when a file cannot be read, 0 when every file is clean.
 """
 
@@ -27,17 +29,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from tangerang_hub.messages import language
 from tangerang_hub.read import ReadError, file_batch, read_rows
+from tangerang_quality import formula
 from tangerang_quality.formula import is_formula_injection
 from tangerang_quality.masking import mask_identifiers
-from tangerang_quality.pii import scan_columns
+from tangerang_quality.pii import COLUMN_NAME_MARK, kind_label, scan_columns
+from tangerang_quality.texts import Said, SaidError, say
 
 EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND = 0, 1, 2
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json")
 
 
-class UnreadableFile(ValueError):
-    """The file cannot be read as a run would read it; the message says why."""
+class UnreadableFile(SaidError):
+    """The file cannot be read as a run would read it; `said` tells why in both languages."""
+
+
+def label(kind: str) -> Said:
+    """A finding's kind as people read it (`pii.kind_label`, `formula.KIND_LABEL`)."""
+    return formula.KIND_LABEL if kind == formula.KIND else kind_label(kind)
 
 
 @dataclass(frozen=True)
@@ -46,11 +56,21 @@ class ScanHit:
     row: int
     column: str
     kind: str
-    masked: str
+    masked: str  # `pii.COLUMN_NAME_MARK` when the column name announces the kind
+
+    def text(self, lang: str = "id") -> str:
+        """`file:row:column: kind nilai=masked` in `lang` (English: `kind value=masked`)."""
+        masked: str | Said = self.masked
+        if masked == COLUMN_NAME_MARK:
+            masked = say("(nama kolom)", COLUMN_NAME_MARK)
+        what = say(
+            "{kind} nilai={masked}", "{kind} value={masked}", kind=label(self.kind), masked=masked
+        )
+        column = mask_identifiers(self.column)
+        return f"{self.file}:{self.row}:{column}: {what.render(lang)}"
 
     def __str__(self) -> str:
-        column = mask_identifiers(self.column)
-        return f"{self.file}:{self.row}:{column}: {self.kind} value={self.masked}"
+        return self.text("id")
 
 
 @dataclass(frozen=True)
@@ -68,22 +88,45 @@ def read_file(path: Path) -> Sheet:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UnreadableFile(
-            f"{path}: unsupported file type {suffix or '(none)'}; use CSV, XLSX or JSON"
+            say(
+                "{path}: jenis berkas {suffix} tidak didukung; gunakan CSV, XLSX atau JSON",
+                "{path}: unsupported file type {suffix}; use CSV, XLSX or JSON",
+                path=path,
+                suffix=suffix or say("(tanpa akhiran)", "(none)"),
+            )
         )
     try:
         rows = read_rows(file_batch(path))
     except OSError as exc:
-        raise UnreadableFile(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
+        raise UnreadableFile(
+            say(
+                "{path}: berkas tidak dapat dibaca: {error}",
+                "{path}: cannot read the file: {error}",
+                path=path,
+                error=exc.strerror or exc,
+            )
+        ) from exc
     except ReadError as exc:
-        reasons = "; ".join(_where(p.row) + p.message for p in exc.problems)
-        raise UnreadableFile(f"{path}: {reasons}") from None
+        reasons = {
+            lang: "; ".join(_where(p.row, lang) + p.text(lang) for p in exc.problems)
+            for lang in ("id", "en")
+        }
+        raise UnreadableFile(
+            say(
+                "{path}: {reasons_id}",
+                "{path}: {reasons_en}",
+                path=path,
+                reasons_id=reasons["id"],
+                reasons_en=reasons["en"],
+            )
+        ) from None
     name = f"{path}[{rows.sheet}]" if rows.sheet is not None else str(path)
     data = [cells for _, cells in rows.rows]
     return Sheet(name, _columns(rows.header, data), [n for n, _ in rows.rows], rows.header_row or 1)
 
 
-def _where(row: int | None) -> str:
-    return f"row {row}: " if row is not None else ""
+def _where(row: int | None, lang: str) -> str:
+    return f"{'row' if lang == 'en' else 'baris'} {row}: " if row is not None else ""
 
 
 def _columns(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
@@ -117,7 +160,7 @@ def scan_sheet(sheet: Sheet) -> list[ScanHit]:
         for i, value in enumerate(values):
             if is_formula_injection(value):
                 hit = ScanHit(
-                    sheet.name, sheet.row_numbers[i], column, "formula", _preview(str(value))
+                    sheet.name, sheet.row_numbers[i], column, formula.KIND, _preview(str(value))
                 )
                 found.append((hit.row, order[column], hit))
     return [hit for _, _, hit in sorted(found, key=lambda item: item[:2])]
@@ -134,27 +177,47 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     args = parser.parse_args(argv)
 
+    lang = language()
     hits: list[ScanHit] = []
     errors = 0
     for path in args.paths:
         try:
             sheet = read_file(path)
         except UnreadableFile as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            error = say("galat: {reason}", "error: {reason}", reason=exc.said)
+            print(error.render(lang), file=sys.stderr)
             errors += 1
             continue
         for hit in scan_sheet(sheet):
-            print(hit, file=out)
+            print(hit.text(lang), file=out)
             hits.append(hit)
 
     files = len(args.paths)
     if hits:
-        kinds = ", ".join(f"{k} {n}" for k, n in sorted(Counter(h.kind for h in hits).items()))
-        print(f"{len(hits)} finding(s) in {files} file(s): {kinds}", file=out)
+        counts = sorted(Counter(h.kind for h in hits).items())
+        kinds = ", ".join(f"{label(k).render(lang)} {n}" for k, n in counts)
+        summary = say(
+            "{hits} temuan di {files} berkas: {kinds}",
+            "{hits} finding(s) in {files} file(s): {kinds}",
+            hits=len(hits),
+            files=files,
+            kinds=kinds,
+        )
+        print(summary.render(lang), file=out)
     elif not errors:
-        print(f"clean: no personal data or formula injection in {files} file(s)", file=out)
+        clean = say(
+            "bersih: tidak ada data pribadi atau rumus spreadsheet di {files} berkas",
+            "clean: no personal data or formula injection in {files} file(s)",
+            files=files,
+        )
+        print(clean.render(lang), file=out)
     if errors:
-        print(f"{errors} file(s) could not be read", file=out)
+        unread = say(
+            "{errors} berkas tidak dapat dibaca",
+            "{errors} file(s) could not be read",
+            errors=errors,
+        )
+        print(unread.render(lang), file=out)
         return EXIT_ERROR
     return EXIT_FOUND if hits else EXIT_CLEAN
 

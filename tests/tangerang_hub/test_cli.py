@@ -134,7 +134,21 @@ def test_run_publishes_with_client(tmp_path: Path, fake_catalog: FakeCatalog) ->
     assert len(fake_catalog.published) == 1
 
 
-def test_run_rejected_exit_2(tmp_path: Path, fake_catalog: FakeCatalog) -> None:
+@pytest.mark.parametrize(
+    ("lang", "where"),
+    [
+        ("", "  GALAT fasyankes.csv baris 6, kolom Latitude: "),
+        ("en", "  ERROR fasyankes.csv row 6, column Latitude: "),
+    ],
+)
+def test_run_rejected_exit_2(
+    tmp_path: Path,
+    fake_catalog: FakeCatalog,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    where: str,
+) -> None:
+    monkeypatch.setenv("HUB_LANG", lang)
     bad = tmp_path / "fasyankes.csv"
     text = SAMPLE.read_text(encoding="utf-8").splitlines()
     cells = text[5].split(";")
@@ -152,7 +166,7 @@ def test_run_rejected_exit_2(tmp_path: Path, fake_catalog: FakeCatalog) -> None:
         run_pipeline=fake_catalog.run(),
     )
     assert code == 2
-    assert "fasyankes.csv row 6, column Latitude" in out
+    assert where in out  # each problem in the summary's language
     assert fake_catalog.published == []
 
 

@@ -21,6 +21,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PHONE = mask_digits("081234567890")  # how the one masker shows 0812-3456-7890
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English output; test_scan_language.py checks the Indonesian."""
+    monkeypatch.setenv("HUB_LANG", "en")
+
+
 def run(*paths: Path) -> tuple[int, str]:
     out = io.StringIO()
     code = main([str(p) for p in paths], out=out)
@@ -213,9 +219,11 @@ def test_scan_reads_exactly_what_a_run_reads(
             scan.read_file(path)
         with pytest.raises(NormalizeError) as normalized:
             normalize(batch, string_contract(["kode", "nama"]))
-        messages = [p.message for p in normalized.value.problems]
+        messages = [p.text("en") for p in normalized.value.problems]
         assert any(refused in m for m in messages)
         assert all(m in str(scanned.value) for m in messages)
+        said = scanned.value.said.render("id")  # the Indonesian reason, the reader's own words
+        assert all(p.text("id") in said for p in normalized.value.problems)
         return
     sheet = scan.read_file(path)
     table = normalize(batch, string_contract(list(sheet.columns)))

@@ -16,6 +16,12 @@ NIK = "3671014502900001"
 ARABIC_NIK = "".join(chr(0x0660 + int(d)) for d in NIK)
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English output; test_scan_language.py checks the Indonesian."""
+    monkeypatch.setenv("HUB_LANG", "en")
+
+
 def run(path: Path) -> tuple[int, str]:
     out = io.StringIO()
     code = main([str(path)], out=out)
