@@ -23,8 +23,9 @@ problems. Rules (documented for stewards in schemas/README.md):
   becomes the Kemendagri code; a kelurahan is checked against the row's kecamatan.
 * Every problem names the file, the row (as the file counts it) and the column (as the file
   names it). At most MAX_PROBLEMS are kept, then one line says how many more there were.
-* Messages go to the public run report: a cell or header is quoted only as a short preview
-  masked by the one identifier masker (`mask_identifiers`).
+* Messages go to the public run report, in Bahasa Indonesia and English (`texts.say`): a cell
+  or header is quoted only as a short preview masked by the one identifier masker
+  (`mask_identifiers`).
 * The table's schema metadata records the file name (FILE_KEY) and the file row number of each
   table row (ROW_NUMBERS_KEY, a JSON list), so later stages locate problems the same way.
 """
@@ -61,6 +62,7 @@ from tangerang_hub.values import (
 from tangerang_quality.masking import mask_identifiers
 from tangerang_quality.problems import Problem
 from tangerang_quality.table_metadata import FILE_KEY, ROW_NUMBERS_KEY, UNKNOWN_COLUMNS_KEY
+from tangerang_quality.texts import Said, SaidError, say
 
 MAX_PROBLEMS = 1000
 
@@ -126,9 +128,9 @@ def normalize(batch: RawBatchLike, contract: Contract) -> pa.Table:
     located: list[tuple[int, int, Problem]] = []  # (table row, field order or -1, problem)
     for odd in data.odd_rows:
         if odd.cells < width:
-            message = f"row has {odd.cells} cells, header has {width} (a truncated or broken row)"
+            message = short_row(odd.cells, width)
         elif odd.extra:
-            message = f"the row has {odd.cells} values but the header has {width} columns"
+            message = long_row(odd.cells, width)
         else:
             continue
         located.append(
@@ -163,9 +165,7 @@ def normalize(batch: RawBatchLike, contract: Contract) -> pa.Table:
         problems = header_problems + [p for _, _, p in located]
         if count > MAX_PROBLEMS:
             problems = problems[:MAX_PROBLEMS]
-            problems.append(
-                Problem(filename, None, None, f"... and {count - MAX_PROBLEMS} more problems")
-            )
+            problems.append(Problem(filename, None, None, more_problems(count - MAX_PROBLEMS)))
         raise NormalizeError(problems)
 
     schema = arrow_schema(contract)
@@ -206,19 +206,20 @@ class Converted:
     values: pa.ChunkedArray  # the field's Arrow type; null where empty or failed
     failed_rows: pa.Array  # table rows of failed text cells, ascending
     failed_codes: pa.Array  # for each failed row, its index in `messages`
-    messages: list[str]
-    other_failures: list[tuple[int, str]]  # (table row, message) of failed non-text cells
+    messages: list[Said]
+    other_failures: list[tuple[int, Said]]  # (table row, message) of failed non-text cells
 
     @property
     def failures(self) -> int:
         return len(self.failed_rows) + len(self.other_failures)
 
-    def first_failures(self, limit: int) -> list[tuple[int, str]]:
+    def first_failures(self, limit: int) -> list[tuple[int, Said]]:
         """The first `limit` failures in row order: (table row, message)."""
         rows = self.failed_rows[:limit].to_pylist()
         codes = self.failed_codes[:limit].to_pylist()
         found = [(r, self.messages[c]) for r, c in zip(rows, codes, strict=True)]
-        return sorted(found + self.other_failures[:limit])[:limit]
+        # a row fails once per column (a text cell or another one): rows never tie
+        return sorted(found + self.other_failures[:limit], key=lambda f: f[0])[:limit]
 
 
 def convert_column(cells: Cells, field: Field, parent: pa.ChunkedArray | None = None) -> Converted:
@@ -254,7 +255,7 @@ def convert_column(cells: Cells, field: Field, parent: pa.ChunkedArray | None = 
     if field.type == "number" and any(depends_on_dots(v) for v, _ in keys):
         dots = dot_convention_arrow(distinct)  # decided over all the column's values
     results: list[Any] = []
-    messages: list[str] = []
+    messages: list[Said] = []
     failed: list[int] = []
     for key, (value, parent_code) in enumerate(keys):
         try:
@@ -284,7 +285,7 @@ def convert_column(cells: Cells, field: Field, parent: pa.ChunkedArray | None = 
             failed_codes = failed_codes.combine_chunks()
     if isinstance(values, pa.Array):
         values = pa.chunked_array([values])
-    other: list[tuple[int, str]] = []
+    other: list[tuple[int, Said]] = []
     if cells.values:
         values, other = _convert_others(values, cells.values, field, parent, dots)
     return Converted(values, failed_rows, failed_codes, messages, other)
@@ -322,12 +323,12 @@ def _convert_others(
     field: Field,
     parent: pa.ChunkedArray | None,
     dots: str | None,
-) -> tuple[pa.ChunkedArray, list[tuple[int, str]]]:
+) -> tuple[pa.ChunkedArray, list[tuple[int, Said]]]:
     """Cells that are not text (JSON/Excel numbers, dates...), converted once per distinct value."""
-    done: dict[Any, tuple[Any, str | None]] = {}
+    done: dict[Any, tuple[Any, Said | None]] = {}
     rows = sorted(others)
     results: list[Any] = []
-    failures: list[tuple[int, str]] = []
+    failures: list[tuple[int, Said]] = []
     for index in rows:
         cell = others[index]
         parent_code = parent[index].as_py() if parent is not None else None
@@ -360,7 +361,10 @@ def _convert_others(
 
 
 def convert(value: Any, field: Field, parent: str | None = None, dots: str | None = None) -> Any:
-    """One non-empty cell to the Python value of the field's type, or ValueError (the reason)."""
+    """One non-empty cell to the Python value of the field's type, or ValueError (the reason).
+
+    The reason a person reads is a `SaidError`; any other ValueError is a plain text.
+    """
     if isinstance(value, str):
         value = value.strip()
     match field.type:
@@ -370,7 +374,7 @@ def convert(value: Any, field: Field, parent: str | None = None, dots: str | Non
                 try:
                     return reference.resolve(text, field.reference, parent)
                 except reference.WilayahLookupError as exc:
-                    raise ValueError(str(exc)) from exc
+                    raise SaidError(exc.said) from exc
             return text
         case "integer":
             return parse_integer(value)
@@ -405,7 +409,12 @@ def _match_columns(
                     filename,
                     data.header_row,
                     fld.name,
-                    f"several columns match field {fld.name!r}: {names}",
+                    say(
+                        "beberapa kolom cocok dengan kolom kontrak {field}: {names}",
+                        "several columns match field {field}: {names}",
+                        field=repr(fld.name),
+                        names=names,
+                    ),
                     expectation="header",
                 )
             )
@@ -417,8 +426,13 @@ def _match_columns(
                     filename,
                     data.header_row,
                     fld.name,
-                    f"required column {fld.name!r} ({fld.title}) is missing; "
-                    f"columns found: {_show_header(data.header)}",
+                    say(
+                        "kolom wajib {field} ({title}) tidak ada; kolom yang ditemukan: {found}",
+                        "required column {field} ({title}) is missing; columns found: {found}",
+                        field=repr(fld.name),
+                        title=fld.title,
+                        found=_show_header(data.header),
+                    ),
                     expectation="required_column",
                 )
             )
@@ -433,14 +447,48 @@ PREVIEW_CHARS = 30
 MAX_HEADERS_SHOWN = 20
 
 EXPECTED = {
-    "string": "text",
-    "integer": "a whole number (1234 or 1.234.567)",
-    "number": "a number (1234,5 or 1.234,5 or 1234.5)",
-    "date": "a date (2024-08-17, 17/08/2024 or 17 Agustus 2024)",
-    "datetime": "a date-time (2024-08-17T13:45:00+07:00 or 17/08/2024 13:45)",
-    "boolean": "ya/tidak or true/false",
-    "year": "a four-digit year",
+    "string": say("teks", "text"),
+    "integer": say("bilangan bulat (1234 atau 1.234.567)", "a whole number (1234 or 1.234.567)"),
+    "number": say(
+        "angka (1234,5 atau 1.234,5 atau 1234.5)", "a number (1234,5 or 1.234,5 or 1234.5)"
+    ),
+    "date": say(
+        "tanggal (2024-08-17, 17/08/2024 atau 17 Agustus 2024)",
+        "a date (2024-08-17, 17/08/2024 or 17 Agustus 2024)",
+    ),
+    "datetime": say(
+        "tanggal-waktu (2024-08-17T13:45:00+07:00 atau 17/08/2024 13:45)",
+        "a date-time (2024-08-17T13:45:00+07:00 or 17/08/2024 13:45)",
+    ),
+    "boolean": say("ya/tidak atau true/false", "ya/tidak or true/false"),
+    "year": say("tahun empat digit", "a four-digit year"),
 }
+TYPE_WORDS = {"date": "tanggal", "datetime": "tanggal-waktu"}  # a type in Bahasa Indonesia
+
+
+def short_row(cells: int, width: int) -> Said:
+    """A data row with fewer cells than the header's `width`."""
+    return say(
+        "baris berisi {cells} sel, baris judul berisi {width} (baris terpotong atau rusak)",
+        "row has {cells} cells, header has {width} (a truncated or broken row)",
+        cells=cells,
+        width=width,
+    )
+
+
+def long_row(cells: int, width: int) -> Said:
+    """A data row with non-empty values beyond the header's `width`."""
+    return say(
+        "baris berisi {cells} nilai, tetapi baris judul hanya berisi {width} kolom",
+        "the row has {cells} values but the header has {width} columns",
+        cells=cells,
+        width=width,
+    )
+
+
+def more_problems(count: int) -> Said:
+    """The last line of a list of problems cut at MAX_PROBLEMS."""
+    return say("... dan {count} masalah lainnya", "... and {count} more problems", count=count)
 
 
 def preview(value: Any) -> str:
@@ -454,27 +502,57 @@ def preview(value: Any) -> str:
     return f"'{text}'"
 
 
-def _expected(field: Field) -> str:
+def _expected(field: Field) -> Said:
     if field.reference:
-        return f"a {field.reference} code or name of Kota Tangerang"
+        return say(
+            "kode atau nama {level} di Kota Tangerang",
+            "a {level} code or name of Kota Tangerang",
+            level=field.reference,
+        )
     if field.type in ("date", "datetime") and field.format:
-        return f"a {field.type} in the format {field.format}"
+        return say(
+            "{kind} dengan format {format}",
+            "a {type} in the format {format}",
+            kind=TYPE_WORDS[field.type],
+            type=field.type,
+            format=field.format,
+        )
     if field.type == "string" and field.format == "id":
-        return "a code written as text"
-    return EXPECTED.get(field.type, field.type)
+        return say("kode yang ditulis sebagai teks", "a code written as text")
+    return EXPECTED.get(field.type) or say("{type}", "{type}", type=field.type)
 
 
-def _cell_message(cell: Any, exc: Exception, field: Field) -> str:
-    reason = str(exc)
+def _cell_message(cell: Any, exc: Exception, field: Field) -> Said:
+    """Why `cell` is refused: what the field expects, the cell's preview and the reason."""
+    reason: Said | str = exc.said if isinstance(exc, SaidError) else str(exc)
     raw = str(cell).strip()
     shown = preview(cell)
     if raw:  # a reason quoting the value (reference lookups do) quotes the preview instead
-        reason = reason.replace(repr(raw), shown)
+        reason = _requote(reason, repr(raw), shown)
     # Problem masks the whole message, the reason included
-    return f"expected {_expected(field)}, got {shown}: {reason}"
+    return say(
+        "diharapkan {expected}, ditemukan {shown}: {reason}",
+        "expected {expected}, got {shown}: {reason}",
+        expected=_expected(field),
+        shown=shown,
+        reason=reason,
+    )
 
 
-def _show_header(header: Sequence[Any]) -> str:
-    cells = [preview(h) for h in header[:MAX_HEADERS_SHOWN] if not is_empty(h)]
+def _requote(text: Said | str, old: str, new: str) -> Said | str:
+    """`text` with `old` replaced by `new` wherever it is quoted (a `Said` quotes its params)."""
+    if isinstance(text, str):
+        return text.replace(old, new)
+    params = tuple(
+        (k, _requote(v, old, new) if isinstance(v, Said | str) else v) for k, v in text.params
+    )
+    return Said(text.id, text.en, params)
+
+
+def _show_header(header: Sequence[Any]) -> Said:
+    cells = ", ".join(preview(h) for h in header[:MAX_HEADERS_SHOWN] if not is_empty(h))
+    shown = cells or say("(tidak ada)", "(none)")
     more = len(header) - MAX_HEADERS_SHOWN
-    return (", ".join(cells) or "(none)") + (f" and {more} more" if more > 0 else "")
+    if more > 0:
+        return say("{cells} dan {more} lainnya", "{cells} and {more} more", cells=shown, more=more)
+    return say("{cells}", "{cells}", cells=shown)

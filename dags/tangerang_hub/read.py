@@ -35,7 +35,8 @@ pyarrow's parser and falls back to `read_rows` whenever that parser cannot give 
 same cells and row numbers (a cell over the size limit, a row it cannot split the same way);
 the property tests hold the two equal.
 
-Every refusal is a `ReadError` whose problems name the file, and the row or byte when known.
+Every refusal is a `ReadError` whose problems name the file, and the row or byte when known,
+in Bahasa Indonesia and English (`texts.say`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ import pyarrow.csv as pacsv
 from tangerang_hub.sources.base import RawBatch
 from tangerang_hub.values import is_empty
 from tangerang_quality.problems import Problem
+from tangerang_quality.texts import Said, say
 
 RECORD_KEYS = ("records", "result", "data")
 MAX_JSON_DEPTH = 4
@@ -71,11 +73,14 @@ class RawBatchLike(Protocol):
 
 
 class ReadError(ValueError):
-    """The batch cannot be read as a table; `problems` lists every located problem."""
+    """The batch cannot be read as a table; `problems` lists every located problem.
+
+    `str()` is for developers: the problems in English.
+    """
 
     def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
-        shown = "\n".join(f"  {p}" for p in self.problems[:20])
+        shown = "\n".join(f"  {p.describe('en')}" for p in self.problems[:20])
         more = len(self.problems) - 20
         tail = f"\n  ... and {more} more" if more > 0 else ""
         super().__init__(f"{len(self.problems)} problem(s) in the batch:\n{shown}{tail}")
@@ -142,7 +147,8 @@ def read_rows(batch: RawBatchLike) -> Rows:
         meta = getattr(batch, "meta", None) or {}
         return _records_rows(batch.records, batch.filename, meta.get("row_numbers"))
     if batch.content is None:
-        raise ReadError([Problem(batch.filename, None, None, "the batch has no data")])
+        no_data = say("batch tidak berisi data", "the batch has no data")
+        raise ReadError([Problem(batch.filename, None, None, no_data)])
     media_type = (batch.media_type or "").lower()
     name = batch.filename.lower()
     if "json" in media_type or name.endswith(".json"):
@@ -227,9 +233,15 @@ def _decode(content: bytes, filename: str) -> tuple[str, int | None]:
                     filename,
                     line,
                     None,
-                    f"the file is UTF-8 but byte {bad} (line {line}) is not valid UTF-8 "
-                    f"(0x{content[bad]:02x}); the file mixes encodings - save it again as "
-                    "CSV UTF-8",
+                    say(
+                        "berkas ini UTF-8 tetapi byte {bad} (baris {line}) bukan UTF-8 yang sah "
+                        "({byte}); berkas mencampur pengodean - simpan ulang sebagai CSV UTF-8",
+                        "the file is UTF-8 but byte {bad} (line {line}) is not valid UTF-8 "
+                        "({byte}); the file mixes encodings - save it again as CSV UTF-8",
+                        bad=bad,
+                        line=line,
+                        byte=f"0x{content[bad]:02x}",
+                    ),
                     expectation="encoding",
                 )
             ]
@@ -244,7 +256,10 @@ def _decode(content: bytes, filename: str) -> tuple[str, int | None]:
                 filename,
                 None,
                 None,
-                "file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8",
+                say(
+                    "berkas bukan teks UTF-8 maupun Windows-1252; simpan sebagai CSV UTF-8",
+                    "file is neither UTF-8 nor Windows-1252 text; save it as CSV UTF-8",
+                ),
                 expectation="encoding",
             )
         ]
@@ -279,6 +294,9 @@ def _count_outside_quotes(line: str, char: str) -> int:
     return sum(piece.count(char) for piece in line.split('"')[::2])
 
 
+NO_HEADER = say("berkas kosong (tidak ada baris judul)", "the file is empty (no header row)")
+
+
 def _csv_rows(text: str, filename: str) -> Rows:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
     rows: list[tuple[int, list[Any]]] = []
@@ -293,9 +311,16 @@ def _csv_rows(text: str, filename: str) -> Rows:
             else:
                 rows.append((number, values))
     except csv.Error as exc:
-        raise ReadError([Problem(filename, reader.line_num, None, f"CSV error: {exc}")]) from exc
+        # the csv module's reason stays in the English text only
+        message = say(
+            "baris CSV tidak dapat dibaca (misalnya tanda kutip tidak ditutup atau sel terlalu "
+            "panjang)",
+            "CSV error: {detail}",
+            detail=str(exc),
+        )
+        raise ReadError([Problem(filename, reader.line_num, None, message)]) from exc
     if header is None:
-        raise ReadError([Problem(filename, None, None, "the file is empty (no header row)")])
+        raise ReadError([Problem(filename, None, None, NO_HEADER)])
     return Rows(header, rows, header_row)
 
 
@@ -359,7 +384,7 @@ def _find_header(
         if found is not None and (size >= length or found[2] < len(text)):
             return (delimiter, *found)
         if size >= length:  # as `_csv_rows` says after reading the same rows
-            raise ReadError([Problem(filename, None, None, "the file is empty (no header row)")])
+            raise ReadError([Problem(filename, None, None, NO_HEADER)])
         size *= 4
 
 
@@ -515,9 +540,11 @@ def _records_rows(
     return Rows(names, rows, None)
 
 
-SURROGATE = (
+SURROGATE = say(
+    "berisi surrogate UTF-16 tunggal (escape JSON seperti \\ud800 tanpa pasangannya), yang "
+    "bukan karakter; kirim teks Unicode yang sah",
     "holds a lone UTF-16 surrogate (a JSON escape such as \\ud800 without its pair), which "
-    "is not a character; send valid Unicode text"
+    "is not a character; send valid Unicode text",
 )
 
 
@@ -525,11 +552,13 @@ def _refuse_surrogates(header: list[Any], rows: list[tuple[int, list[Any]]], fil
     """JSON can escape half a UTF-16 pair (`"\\ud800"`); no UTF-8 file or table can hold it."""
     for name in header:
         if isinstance(name, str) and not _is_text(name):
-            raise ReadError([Problem(filename, None, None, f"a column name {SURROGATE}")])
+            message = say("nama kolom {why}", "a column name {why}", why=SURROGATE)
+            raise ReadError([Problem(filename, None, None, message)])
     for number, cells in rows:
         for name, cell in zip(header, cells, strict=True):
             if isinstance(cell, str) and not _is_text(cell):
-                raise ReadError([Problem(filename, number, str(name), f"the value {SURROGATE}")])
+                message = say("nilainya {why}", "the value {why}", why=SURROGATE)
+                raise ReadError([Problem(filename, number, str(name), message)])
 
 
 def _is_text(value: str) -> bool:
@@ -547,22 +576,31 @@ def _json_rows(content: bytes, filename: str) -> Rows:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReadError(
-            [Problem(filename, exc.lineno, None, f"not valid JSON: {exc.msg}")]
-        ) from exc
+        raise ReadError([Problem(filename, exc.lineno, None, _not_json(exc.msg))]) from exc
     except (ValueError, RecursionError) as exc:  # a 5000-digit number, nesting past the stack
-        raise ReadError([Problem(filename, None, None, f"not valid JSON: {exc}")]) from None
+        raise ReadError([Problem(filename, None, None, _not_json(str(exc)))]) from None
     records = _find_records(data)
     if records is None:
         if not isinstance(data, dict | list):
-            message = f"expected JSON objects, found a bare {type(data).__name__}"
+            message = say(
+                "diharapkan objek JSON, ditemukan {kind} saja",
+                "expected JSON objects, found a bare {kind}",
+                kind=type(data).__name__,
+            )
             raise ReadError([Problem(filename, None, None, message)])
         try:
             records = [dict(_leaves(data))]
         except RecursionError:
-            message = "not valid JSON: nested too deeply"
+            message = say(
+                "bukan JSON yang sah: bersarang terlalu dalam", "not valid JSON: nested too deeply"
+            )
             raise ReadError([Problem(filename, None, None, message)]) from None
     return _records_rows(records, filename)
+
+
+def _not_json(detail: str) -> Said:
+    """The parser's reason (`detail`, English) stays in the English text only."""
+    return say("bukan JSON yang sah", "not valid JSON: {detail}", detail=detail)
 
 
 def _is_records(data: Any) -> bool:
@@ -603,7 +641,7 @@ def _leaves(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
 # --------------------------------------------------------------------------- XLSX
 
 
-def _xlsx_problem(filename: str, message: str) -> ReadError:
+def _xlsx_problem(filename: str, message: str | Said) -> ReadError:
     return ReadError([Problem(filename, None, None, message, expectation="xlsx")])
 
 
@@ -615,7 +653,12 @@ def _xlsx_rows(content: bytes, filename: str) -> Rows:
     if len(content) > excel.DEFAULT_MAX_BYTES:
         raise _xlsx_problem(
             filename,
-            f"the XLSX file is {len(content)} bytes, over the limit of {excel.DEFAULT_MAX_BYTES}",
+            say(
+                "berkas XLSX berukuran {size} byte, melebihi batas {limit}",
+                "the XLSX file is {size} bytes, over the limit of {limit}",
+                size=len(content),
+                limit=excel.DEFAULT_MAX_BYTES,
+            ),
         )
     try:
         sheet = excel.read_worksheet(
@@ -647,5 +690,6 @@ def _xlsx_rows(content: bytes, filename: str) -> Rows:
             cells += [None] * (len(header) - len(cells))
             rows.append((number, cells))
     if header is None:
-        raise ReadError([Problem(filename, None, None, "the worksheet is empty")])
+        empty = say("lembar kerja (worksheet) kosong", "the worksheet is empty")
+        raise ReadError([Problem(filename, None, None, empty)])
     return Rows(header, rows, header_row, sheet.title)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tangerang_hub.contracts import SCHEMAS_DIR
+from tangerang_quality.texts import Said, say
 
 REFERENCE_DIR = SCHEMAS_DIR / "reference"
 LEVELS = ("kota", "kecamatan", "kelurahan")
@@ -110,7 +111,14 @@ def bps_code_of(code: str) -> str | None:
 
 
 class WilayahLookupError(LookupError):
-    """Why a value could not be mapped; the message is meant for a data steward."""
+    """Why a value could not be mapped, for a data steward: `said` in both languages.
+
+    `str()` is the English text; the value looked up is quoted as the `value` parameter.
+    """
+
+    def __init__(self, said: Said) -> None:
+        self.said = said
+        super().__init__(said.render("en"))
 
 
 def resolve(value: str, level: str, parent: str | None = None) -> str:
@@ -126,22 +134,40 @@ def resolve(value: str, level: str, parent: str | None = None) -> str:
     tables = _tables()
     text = " ".join(str(value).split())
     if not text:
-        raise WilayahLookupError("empty value")
+        raise WilayahLookupError(say("nilai kosong", "empty value"))
     parent_code = _parent_code(parent) if parent else None
 
     code: str | None = None
     if _KEMENDAGRI.match(text):
         code = text if text in tables.units else None
         if code is None:
-            raise WilayahLookupError(f"{text!r} is not a Kemendagri code of Kota Tangerang")
+            raise WilayahLookupError(
+                say(
+                    "{value} bukan kode Kemendagri di Kota Tangerang",
+                    "{value} is not a Kemendagri code of Kota Tangerang",
+                    value=repr(text),
+                )
+            )
     elif _BPS.match(text):
         code = tables.by_bps.get(text)
         if code is None:
-            raise WilayahLookupError(f"{text!r} is not a BPS code of Kota Tangerang")
+            raise WilayahLookupError(
+                say(
+                    "{value} bukan kode BPS di Kota Tangerang",
+                    "{value} is not a BPS code of Kota Tangerang",
+                    value=repr(text),
+                )
+            )
     if code is not None:
         if tables.units[code].level != level:
             raise WilayahLookupError(
-                f"{text!r} is a {tables.units[code].level} code, expected a {level} code"
+                say(
+                    "{value} adalah kode {found}, bukan kode {level}",
+                    "{value} is a {found} code, expected a {level} code",
+                    value=repr(text),
+                    found=tables.units[code].level,
+                    level=level,
+                )
             )
         _check_parent(code, parent_code, text)
         return code
@@ -151,11 +177,23 @@ def resolve(value: str, level: str, parent: str | None = None) -> str:
     if parent_code is not None and len(candidates) > 1:
         candidates = frozenset(c for c in candidates if tables.units[c].parent == parent_code)
     if not candidates:
-        raise WilayahLookupError(f"{text!r} is not a {level} name in Kota Tangerang")
+        raise WilayahLookupError(
+            say(
+                "{value} bukan nama {level} di Kota Tangerang",
+                "{value} is not a {level} name in Kota Tangerang",
+                value=repr(text),
+                level=level,
+            )
+        )
     if len(candidates) > 1:
         options = ", ".join(f"{c} ({name_of(tables.units[c].parent)})" for c in sorted(candidates))
         raise WilayahLookupError(
-            f"{text!r} is ambiguous: {options}; give the kecamatan to choose one"
+            say(
+                "{value} bermakna ganda: {options}; isi kecamatannya untuk memilih salah satu",
+                "{value} is ambiguous: {options}; give the kecamatan to choose one",
+                value=repr(text),
+                options=options,
+            )
         )
     (code,) = candidates
     _check_parent(code, parent_code, text)
@@ -180,8 +218,18 @@ def _check_parent(code: str, parent_code: str | None, text: str) -> None:
     unit = _tables().units[code]
     if parent_code is not None and unit.level == "kelurahan" and unit.parent != parent_code:
         raise WilayahLookupError(
-            f"kelurahan {text!r} ({code}) lies in kecamatan {name_of(unit.parent)} "
-            f"({unit.parent}), not in {name_of(parent_code)} ({parent_code})"
+            say(
+                "kelurahan {value} ({code}) terletak di kecamatan {name} ({parent}), "
+                "bukan di {other_name} ({other})",
+                "kelurahan {value} ({code}) lies in kecamatan {name} ({parent}), "
+                "not in {other_name} ({other})",
+                value=repr(text),
+                code=code,
+                name=name_of(unit.parent),
+                parent=unit.parent,
+                other_name=name_of(parent_code),
+                other=parent_code,
+            )
         )
 
 

@@ -1,7 +1,8 @@
 """One cell's text (or JSON/Excel value) -> the Python value of a contract type, or ValueError.
 
 The one parser of Indonesian numbers, dates, date-times, yes/no values, years and codes; the
-ValueError's message is the reason shown to the steward. Rules (for stewards in schemas/README.md):
+reason shown to the steward is a `SaidError` (a ValueError worded in Bahasa Indonesia and English,
+whose `str()` is the English text). Rules (for stewards in schemas/README.md):
 
 * `string`: kept as text, never through a number, so `0012` and 16-digit NIK/NIB survive. A
   `format: id` value that arrives as a number (JSON/Excel) is refused, except an integer of at
@@ -43,6 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tangerang_hub.contracts import Field
+from tangerang_quality.texts import Said, SaidError, say
 
 WIB = ZoneInfo("Asia/Jakarta")
 INT64_MAX = 2**63 - 1
@@ -58,7 +60,11 @@ _DOT_IS_DECIMAL = re.compile(r"^\d+\.\d+([eE][+-]?\d+)?$|^\d{1,3}(,\d{3})+\.\d+$
 THOUSANDS, DECIMAL = "thousands", "decimal"
 
 
-class AmbiguousNumber(ValueError):
+NOT_A_NUMBER = say("bukan angka", "not a number")
+NOT_A_WHOLE_NUMBER = say("bukan bilangan bulat", "not a whole number")
+
+
+class AmbiguousNumber(SaidError):
     """`10.234` in a number column whose other values do not say what the dot means."""
 
 
@@ -125,11 +131,11 @@ def parse_decimal(text: str, *, integer: bool, dots: str | None = None) -> Decim
         if s.rfind(",") > s.rfind("."):  # 1.234.567,89
             whole, _, frac = s.rpartition(",")
             if not _GROUPED_DOTS.match(whole) or not frac.isdigit():
-                raise ValueError("badly grouped number (expected like 1.234.567,89)")
+                raise SaidError(_badly_grouped("1.234.567,89"))
         else:  # 1,234,567.89
             whole, _, frac = s.rpartition(".")
             if not _GROUPED_COMMAS.match(whole) or not frac.isdigit():
-                raise ValueError("badly grouped number (expected like 1,234,567.89)")
+                raise SaidError(_badly_grouped("1,234,567.89"))
         body = f"{whole.replace('.', '').replace(',', '')}.{frac}"
     elif has_comma:
         if s.count(",") >= 2 and _GROUPED_COMMAS.match(s):
@@ -137,54 +143,80 @@ def parse_decimal(text: str, *, integer: bool, dots: str | None = None) -> Decim
         elif re.fullmatch(r"\d+,\d+", s):
             body = s.replace(",", ".")
         else:
-            raise ValueError("not a number")
+            raise SaidError(NOT_A_NUMBER)
     elif has_dot:
         # several dots, or one dot + three digits in an integer column: thousands separators
         if _GROUPED_DOTS.match(s) and (integer or s.count(".") >= 2 or dots == THOUSANDS):
             body = s.replace(".", "")
         elif _AMBIGUOUS_DOT.match(s) and dots != DECIMAL:
             raise AmbiguousNumber(
-                "ambiguous number: the '.' may be a thousands separator or a decimal point and "
-                "no other value in the column settles it; write it unambiguously "
-                "(10234 or 10.234,0 for ten thousand two hundred thirty-four, "
-                "10,234 for ten point two three four)"
+                say(
+                    "angka bermakna ganda: tanda '.' bisa pemisah ribuan atau tanda desimal dan "
+                    "tidak ada nilai lain di kolom ini yang memastikannya; tulis tanpa keraguan "
+                    "(10234 atau 10.234,0 untuk sepuluh ribu dua ratus tiga puluh empat, "
+                    "10,234 untuk sepuluh koma dua tiga empat)",
+                    "ambiguous number: the '.' may be a thousands separator or a decimal point "
+                    "and no other value in the column settles it; write it unambiguously "
+                    "(10234 or 10.234,0 for ten thousand two hundred thirty-four, "
+                    "10,234 for ten point two three four)",
+                )
             )
         elif re.fullmatch(r"\d+\.\d+", s) or (not integer and _SCIENTIFIC.match(s)):
             body = s
         else:
-            raise ValueError("not a number")
+            raise SaidError(NOT_A_NUMBER)
     elif not integer and _SCIENTIFIC.match(s):
         body = s
     else:
-        raise ValueError("not a number")
+        raise SaidError(NOT_A_NUMBER)
     try:
         return Decimal(sign + body)
     except InvalidOperation as exc:
-        raise ValueError("not a number") from exc
+        raise SaidError(NOT_A_NUMBER) from exc
+
+
+def _badly_grouped(example: str) -> Said:
+    return say(
+        "angka dengan pemisah ribuan yang salah (seharusnya seperti {example})",
+        "badly grouped number (expected like {example})",
+        example=example,
+    )
 
 
 def parse_integer(value: Any) -> int:
     if isinstance(value, bool):
-        raise ValueError("a true/false value is not a whole number")
+        raise SaidError(
+            say(
+                "nilai ya/tidak (true/false) bukan bilangan bulat",
+                "a true/false value is not a whole number",
+            )
+        )
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
         if not math.isfinite(value):  # NaN or infinity from a JSON or Excel number
-            raise ValueError("not a whole number")
+            raise SaidError(NOT_A_WHOLE_NUMBER)
         number = Decimal(repr(value))
     else:
         number = parse_decimal(str(value), integer=True)
     if number != number.to_integral_value():
-        raise ValueError("not a whole number")
+        raise SaidError(NOT_A_WHOLE_NUMBER)
     result = int(number)
     if abs(result) > INT64_MAX:
-        raise ValueError("number too large for an integer column; declare it as string")
+        raise SaidError(
+            say(
+                "angka terlalu besar untuk kolom bilangan bulat; nyatakan kolomnya sebagai string",
+                "number too large for an integer column; declare it as string",
+            )
+        )
     return result
 
 
 def parse_number(value: Any, dots: str | None = None) -> float:
     if isinstance(value, bool):
-        raise ValueError("a true/false value is not a number")
+        raise SaidError(
+            say("nilai ya/tidak (true/false) bukan angka", "a true/false value is not a number")
+        )
     try:
         if isinstance(value, int | float):
             number = float(value)
@@ -193,9 +225,11 @@ def parse_number(value: Any, dots: str | None = None) -> float:
     except OverflowError:  # an integer past float64
         number = math.inf
     if math.isnan(number):
-        raise ValueError("not a number")
+        raise SaidError(NOT_A_NUMBER)
     if math.isinf(number):
-        raise ValueError("number too large for a number column")
+        raise SaidError(
+            say("angka terlalu besar untuk kolom angka", "number too large for a number column")
+        )
     return number
 
 
@@ -222,7 +256,12 @@ _D_MONTH_Y = re.compile(r"^(\d{1,2})[\s.-]+([A-Za-z]+)\.?[\s.,-]+(\d{4})$")
 def parse_date(value: Any, fmt: str | None = None) -> date:
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
-            raise ValueError("has a time of day; the column holds dates only")
+            raise SaidError(
+                say(
+                    "berisi jam; kolom ini hanya berisi tanggal",
+                    "has a time of day; the column holds dates only",
+                )
+            )
         return value.date()
     if isinstance(value, date):
         return value
@@ -231,7 +270,13 @@ def parse_date(value: Any, fmt: str | None = None) -> date:
         try:
             return datetime.strptime(s, fmt).date()
         except ValueError as exc:
-            raise ValueError(f"not a date in the format {fmt}") from exc
+            raise SaidError(
+                say(
+                    "bukan tanggal dengan format {format}",
+                    "not a date in the format {format}",
+                    format=fmt,
+                )
+            ) from exc
     s = _WEEKDAY.sub("", s)
     if m := _ISO_DATE.match(s):
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
@@ -240,14 +285,28 @@ def parse_date(value: Any, fmt: str | None = None) -> date:
     elif m := _D_MONTH_Y.match(s):
         month = MONTHS.get(m[2].casefold())
         if month is None:
-            raise ValueError(f"unknown month name {m[2]!r}")
+            raise SaidError(
+                say("nama bulan {name} tidak dikenal", "unknown month name {name}", name=repr(m[2]))
+            )
         d, mo, y = int(m[1]), month, int(m[3])
     else:
-        raise ValueError("not a date (use 2024-08-17, 17/08/2024 or 17 Agustus 2024)")
+        raise SaidError(
+            say(
+                "bukan tanggal (gunakan 2024-08-17, 17/08/2024 atau 17 Agustus 2024)",
+                "not a date (use 2024-08-17, 17/08/2024 or 17 Agustus 2024)",
+            )
+        )
     try:
         return date(y, mo, d)
     except ValueError as exc:
-        raise ValueError(f"no such date: {exc}") from exc
+        # Python's reason stays in the English text only
+        raise SaidError(
+            say(
+                "tanggal tidak ada di kalender (hari atau bulan di luar rentang)",
+                "no such date: {detail}",
+                detail=str(exc),
+            )
+        ) from exc
 
 
 _DMY_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -264,19 +323,36 @@ def parse_datetime(value: Any, fmt: str | None = None) -> datetime:
             try:
                 result = datetime.strptime(s, fmt)
             except ValueError as exc:
-                raise ValueError(f"not a date-time in the format {fmt}") from exc
+                raise SaidError(
+                    say(
+                        "bukan tanggal-waktu dengan format {format}",
+                        "not a date-time in the format {format}",
+                        format=fmt,
+                    )
+                ) from exc
         elif m := _DMY_TIME.match(s):
             d, mo, y, hh, mm, ss = (int(x) if x else 0 for x in m.groups())
             try:
                 result = datetime(y, mo, d, hh, mm, ss)
             except ValueError as exc:
-                raise ValueError(f"no such date-time: {exc}") from exc
+                raise SaidError(
+                    say(
+                        "tanggal-waktu tidak ada di kalender "
+                        "(hari, bulan atau jam di luar rentang)",
+                        "no such date-time: {detail}",
+                        detail=str(exc),
+                    )
+                ) from exc
         else:
             try:
                 result = datetime.fromisoformat(s.replace("Z", "+00:00"))
             except ValueError as exc:
-                raise ValueError(
-                    "not a date-time (use 2024-08-17T13:45:00+07:00 or 17/08/2024 13:45)"
+                raise SaidError(
+                    say(
+                        "bukan tanggal-waktu (gunakan 2024-08-17T13:45:00+07:00 atau "
+                        "17/08/2024 13:45)",
+                        "not a date-time (use 2024-08-17T13:45:00+07:00 or 17/08/2024 13:45)",
+                    )
                 ) from exc
     if result.tzinfo is None:
         result = result.replace(tzinfo=WIB)
@@ -284,7 +360,12 @@ def parse_datetime(value: Any, fmt: str | None = None) -> datetime:
         result.astimezone(UTC)  # Arrow stores UTC: 0001-01-01 00:00 WIB is year 0
         return result.astimezone(timezone(timedelta(hours=7))).replace(microsecond=0)
     except OverflowError:
-        raise ValueError("date-time out of range (years 1 to 9999)") from None
+        raise SaidError(
+            say(
+                "tanggal-waktu di luar rentang (tahun 1 sampai 9999)",
+                "date-time out of range (years 1 to 9999)",
+            )
+        ) from None
 
 
 TRUE = {"true", "ya", "y", "1", "benar", "t", "yes", "iya", "ada"}
@@ -299,13 +380,18 @@ def parse_boolean(value: Any) -> bool:
         return True
     if s in FALSE:
         return False
-    raise ValueError("not a yes/no value (use ya/tidak or true/false)")
+    raise SaidError(
+        say(
+            "bukan nilai ya/tidak (gunakan ya/tidak atau true/false)",
+            "not a yes/no value (use ya/tidak or true/false)",
+        )
+    )
 
 
 def parse_year(value: Any) -> int:
     year = parse_integer(value)
     if not 1800 <= year <= 2200:
-        raise ValueError("not a four-digit year")
+        raise SaidError(say("bukan tahun empat digit", "not a four-digit year"))
     return year
 
 
@@ -325,9 +411,13 @@ def parse_string(value: Any, field: Field) -> str:
     else:
         text = str(value).strip()
     if field.format == "id" and _SPREADSHEET_NUMBER.match(text):
-        raise ValueError(
-            "looks like a code turned into a number by a spreadsheet (1.23E+15); "
-            "format the column as text and export again"
+        raise SaidError(
+            say(
+                "tampaknya kode yang diubah menjadi angka oleh spreadsheet (1.23E+15); "
+                "format kolomnya sebagai teks lalu ekspor ulang",
+                "looks like a code turned into a number by a spreadsheet (1.23E+15); "
+                "format the column as text and export again",
+            )
         )
     if field.enum:
         text = _canonical_enum(text, field.enum)
@@ -340,16 +430,38 @@ def _check_numeric_id(value: int | float, field: Field) -> None:
     Accepted only as an integer of at most 15 digits that satisfies the field's pattern (a
     pattern such as `^[0-9]{7}$` tells that a short number lost its leading zeros).
     """
-    ask = "send the code as text (a JSON string, an Excel text cell) so no digit is lost"
+    ask = say(
+        "kirim kode sebagai teks (string JSON, sel teks Excel) agar tidak ada digit yang hilang",
+        "send the code as text (a JSON string, an Excel text cell) so no digit is lost",
+    )
     if isinstance(value, float):
-        raise ValueError(f"a code arrived as a decimal number, which loses digits; {ask}")
+        raise SaidError(
+            say(
+                "kode dikirim sebagai angka desimal, yang menghilangkan digit; {ask}",
+                "a code arrived as a decimal number, which loses digits; {ask}",
+                ask=ask,
+            )
+        )
     digits = str(abs(value))
     if len(digits) > ID_MAX_DIGITS:
-        raise ValueError(f"a code of {len(digits)} digits arrived as a number; {ask}")
+        raise SaidError(
+            say(
+                "kode {digits} digit dikirim sebagai angka; {ask}",
+                "a code of {digits} digits arrived as a number; {ask}",
+                digits=len(digits),
+                ask=ask,
+            )
+        )
     if field.pattern and not re.search(field.pattern, str(value)):
-        raise ValueError(
-            f"a code arrived as a number and does not match {field.pattern} "
-            f"(leading zeros lost?); {ask}"
+        raise SaidError(
+            say(
+                "kode dikirim sebagai angka dan tidak sesuai pola {pattern} "
+                "(angka nol di depan hilang?); {ask}",
+                "a code arrived as a number and does not match {pattern} "
+                "(leading zeros lost?); {ask}",
+                pattern=field.pattern,
+                ask=ask,
+            )
         )
 
 

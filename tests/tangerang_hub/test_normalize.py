@@ -124,7 +124,8 @@ def test_missing_required_column(contract) -> None:
         normalize(csv_batch(text), contract)
     problem = info.value.problems[0]
     assert (problem.file, problem.row, problem.column) == ("uji.csv", 1, "kode")
-    assert "missing" in problem.message
+    assert "missing" in problem.message_en
+    assert "kolom wajib 'kode'" in problem.message and "tidak ada" in problem.message
     # optional columns that are absent become null columns, not problems
     assert len(info.value.problems) == 1
 
@@ -160,7 +161,8 @@ def test_too_many_values_in_a_row(contract) -> None:
     with pytest.raises(NormalizeError) as info:
         normalize(csv_batch(text), contract)
     assert info.value.problems[0].row == 2
-    assert "10 values" in info.value.problems[0].message
+    assert "10 values" in info.value.problems[0].message_en
+    assert "10 nilai" in info.value.problems[0].message
 
 
 def test_empty_file(contract) -> None:
@@ -295,23 +297,28 @@ def test_cell_problems_never_echo_personal_data(contract) -> None:
     with pytest.raises(NormalizeError) as info:
         normalize(csv_batch(text), contract)
     messages = [p.message for p in info.value.problems]
+    messages_en = [p.message_en or "" for p in info.value.problems]
     assert len(messages) == 2
-    for message in messages:
+    for message in messages + messages_en:
         assert NIK not in message and "budi@contoh.id" not in message
         assert mask_identifiers(NIK) in message
-    assert "expected a whole number" in messages[0]
-    assert "expected a kecamatan code or name" in messages[1]
+    assert "expected a whole number" in messages_en[0]
+    assert "expected a kecamatan code or name" in messages_en[1]
+    assert "diharapkan bilangan bulat" in messages[0]
+    assert "diharapkan kode atau nama kecamatan" in messages[1]
 
 
 def test_missing_column_message_masks_the_header(contract) -> None:
     text = f"{NIK};budi@contoh.id\n1;2\n"
     with pytest.raises(NormalizeError) as info:
         normalize(csv_batch(text), contract)
-    message = info.value.problems[0].message
-    assert "columns found" in message
-    assert NIK not in message and "budi@contoh.id" not in message
-    assert f"'{mask_identifiers(NIK)}'" in message
-    assert f"'{mask_identifiers('budi@contoh.id')}'" in message
+    problem = info.value.problems[0]
+    assert "columns found" in (problem.message_en or "")
+    assert "kolom yang ditemukan" in problem.message
+    for message in (problem.message, problem.message_en or ""):
+        assert NIK not in message and "budi@contoh.id" not in message
+        assert f"'{mask_identifiers(NIK)}'" in message
+        assert f"'{mask_identifiers('budi@contoh.id')}'" in message
 
 
 def test_short_row_is_reported(contract) -> None:
@@ -320,7 +327,8 @@ def test_short_row_is_reported(contract) -> None:
         normalize(csv_batch(text), contract)
     [problem] = info.value.problems
     assert (problem.file, problem.row, problem.column) == ("uji.csv", 3, None)
-    assert problem.message.startswith("row has 2 cells, header has 9")
+    assert (problem.message_en or "").startswith("row has 2 cells, header has 9")
+    assert problem.message.startswith("baris berisi 2 sel, baris judul berisi 9")
 
 
 def test_empty_short_row_is_skipped(contract) -> None:
@@ -341,7 +349,8 @@ def test_number_column_settles_the_dot(contract) -> None:
         normalize(csv_batch(rasio("12", "10.234")), contract)
     [problem] = info.value.problems
     assert (problem.row, problem.column) == (3, "rasio")
-    assert "ambiguous" in problem.message and "10234" in problem.message
+    assert "ambiguous" in (problem.message_en or "") and "10234" in (problem.message_en or "")
+    assert "bermakna ganda" in problem.message and "10234" in problem.message
 
 
 def test_records_number_strings_follow_the_same_rule(contract) -> None:
@@ -433,7 +442,9 @@ def test_problems_come_in_row_order_and_stop_at_the_limit(contract) -> None:
         normalize(csv_batch("\n".join([HEADER, *rows])), contract)
     problems = info.value.problems
     assert len(problems) == MAX_PROBLEMS + 1
-    assert problems[-1].message == f"... and {599 * 2 + 1 - MAX_PROBLEMS} more problems"
+    rest = 599 * 2 + 1 - MAX_PROBLEMS
+    assert problems[-1].message_en == f"... and {rest} more problems"
+    assert problems[-1].message == f"... dan {rest} masalah lainnya"
     located = [(p.row, p.column) for p in problems[:8]]
     assert located == [
         (2, "jumlah"), (2, "tanggal"), (3, "jumlah"), (3, "tanggal"),

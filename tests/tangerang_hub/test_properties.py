@@ -33,8 +33,11 @@ from tangerang_hub.normalize import (
     _match_columns,
     arrow_schema,
     convert,
+    long_row,
+    more_problems,
     normalize,
     row_numbers,
+    short_row,
 )
 from tangerang_hub.read import ReadError, columns_of, read_columns, read_rows
 from tangerang_hub.reference import units
@@ -139,10 +142,10 @@ def per_cell(raw: RawBatch, contract: Contract) -> tuple[pa.Table, list[int]]:
     }
     for number, cells in data.rows:
         if len(cells) < width and data.header_row is not None:
-            message = f"row has {len(cells)} cells, header has {width} (a truncated or broken row)"
+            message = short_row(len(cells), width)
             problems.append(Problem(filename, number, None, message, expectation="row_width"))
         if len(cells) > width and any(not is_empty(v) for v in cells[width:]):
-            message = f"the row has {len(cells)} values but the header has {width} columns"
+            message = long_row(len(cells), width)
             problems.append(Problem(filename, number, None, message, expectation="row_width"))
         row: dict[str, Any] = {}
         for fld in contract.fields:
@@ -170,7 +173,7 @@ def per_cell(raw: RawBatch, contract: Contract) -> tuple[pa.Table, list[int]]:
         if len(problems) > MAX_PROBLEMS:
             rest = len(problems) - MAX_PROBLEMS
             problems = problems[:MAX_PROBLEMS]
-            problems.append(Problem(filename, None, None, f"... and {rest} more problems"))
+            problems.append(Problem(filename, None, None, more_problems(rest)))
         raise NormalizeError(problems)
     schema = arrow_schema(contract)
     arrays = [pa.array(values[f.name], type=schema.field(f.name).type) for f in contract.fields]

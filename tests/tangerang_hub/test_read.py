@@ -309,7 +309,7 @@ def test_python_reader_answers_where_pyarrow_cannot(content: bytes, shows: str) 
         try:
             columns = read()
         except ReadError as exc:
-            return [str(p) for p in exc.problems]
+            return [p.describe("en") for p in exc.problems]
         return [c.text.to_pylist() for c in columns.columns], columns.row_numbers.to_pylist()
 
     raw = csv_batch(content)
