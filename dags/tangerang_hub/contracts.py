@@ -144,6 +144,65 @@ _Loader.yaml_implicit_resolvers = {
 _CACHE: dict[tuple[str, str], Contract] = {}
 _CACHE_MAX = 4096
 
+# ... and across processes: the dag-processor parses each DAG file in a new process, so the
+# data of every contract that passed validation is kept on disk under the sha256 of its text
+# and of what validates it (the JSON Schema and this module). A hit skips the YAML parse and
+# the JSON Schema; the checks that depend on the file's name run again. `HUB_CONTRACT_CACHE`
+# names the folder (empty: no disk cache); default `<workdir>/cache/contracts`.
+CACHE_ENV = "HUB_CONTRACT_CACHE"
+
+
+def _disk_cache_dir() -> Path | None:
+    configured = os.environ.get(CACHE_ENV)
+    if configured is not None:
+        return Path(configured) if configured else None
+    from tangerang_hub.workdir import default_workdir
+
+    return default_workdir() / "cache" / "contracts"
+
+
+@lru_cache(maxsize=1)
+def _validation_version() -> str:
+    """What a validated contract depends on besides its text: the schema and the rules."""
+    digest = hashlib.sha256(SCHEMA_PATH.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _disk_cache_path(raw: bytes) -> Path | None:
+    folder = _disk_cache_dir()
+    if folder is None:
+        return None
+    return folder / f"{hashlib.sha256(raw).hexdigest()}-{_validation_version()}.json"
+
+
+def _read_disk_cache(where: Path | None) -> dict[str, Any] | None:
+    if where is None:
+        return None
+    try:
+        data = json.loads(where.read_bytes())
+    except (OSError, ValueError):  # absent, or a torn or foreign file: validate afresh
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_disk_cache(where: Path | None, data: dict[str, Any]) -> None:
+    """Keep `data` (validated) at `where`; never fails the load that produced it."""
+    if where is None:
+        return
+    try:
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        if json.loads(text) != data:  # a value JSON would change (a non-text key): not kept
+            return
+        where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = where.with_name(f".{where.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, where)
+    except (OSError, TypeError, ValueError):
+        return
+
 
 def format_path(parts: Iterable[str | int]) -> str:
     """`["fields", 3, "type"]` -> `fields[3].type`."""
@@ -175,7 +234,8 @@ def load_contract(path: Path | str) -> Contract:
     """The validated contract in `path`; raises ContractError listing every issue.
 
     The YAML is parsed once (libyaml); a second parse for line numbers happens only when
-    the contract has issues. Results are cached by the file's content hash.
+    the contract has issues. Results are cached by the file's content hash, in the process
+    and on disk (see `CACHE_ENV`).
     """
     path = Path(path)
     try:
@@ -187,14 +247,24 @@ def load_contract(path: Path | str) -> Contract:
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    contract = _load(path, text)
+    where = _disk_cache_path(raw)
+    data = _read_disk_cache(where)
+    if data is not None:
+        issues = _semantic_issues(data, path)
+        if issues:
+            raise ContractError(path, issues)
+        contract = _build(data, path)
+    else:
+        data, contract = _load(path, text)
+        _write_disk_cache(where, data)
     if len(_CACHE) >= _CACHE_MAX:
         _CACHE.clear()
     _CACHE[key] = contract
     return contract
 
 
-def _load(path: Path, text: str) -> Contract:
+def _load(path: Path, text: str) -> tuple[dict[str, Any], Contract]:
+    """The contract's validated data and the Contract built from it."""
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
@@ -218,7 +288,7 @@ def _load(path: Path, text: str) -> Contract:
     issues = _semantic_issues(data, path)
     if issues:
         raise ContractError(path, issues)
-    return _build(data, path)
+    return data, _build(data, path)
 
 
 def _semantic_issues(data: dict[str, Any], path: Path) -> list[tuple[str, str]]:

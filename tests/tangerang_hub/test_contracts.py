@@ -215,6 +215,7 @@ def test_contract_can_be_copied_and_pickled() -> None:
 def test_a_contract_is_parsed_once_per_content(tmp_path, monkeypatch) -> None:
     from tangerang_hub import contracts
 
+    monkeypatch.setenv(contracts.CACHE_ENV, "")  # this process's cache only
     source = contracts.contracts_dir() / "fasyankes.yaml"
     copy = tmp_path / "fasyankes.yaml"
     copy.write_bytes(source.read_bytes())
@@ -227,3 +228,53 @@ def test_a_contract_is_parsed_once_per_content(tmp_path, monkeypatch) -> None:
     copy.write_text(source.read_text().replace("title: Fasilitas Pelayanan", "title: Layanan", 1))
     assert contracts.load_contract(copy).title != first.title  # new content, parsed again
     assert len(parsed) == 2
+
+
+def test_a_new_process_reuses_the_validation_of_the_same_content(tmp_path, monkeypatch) -> None:
+    """The dag-processor parses in a new process: the disk cache spares it the YAML parse and
+    the JSON Schema, for the same text and the same rules only."""
+    from tangerang_hub import contracts
+
+    monkeypatch.setenv(contracts.CACHE_ENV, str(tmp_path / "cache"))
+    path = write(tmp_path, MINIMAL)
+    parsed: list[Path] = []
+    real = contracts._load
+    monkeypatch.setattr(contracts, "_load", lambda p, text: parsed.append(p) or real(p, text))
+    first = contracts.load_contract(path)
+    [kept] = (tmp_path / "cache").iterdir()
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
+
+    monkeypatch.setattr(contracts, "_CACHE", {})  # as a new process starts
+    again = contracts.load_contract(path)
+    assert again == first and len(parsed) == 1
+
+    monkeypatch.setattr(contracts, "_CACHE", {})
+    contracts._validation_version.cache_clear()
+    monkeypatch.setattr(contracts, "_validation_version", lambda: "other-rules")
+    assert contracts.load_contract(path) == first
+    assert len(parsed) == 2  # other rules: validated again
+
+
+def test_a_cached_contract_still_checks_its_file_name(tmp_path, monkeypatch) -> None:
+    from tangerang_hub import contracts
+
+    monkeypatch.setenv(contracts.CACHE_ENV, str(tmp_path / "cache"))
+    contracts.load_contract(write(tmp_path, MINIMAL))
+    monkeypatch.setattr(contracts, "_CACHE", {})
+    renamed = write(tmp_path, MINIMAL, name="lain")  # same text, another file name
+    with pytest.raises(ContractError, match="must equal the file name"):
+        contracts.load_contract(renamed)
+
+
+def test_a_torn_cache_file_is_validated_afresh(tmp_path, monkeypatch) -> None:
+    from tangerang_hub import contracts
+
+    monkeypatch.setenv(contracts.CACHE_ENV, str(tmp_path / "cache"))
+    path = write(tmp_path, MINIMAL)
+    first = contracts.load_contract(path)
+    [kept] = (tmp_path / "cache").iterdir()
+    kept.write_text('{"id": "contoh", "fie', encoding="utf-8")
+    monkeypatch.setattr(contracts, "_CACHE", {})
+    assert contracts.load_contract(path) == first
+    assert contracts.load_contract(path).fields == first.fields
