@@ -34,6 +34,7 @@ def test_to_dict_is_json_safe() -> None:
         "column": "kecamatan",
         "expectation": "reference",
         "message": "unknown",
+        "message_en": "unknown",
     }
     assert data["statistics"] == {
         "n": 1.5,
