@@ -583,7 +583,7 @@ def _json_rows(content: bytes, filename: str) -> Rows:
     if records is None:
         if not isinstance(data, dict | list):
             message = say(
-                "diharapkan objek JSON, ditemukan {kind} saja",
+                "diharapkan objek JSON, ditemukan satu nilai {kind} saja",
                 "expected JSON objects, found a bare {kind}",
                 kind=type(data).__name__,
             )

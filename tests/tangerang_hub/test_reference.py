@@ -74,22 +74,24 @@ def test_to_kemendagri(value: str, level: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "level", "parent", "reason"),
+    ("value", "level", "parent", "reason", "alasan"),
     [
-        ("Cipondok", "kecamatan", None, "not a kecamatan name"),
-        ("36.71.99", "kecamatan", None, "not a Kemendagri code"),
-        ("3671999", "kecamatan", None, "not a BPS code"),
-        ("36.71.05", "kelurahan", None, "is a kecamatan code"),
-        ("Jatiuwung", "kelurahan", "Periuk", "lies in kecamatan Cibodas"),
-        ("Sukasari", "kelurahan", "36.71.05", "not in Cipondoh"),
-        ("", "kecamatan", None, "empty"),
+        ("Cipondok", "kecamatan", None, "not a kecamatan name", "bukan nama kecamatan"),
+        ("36.71.99", "kecamatan", None, "not a Kemendagri code", "bukan kode Kemendagri"),
+        ("3671999", "kecamatan", None, "not a BPS code", "bukan kode BPS"),
+        ("36.71.05", "kelurahan", None, "is a kecamatan code", "adalah kode kecamatan"),
+        ("Jatiuwung", "kelurahan", "Periuk", "lies in kecamatan Cibodas", "di kecamatan Cibodas"),
+        ("Sukasari", "kelurahan", "36.71.05", "not in Cipondoh", "bukan di Cipondoh"),
+        ("", "kecamatan", None, "empty", "kosong"),
     ],
 )
 def test_unknown_values_explain_why(
-    value: str, level: str, parent: str | None, reason: str
+    value: str, level: str, parent: str | None, reason: str, alasan: str
 ) -> None:
-    with pytest.raises(WilayahLookupError, match=reason):
+    with pytest.raises(WilayahLookupError, match=reason) as info:  # str(): the English text
         resolve(value, level, parent)
+    assert alasan in info.value.said.render("id")
+    assert info.value.said.render("en") == str(info.value)
     assert to_kemendagri(value, level, parent) is None
 
 

@@ -19,6 +19,7 @@ from tangerang_hub.values import (
     parse_string,
     parse_year,
 )
+from tangerang_quality.texts import SaidError
 
 NIK = "3671014502900001"
 
@@ -307,3 +308,27 @@ def test_nan_is_not_a_number() -> None:
     for value in (float("nan"), float("inf")):
         with pytest.raises(ValueError, match="not a whole number"):
             parse_integer(value)
+
+
+@pytest.mark.parametrize(
+    ("parse", "value", "alasan", "reason"),
+    [
+        (parse_integer, "satu", "bukan angka", "not a number"),
+        (parse_integer, "1,5", "bukan bilangan bulat", "not a whole number"),
+        (parse_number, "1.234,5.6", "pemisah ribuan yang salah", "badly grouped number"),
+        (parse_date, "kemarin", "bukan tanggal (gunakan", "not a date (use"),
+        (parse_date, "31/02/2024", "tanggal tidak ada", "no such date: day is out of range"),
+        (parse_date, "17 Foo 2024", "nama bulan 'Foo' tidak dikenal", "unknown month name 'Foo'"),
+        (parse_datetime, "besok", "bukan tanggal-waktu", "not a date-time"),
+        (parse_boolean, "mungkin", "bukan nilai ya/tidak", "not a yes/no value"),
+        (parse_year, "24", "bukan tahun empat digit", "not a four-digit year"),
+        (lambda v: parse_string(v, field("string", format="id")), 1.5, "angka desimal", "decimal"),
+    ],
+)
+def test_reasons_are_said_in_indonesian_and_english(
+    parse: Any, value: Any, alasan: str, reason: str
+) -> None:
+    with pytest.raises(SaidError) as info:
+        parse(value)
+    assert alasan in info.value.said.render("id")
+    assert reason in str(info.value) and str(info.value) == info.value.said.render("en")
