@@ -46,6 +46,8 @@ from tangerang_hub import reference
 from tangerang_hub.contracts import Contract, Field
 from tangerang_hub.read import Cells, Columns, RawBatchLike, ReadError, read_columns
 from tangerang_hub.values import (
+    DATE_FORMS,
+    DATETIME_FORMS,
     depends_on_dots,
     dot_convention_arrow,
     is_empty,
@@ -452,14 +454,8 @@ EXPECTED = {
     "number": say(
         "angka (1234,5 atau 1.234,5 atau 1234.5)", "a number (1234,5 or 1.234,5 or 1234.5)"
     ),
-    "date": say(
-        "tanggal (2024-08-17, 17/08/2024 atau 17 Agustus 2024)",
-        "a date (2024-08-17, 17/08/2024 or 17 Agustus 2024)",
-    ),
-    "datetime": say(
-        "tanggal-waktu (2024-08-17T13:45:00+07:00 atau 17/08/2024 13:45)",
-        "a date-time (2024-08-17T13:45:00+07:00 or 17/08/2024 13:45)",
-    ),
+    "date": say("tanggal ({forms})", "a date ({forms})", forms=DATE_FORMS),
+    "datetime": say("tanggal-waktu ({forms})", "a date-time ({forms})", forms=DATETIME_FORMS),
     "boolean": say("ya/tidak atau true/false", "ya/tidak or true/false"),
     "year": say("tahun empat digit", "a four-digit year"),
 }

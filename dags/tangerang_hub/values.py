@@ -61,6 +61,15 @@ THOUSANDS, DECIMAL = "thousands", "decimal"
 
 
 NOT_A_NUMBER = say("bukan angka", "not a number")
+# The forms a date and a date-time may take, as messages name them. Written with letters where
+# the digits would run together: the masker hides any 8+ digit run in a message, and
+# "2024-08-17" or "17/08/2024 13:45" would reach the steward as "20****17" or "1708**2413:45".
+DATE_FORMS = say(
+    "TTTT-BB-HH, 17/08/2024 atau 17 Agustus 2024", "YYYY-MM-DD, 17/08/2024 or 17 Agustus 2024"
+)
+DATETIME_FORMS = say(
+    "TTTT-BB-HHTjj:mm+07:00 atau HH/BB/TTTT jj:mm", "YYYY-MM-DDTHH:MM+07:00 or DD/MM/YYYY HH:MM"
+)
 NOT_A_WHOLE_NUMBER = say("bukan bilangan bulat", "not a whole number")
 
 
@@ -291,10 +300,7 @@ def parse_date(value: Any, fmt: str | None = None) -> date:
         d, mo, y = int(m[1]), month, int(m[3])
     else:
         raise SaidError(
-            say(
-                "bukan tanggal (gunakan 2024-08-17, 17/08/2024 atau 17 Agustus 2024)",
-                "not a date (use 2024-08-17, 17/08/2024 or 17 Agustus 2024)",
-            )
+            say("bukan tanggal (gunakan {forms})", "not a date (use {forms})", forms=DATE_FORMS)
         )
     try:
         return date(y, mo, d)
@@ -349,9 +355,9 @@ def parse_datetime(value: Any, fmt: str | None = None) -> datetime:
             except ValueError as exc:
                 raise SaidError(
                     say(
-                        "bukan tanggal-waktu (gunakan 2024-08-17T13:45:00+07:00 atau "
-                        "17/08/2024 13:45)",
-                        "not a date-time (use 2024-08-17T13:45:00+07:00 or 17/08/2024 13:45)",
+                        "bukan tanggal-waktu (gunakan {forms})",
+                        "not a date-time (use {forms})",
+                        forms=DATETIME_FORMS,
                     )
                 ) from exc
     if result.tzinfo is None:

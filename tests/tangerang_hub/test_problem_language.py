@@ -62,7 +62,7 @@ ENGLISH = {
     (2, "jumlah"): "expected a whole number (1234 or 1.234.567), "
     f"got {preview('NIK ' + NIK)}: not a number",
     (3, None): "row has 2 cells, header has 4 (a truncated or broken row)",
-    (4, "tanggal"): "expected a date (2024-08-17, 17/08/2024 or 17 Agustus 2024), "
+    (4, "tanggal"): "expected a date (YYYY-MM-DD, 17/08/2024 or 17 Agustus 2024), "
     "got '32/13/2024': no such date: month must be in 1..12",
     (5, "kecamatan"): "expected a kecamatan code or name of Kota Tangerang, "
     "got 'Cipondok': 'Cipondok' is not a kecamatan name in Kota Tangerang",
@@ -101,6 +101,7 @@ def test_every_row_problem_reads_in_indonesian_and_keeps_its_english(
     for where, problem in problems.items():
         assert problem.file == "unit.csv"
         assert problem.message_en == mask_identifiers(ENGLISH[where]), where
+        assert "*" not in problem.message.replace(mask_identifiers(NIK), ""), problem.message
         assert ENGLISH_WORDS.findall(problem.message) == [], (where, problem.message)
         for quoted in QUOTED[where]:
             assert quoted in problem.message and quoted in problem.message_en, (where, quoted)
