@@ -1,11 +1,11 @@
-"""The home page's lists: newest first, and "most used" by views or, without tracking, by grade."""
+"""The home page's lists: newest first, and "most used" by the catalog's usage counters or,
+before any use is counted, by grade."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from ckan.lib import search
 
 from ckanext.tangerang import home_datasets
 
@@ -39,7 +39,7 @@ def test_newest_first_and_only_public_datasets(make_org, make_dataset):
 
 
 @pytest.mark.ckan_config("ckan.plugins", PLUGINS)
-def test_without_tracking_most_used_means_best_graded_then_most_recently_run(
+def test_before_any_use_most_used_means_best_graded_then_most_recently_run(
     make_org, make_dataset
 ):
     org = make_org()
@@ -53,26 +53,30 @@ def test_without_tracking_most_used_means_best_graded_then_most_recently_run(
     assert _names(lists["most_used"]) == ["a-baru", "a-lama", "b-baru", "tanpa-nilai"]
 
 
-@pytest.mark.ckan_config("ckan.plugins", PLUGINS + " tracking")
-def test_with_tracking_most_used_means_most_viewed_in_14_days(make_org, make_dataset):
-    from ckanext.tracking.model import TrackingSummary
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+def test_most_used_ranks_by_the_catalogs_own_usage_of_the_last_30_days(make_org, make_dataset):
+    from ckanext.tangerang import usage
 
     org = make_org()
-    views = {"jarang": 2, "sering": 40, "tidak-dilihat": 0, "lumayan": 7}
-    for name, count in views.items():
+    today = usage.today()
+    hits = {  # name -> (downloads, api reads, views, days ago)
+        "jarang": (1, 0, 9, 0),
+        "sering": (3, 4, 1, 2),
+        "lumayan": (2, 0, 0, 29),
+        "dulu-sering": (50, 0, 0, 30),  # outside the 30 days
+    }
+    for name, (downloads, reads, views, ago) in hits.items():
         dataset = make_dataset(org["id"], name=name, quality_grade="A")
-        TrackingSummary.create(
-            url=f"/dataset/{name}",
-            package_id=dataset["id"],
-            tracking_type="page",
-            count=count,
-            running_total=count,
-            recent_views=count,
-            tracking_date=dt.date.today(),
-        )
-    search.rebuild()  # views_recent is read when a dataset is indexed
+        day = today - dt.timedelta(days=ago)
+        for kind, count in ((usage.DOWNLOAD, downloads), (usage.API, reads), (usage.VIEW, views)):
+            for n in range(count):
+                usage.record(kind, dataset["id"], ip=f"10.0.0.{n}", user_agent="Firefox", day=day)
+    make_dataset(org["id"], name="tidak-dipakai", quality_grade="A")
+    hidden = make_dataset(org["id"], name="rahasia", private=True)
+    usage.record(usage.DOWNLOAD, hidden["id"], ip="10.0.0.1", user_agent="Firefox")
 
-    lists = home_datasets.lists(3)
-    assert lists["basis"] == "views"
+    lists = home_datasets.lists(10)
+    assert lists["basis"] == "usage"
     assert _names(lists["most_used"]) == ["sering", "lumayan", "jarang"]
-    assert [d["views_recent"] for d in lists["most_used"]] == [40, 7, 2]
+    assert [(d["uses"], d["views"]) for d in lists["most_used"]] == [(7, 1), (2, 0), (1, 9)]
+    assert _names(home_datasets.lists(2)["most_used"]) == ["sering", "lumayan"]

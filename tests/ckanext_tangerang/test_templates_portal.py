@@ -203,6 +203,27 @@ def test_404_is_ours_in_both_languages(app, prefix, title, text):
     assert error.select_one("form[role=search]")["action"] == f"{prefix}/dataset/"
 
 
+def test_home_most_used_shows_the_counted_uses_once_any_are_counted(app, dataset, make_dataset):
+    from ckanext.tangerang import usage
+
+    other = make_dataset(dataset["owner_org"], name="sekolah", title="Sekolah", quality_grade="A")
+    for n in range(3):
+        usage.record(usage.DOWNLOAD, other["id"], ip=f"10.1.0.{n}", user_agent="Firefox")
+    usage.record(usage.VIEW, other["id"], ip="10.1.0.9", user_agent="Firefox")
+    catalog_summary.clear_cache()
+    soup = _soup(app, "/")
+
+    most_used = soup.select_one(".tangerang-most-used")
+    assert most_used["data-basis"] == "usage"
+    assert _text(most_used.select_one("h2")) == "Paling banyak digunakan"
+    assert most_used.select_one(".tangerang-basis-note") is None
+    [item] = most_used.select(".tangerang-dataset-item")
+    assert item["data-dataset"] == "sekolah"
+    assert "3 unduhan dan pembacaan API" in _text(item)
+    assert "1 kali dilihat" in _text(item)
+    assert most_used.select_one("a[href='/statistik']") is not None
+
+
 def test_a_missing_dataset_keeps_ckans_own_translated_message(app):
     error = _soup(app, "/dataset/tidak-ada", status=404).select_one(".tangerang-error")
     assert (

@@ -1,35 +1,33 @@
 """The datasets the home page lists: the newest, and the most used.
 
-"Most used" is what the catalog can measure. With CKAN's ``tracking`` plugin loaded,
-it is the views of the last 14 days (``views_recent``). Without it, the catalog
-counts no use, and the list is the best-graded datasets (``quality_grade`` A
-first), the most recently updated by the pipeline first; the page says so
-(``basis`` ``"quality"``). Only public, active datasets are listed.
+"Most used" is what the catalog's own usage counters (``usage``) measured over the last
+``USAGE_DAYS`` days (WIB): downloads plus DataStore reads, then page views, as the
+statistics page ranks them (``basis`` ``"usage"``). Before anything is counted, the list
+is the best-graded datasets (``quality_grade`` A first), the most recently updated by the
+pipeline first, and the page says so (``basis`` ``"quality"``). Only public, active
+datasets are listed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
+from ckanext.tangerang import usage
+
 NEWEST_SORT = "metadata_created desc"
-VIEWS_SORT = "views_recent desc, metadata_modified desc"
 QUALITY_SORT = "quality_grade asc, last_run_date desc, metadata_modified desc"
-VIEWS = "views"
+USAGE = "usage"
 QUALITY = "quality"
-
-
-def usage_basis() -> str:
-    """``"views"`` when CKAN's tracking plugin counts page views, else ``"quality"``."""
-    return VIEWS if p.plugin_loaded("tracking") else QUALITY
+USAGE_DAYS = 30
 
 
 def _summary(pkg: dict[str, Any]) -> dict[str, Any]:
     """What a home page card shows of a dataset (kept small: it is cached)."""
     formats = sorted({(r.get("format") or "").upper() for r in pkg.get("resources") or []} - {""})
     return {
+        "id": pkg["id"],
         "name": pkg["name"],
         "title": pkg.get("title") or pkg["name"],
         "notes": pkg.get("notes") or "",
@@ -39,16 +37,15 @@ def _summary(pkg: dict[str, Any]) -> dict[str, Any]:
         "quality_grade": pkg.get("quality_grade"),
         "row_count": pkg.get("row_count"),
         "formats": formats,
-        "views_recent": (pkg.get("tracking_summary") or {}).get("recent"),
     }
 
 
-def _search(sort: str, rows: int) -> list[dict[str, Any]]:
+def _search(sort: str, rows: int, fq: str = "") -> list[dict[str, Any]]:
     result = tk.get_action("package_search")(
         {"ignore_auth": True, "user": ""},
         {
             "q": "*:*",
-            "fq": "+dataset_type:dataset",
+            "fq": f"+dataset_type:dataset {fq}".strip(),
             "include_private": False,
             "sort": sort,
             "rows": rows,
@@ -57,11 +54,30 @@ def _search(sort: str, rows: int) -> list[dict[str, Any]]:
     return [_summary(pkg) for pkg in result["results"]]
 
 
+def _most_used(rows: int) -> list[dict[str, Any]]:
+    """The ``rows`` most used public datasets of the last ``USAGE_DAYS`` days, each with its
+    ``uses`` (downloads + DataStore reads) and ``views``; empty when nothing was counted."""
+    ranked = usage.statistics(*usage.period(days=USAGE_DAYS), top=0)["datasets"][:rows]
+    if not ranked:
+        return []
+    ids = " OR ".join(f'"{d["id"]}"' for d in ranked)
+    found = {d["id"]: d for d in _search(NEWEST_SORT, rows, fq=f"+id:({ids})")}
+    return [
+        {
+            **found[d["id"]],
+            "uses": d["counts"][usage.DOWNLOAD] + d["counts"][usage.API],
+            "views": d["counts"][usage.VIEW],
+        }
+        for d in ranked
+        if d["id"] in found
+    ]
+
+
 def lists(rows: int) -> dict[str, Any]:
-    """``{"newest": [...], "most_used": [...], "basis": "views" | "quality"}``, ``rows`` each."""
-    basis = usage_basis()
+    """``{"newest": [...], "most_used": [...], "basis": "usage" | "quality"}``, ``rows`` each."""
+    most_used = _most_used(rows)
     return {
         "newest": _search(NEWEST_SORT, rows),
-        "most_used": _search(VIEWS_SORT if basis == VIEWS else QUALITY_SORT, rows),
-        "basis": basis,
+        "most_used": most_used or _search(QUALITY_SORT, rows),
+        "basis": USAGE if most_used else QUALITY,
     }
