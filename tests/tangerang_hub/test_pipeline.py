@@ -163,6 +163,7 @@ def test_gate_rejection_is_quarantined(contract, catalog: FakeCatalog, tmp_path:
             "column": "kode_faskes",
             "expectation": "unique",
             "message": "duplicate",
+            "message_en": "duplicate",
         }
     ]
 
