@@ -77,6 +77,17 @@ def _downloads_shown(app: Any, package_id: str) -> int:
     return int(row.select_one('td[data-kind="download"]').get_text(strip=True).replace(".", ""))
 
 
+def test_the_hub_pipelines_own_requests_are_not_counted():
+    """The engine's User-Agent (read from its source: the CKAN env does not install it)."""
+    import re
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[2] / "dags/tangerang_hub/http_client.py"
+    [product] = re.findall(r'^USER_AGENT = f"([^/{]+)/', source.read_text(), re.M)
+    assert usage.is_bot(f"{product}/9.9.9 (+https://data.tangerangkota.go.id)")
+    assert not usage.is_bot(f"Mozilla/5.0 {product}-fan")
+
+
 def test_bots_are_recognised_by_user_agent():
     for agent in (
         BOT,
@@ -86,6 +97,7 @@ def test_bots_are_recognised_by_user_agent():
         "Some-Crawler/1.0",
         "AhrefsBot/7.0",
         "Baiduspider",
+        "tangerang-open-data-hub/0.1.0 (+https://data.tangerangkota.go.id)",  # the pipeline
     ):
         assert usage.is_bot(agent), agent
     for agent in (BROWSER, "curl/8.5.0", "python-requests/2.32", "ckanapi/4.8", ""):

@@ -51,9 +51,9 @@ DATASTORE_ACTIONS = ("datastore_search", "datastore_search_sql", "datastore_info
 UNIVERSITY_ORG_TYPE = "universitas"
 ALL_VISITORS = ""
 
-# Crawlers and link previewers that do not name themselves a bot, crawler or spider, and
-# the generic words that most do. Command-line clients and libraries (curl, python-requests)
-# are developers using the data and are counted.
+# Crawlers and link previewers that do not name themselves a bot, crawler or spider, the
+# generic words that most do, and the hub's own pipeline. Command-line clients and libraries
+# (curl, python-requests) are developers using the data and are counted.
 BOT_PATTERNS = (
     r"bot\b|bot/|crawler|crawl|spider",
     r"slurp",  # Yahoo
@@ -63,6 +63,9 @@ BOT_PATTERNS = (
     r"ia_archiver|archive\.org_bot",
     r"semrush|ahrefs|mj12bot|dotbot|petalbot|yandex|baiduspider|bytespider",
     r"headless.*(lighthouse|pingdom)|pingdom|uptimerobot|statuscake",
+    # The hub's own pipeline (tangerang_hub.http_client.USER_AGENT) publishing and checking
+    # its datasets: the catalog's work, not a use of the data.
+    r"^tangerang-open-data-hub/",
 )
 BOT_RE = re.compile("|".join(f"(?:{p})" for p in BOT_PATTERNS), re.IGNORECASE)
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
