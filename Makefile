@@ -101,6 +101,7 @@ demo: services airflow-db
 	$(AIRFLOW_ENV); stack/airflow_connection.sh ckan_default http://127.0.0.1:5000 var/secrets/ckan_bot_token
 	$(SERVICES) hub-env
 	$(SERVICES) up airflow
+	$(PYTHON) stack/airflow_token.py
 	@echo "== publishing the sample datasets through Airflow"
 	$(AIRFLOW_ENV); $(AF_PY) stack/demo_runs.py
 	@echo "== linking the showcase's demo items to the datasets just published"

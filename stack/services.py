@@ -58,6 +58,8 @@ REDIS_PORT = 6379
 SOLR_PORT = 8983
 AGENCY_PORT = 8765
 AIRFLOW_PORT = 8080
+# The catalog's read-only Airflow token (stack/airflow_token.py writes it after `up airflow`).
+AIRFLOW_CATALOG_TOKEN = "airflow_catalog_token"
 AIRFLOW_TEST_PORT = 8081  # the Celery test's own API server, beside a running demo
 
 # The executor: CeleryExecutor with two workers (Redis broker, PostgreSQL result backend),
@@ -216,7 +218,8 @@ def airflow_env(test: bool = False) -> dict[str, str]:
         "AIRFLOW__CELERY__RESULT_BACKEND": (
             f"db+postgresql://hub:{password}@127.0.0.1:{PG_PORT}/{db}"
         ),
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+        # admin for people; katalog, read-only, for the catalog's steward dashboard
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin,katalog:viewer",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(
             SECRETS / "airflow_passwords.json"
         ),
@@ -664,6 +667,8 @@ def render_ckan_ini(site: Site) -> None:
             redis_port=REDIS_PORT,
             redis_db=site.redis_db,
             storage_path=storage,
+            airflow_url=f"http://127.0.0.1:{AIRFLOW_PORT}" if site.name == "demo" else "",
+            airflow_token_file=SECRETS / AIRFLOW_CATALOG_TOKEN if site.name == "demo" else "",
             # CKAN refuses to load with an empty token, and the token can only be
             # made once CKAN's database exists: `make services` re-renders.
             xloader_token=_read_secret(f"xloader_token_{site.name}") or "pending",
@@ -711,9 +716,15 @@ def prepare() -> None:
     for site in SITES.values():
         render_ckan_ini(site)
         datastore_permissions(site)
-    passwords = SECRETS / "airflow_passwords.json"
-    if not passwords.exists():
-        write_private(passwords, json.dumps({"admin": secret("airflow_admin_password")}))
+    write_private(
+        SECRETS / "airflow_passwords.json",
+        json.dumps(
+            {
+                "admin": secret("airflow_admin_password"),
+                "katalog": secret("airflow_catalog_password"),
+            }
+        ),
+    )
 
 
 # --- command line ------------------------------------------------------------

@@ -131,8 +131,23 @@ def test_each_database_role_has_its_own_password(services, tmp_path, monkeypatch
     assert f"ckan_default:{passwords['ckan_default']}@" in ini
     assert f"datastore_ro:{passwords['datastore_ro']}@" in ini
     assert passwords["hub"] not in ini
+    assert "ckanext.tangerang.airflow_url = \n" in ini  # only the demo's dashboard asks Airflow
     airflow_db = services.airflow_env()["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
     assert f"hub:{passwords['hub']}@" in airflow_db
+
+
+def test_the_demo_dashboard_reads_its_airflow_with_a_viewer_token(services, tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "SECRETS", tmp_path / "secrets")
+    monkeypatch.setattr(services, "VAR", tmp_path / "var")
+    demo = services.SITES["demo"]
+    monkeypatch.setattr(services.Site, "ini", property(lambda self: tmp_path / f"{self.name}.ini"))
+    services.render_ckan_ini(demo)
+    ini = (tmp_path / "demo.ini").read_text()
+    assert f"ckanext.tangerang.airflow_url = http://127.0.0.1:{services.AIRFLOW_PORT}\n" in ini
+    token = tmp_path / "secrets" / services.AIRFLOW_CATALOG_TOKEN
+    assert f"ckanext.tangerang.airflow_token_file = {token}\n" in ini
+    users = services.airflow_env()["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"]
+    assert "katalog:viewer" in users.split(",")  # the token's account reads, never writes
 
 
 def test_a_database_another_checkout_made_is_recreated_empty(services, tmp_path, monkeypatch):
