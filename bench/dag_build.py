@@ -9,8 +9,10 @@ file that builds as many DAGs of four tasks from a loop and nothing else. Also m
 build of one DAG as a task's process does it (``get_parsing_context().dag_id`` set), and the
 ``DagBag`` of each file (Airflow's own parse, with its checks).
 
-A fresh interpreter per measurement: the dag-processor parses a file in a new process, so the
-contract cache starts empty there too.
+A fresh interpreter per measurement: the dag-processor parses a file in a new process. The
+contracts' validation is cached on disk by content (`tangerang_hub.contracts.CACHE_ENV`), so
+`hub_bench` measures the build both with that cache emptied first (cold: a new contract or a
+new hub version) and filled (every later parse, the dag-processor's steady state).
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ def test_bench_measures_every_part(tmp_path, monkeypatch, capsys):
 
     dags = report["dag_build"]
     assert dags["found"]["contracts_dagbag"] == {"dags": CONTRACTS, "tasks": 5 * CONTRACTS}
+    assert dags["found"]["contracts_cold_dagbag"] == dags["found"]["contracts_dagbag"]
     assert dags["found"]["anchor_module"] == {"dags": CONTRACTS, "tasks": 4 * CONTRACTS}
     assert dags["found"]["contracts_one_dag"]["dags"] == 1
 
