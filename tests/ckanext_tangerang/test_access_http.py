@@ -333,3 +333,16 @@ def test_the_dataset_page_notice_the_request_form_and_the_walidata_page(app, wor
     assert page.select("table.tangerang-access-waiting tr[data-request]")
     decide = page.select_one("table.tangerang-access-waiting form")
     assert decide.select_one("input[name=_csrf_token]") and decide["method"] == "post"
+
+
+def test_viewing_the_dataset_page_is_not_an_audited_attempt_at_the_rows(app, world):
+    """The page renders the data dictionary (datastore_info) for every visitor: a denial of
+    that internal read is no download attempt, while the same read through the API is."""
+    _approve_publication(world)
+    before = _audit(world)
+    for _ in range(2):
+        assert app.get("/dataset/penerima-bansos-uji").status_code == 200
+    assert _audit(world) == before
+    status, _ = world["api"]("anonymous", "datastore_info", id=world["resource"]["id"])
+    assert status == 403
+    assert _audit(world) == [*before, ("denied", None, "datastore_info")]
