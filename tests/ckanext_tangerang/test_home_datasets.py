@@ -39,9 +39,7 @@ def test_newest_first_and_only_public_datasets(make_org, make_dataset):
 
 
 @pytest.mark.ckan_config("ckan.plugins", PLUGINS)
-def test_before_any_use_most_used_means_best_graded_then_most_recently_run(
-    make_org, make_dataset
-):
+def test_before_any_use_most_used_means_best_graded_then_most_recently_run(make_org, make_dataset):
     org = make_org()
     make_dataset(org["id"], name="b-baru", quality_grade="B", last_run_at=_ago(0))
     make_dataset(org["id"], name="a-lama", quality_grade="A", last_run_at=_ago(20))
