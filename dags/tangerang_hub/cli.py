@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from tangerang_hub import messages
 from tangerang_hub.contracts import (
     ContractError,
     UnknownDatasetError,
@@ -113,11 +114,10 @@ def check_contracts(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
     files: list[Path] = []
     for path in paths or [contracts_dir()]:
         files.extend(contract_files(path) if path.is_dir() else [path])
+    lang = messages.language()
     if not files:
-        print(
-            f"no contract files found in {', '.join(map(str, paths or [contracts_dir()]))}",
-            file=err,
-        )
+        where = ", ".join(map(str, paths or [contracts_dir()]))
+        print(CLI["no_contracts"][lang].format(where=where), file=err)
         return EXIT_ERROR
     failures, ids = 0, {}
     for path in files:
@@ -125,25 +125,28 @@ def check_contracts(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
             contract = load_contract(path)
         except ContractError as exc:
             failures += 1
-            print(f"FAIL {exc}", file=err)
+            print(f"{CLI['fail'][lang]} {exc}", file=err)
             continue
         if contract.id in ids:
             failures += 1
-            print(f"FAIL {path}: id: {contract.id!r} is also used by {ids[contract.id]}", file=err)
+            again = CLI["duplicate_id"][lang].format(id=repr(contract.id), other=ids[contract.id])
+            print(f"{CLI['fail'][lang]} {path}: id: {again}", file=err)
             continue
         ids[contract.id] = path
         print(f"ok   {path}", file=out)
-    print(f"{len(files) - failures}/{len(files)} contracts ok", file=err if failures else out)
+    total = CLI["contracts_ok"][lang].format(ok=len(files) - failures, all=len(files))
+    print(total, file=err if failures else out)
     return EXIT_ERROR if failures else EXIT_OK
 
 
 def list_datasets(out: TextIO, err: TextIO) -> int:
+    lang = messages.language()
     try:
         contracts = load_contracts()
     except ContractError as exc:
-        print(f"error: {exc}", file=err)
+        print(f"{CLI['error'][lang]}: {exc}", file=err)
         return EXIT_ERROR
-    rows = [("ID", "PRODUCER", "DIMENSIONS", "FREQUENCY", "SOURCE")]
+    rows = [CLI["list_header"][lang]]
     rows += [
         (c.id, c.producer, ",".join(c.dimensions), c.frequency, c.source.type) for c in contracts
     ]
@@ -166,14 +169,15 @@ def run_dataset(
     try:
         contract = get_contract(args.dataset_id)
     except (ContractError, UnknownDatasetError) as exc:
-        print(f"error: {exc}", file=err)
+        print(f"{CLI['error'][messages.language()]}: {exc}", file=err)
         return EXIT_ERROR
     client = None
     if not args.dry_run:
         try:
             client = client_factory()
         except Exception as exc:  # noqa: BLE001 - any configuration problem is reported plainly
-            print(f"error: cannot connect to CKAN ({CKAN_CONN_ID}): {exc}", file=err)
+            text = CLI["no_ckan"][messages.language()].format(conn=CKAN_CONN_ID, error=exc)
+            print(f"{CLI['error'][messages.language()]}: {text}", file=err)
             return EXIT_ERROR
     run_id = args.run_id or "manual__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -200,6 +204,26 @@ def run_dataset(
     return EXIT_REJECTED if report.status == "rejected" else EXIT_ERROR
 
 
+# The other lines the command prints for people, Bahasa Indonesia first (HUB_LANG=en).
+CLI: dict[str, dict[str, Any]] = {
+    "error": {"id": "galat", "en": "error"},
+    "fail": {"id": "GAGAL", "en": "FAIL"},
+    "no_contracts": {
+        "id": "tidak ada berkas kontrak di {where}",
+        "en": "no contract files found in {where}",
+    },
+    "duplicate_id": {"id": "{id} juga dipakai oleh {other}", "en": "{id} is also used by {other}"},
+    "contracts_ok": {"id": "{ok}/{all} kontrak valid", "en": "{ok}/{all} contracts ok"},
+    "list_header": {
+        "id": ("ID", "PRODUSEN", "DIMENSI", "FREKUENSI", "SUMBER"),
+        "en": ("ID", "PRODUCER", "DIMENSIONS", "FREQUENCY", "SOURCE"),
+    },
+    "no_ckan": {
+        "id": "tidak dapat terhubung ke CKAN ({conn}): {error}",
+        "en": "cannot connect to CKAN ({conn}): {error}",
+    },
+}
+
 # What a steward reads of a run, Bahasa Indonesia first; HUB_LANG=en gives English.
 SUMMARY = {
     "id": {"rows": "baris", "package": "dataset", "resources": "sumber daya", "error": "GALAT",
@@ -211,7 +235,6 @@ SUMMARY = {
 
 
 def _print_summary(report: Any, out: TextIO) -> None:
-    from tangerang_hub import messages
     from tangerang_hub.run_report import status_label
 
     lang = messages.language()

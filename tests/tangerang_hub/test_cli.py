@@ -76,24 +76,41 @@ def test_contracts_check_broken_copy(tmp_path: Path) -> None:
     broken.write_text(text.replace("type: integer", "type: bilangan", 1), encoding="utf-8")
     code, _out, err = hub("contracts", "check", str(broken))
     assert code == 1
-    assert f"{broken}: fields[" in err
+    assert f"GAGAL {broken}: fields[" in err
     assert ".type: 'bilangan' is not one of" in err
-    assert "0/1 contracts ok" in err
+    assert "0/1 kontrak valid" in err
 
 
-def test_contracts_check_folder(tmp_path: Path) -> None:
+def test_contracts_check_folder(tmp_path: Path, monkeypatch) -> None:
     shutil.copy(DATASETS / "fasyankes.yaml", tmp_path)
     code, out, _err = hub("contracts", "check", str(tmp_path))
     assert code == 0
-    assert "1/1 contracts ok" in out
+    assert "1/1 kontrak valid" in out
+    monkeypatch.setenv("HUB_LANG", "en")
+    assert "1/1 contracts ok" in hub("contracts", "check", str(tmp_path))[1]
 
 
-def test_list() -> None:
+@pytest.mark.parametrize(
+    "lang, header",
+    [
+        ("id", ["ID", "PRODUSEN", "DIMENSI", "FREKUENSI", "SUMBER"]),
+        ("en", ["ID", "PRODUCER", "DIMENSIONS", "FREQUENCY", "SOURCE"]),
+    ],
+)
+def test_list(lang: str, header: list[str], monkeypatch) -> None:
+    monkeypatch.setenv("HUB_LANG", lang)
     code, out, _err = hub("list")
     assert code == 0
-    header, *rows = out.splitlines()
-    assert header.split() == ["ID", "PRODUCER", "DIMENSIONS", "FREQUENCY", "SOURCE"]
+    first, *rows = out.splitlines()
+    assert first.split() == header
     assert any(r.split() == ["fasyankes", "dinkes", "living", "bulanan", "http_csv"] for r in rows)
+
+
+def test_an_unknown_dataset_is_an_error_in_the_stewards_language(monkeypatch) -> None:
+    code, _out, err = hub("run", "tidak-ada", "--dry-run")
+    assert code == 1 and err.startswith("galat: ")
+    monkeypatch.setenv("HUB_LANG", "en")
+    assert hub("run", "tidak-ada", "--dry-run")[2].startswith("error: ")
 
 
 def test_run_dry_run_json(tmp_path: Path, fake_catalog: FakeCatalog) -> None:
