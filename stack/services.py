@@ -514,6 +514,28 @@ def postgres_down() -> None:
     print("  postgres: stopped")
 
 
+def postgres_restart() -> None:
+    """Stop the cluster (fast shutdown: sessions end, open transactions roll back) and start it
+    again. One this checkout started is stopped and started by its pid file, which stays
+    current; one that ran before (the machine's service, another checkout) is restarted by
+    its own control and stays not ours, so `down` still leaves it running."""
+    if running_pid("postgres") is not None:
+        postgres_down()
+        if pg_running():
+            raise SystemExit("postgres still runs after stopping it")
+        postgres_up()
+        return
+    if not pg_running():
+        raise SystemExit("postgres is not running")
+    subprocess.run(["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "restart", "-m", "fast"], check=True)
+    deadline = time.monotonic() + 60
+    while not tcp_ok(PG_PORT)():
+        if time.monotonic() > deadline:
+            raise SystemExit("postgres did not accept connections within 60s")
+        time.sleep(0.5)
+    print("  postgres: restarted (not started by this checkout; left as it was)")
+
+
 def psql(sql: str, db: str = "postgres") -> str:
     result = subprocess.run(
         [
