@@ -498,12 +498,16 @@ def postgres_up() -> None:
     # Remember that we started it, so `down` stops only what we started.
     data = Path(f"/var/lib/postgresql/{PG_VERSION}/{PG_CLUSTER}/postmaster.pid")
     write_pidfile("postgres", int(data.read_text().splitlines()[0]))
+    _wait_for_postgres()
+    print("  postgres: started")
+
+
+def _wait_for_postgres() -> None:
     deadline = time.monotonic() + 60
     while not tcp_ok(PG_PORT)():
         if time.monotonic() > deadline:
             raise SystemExit("postgres did not accept connections within 60s")
         time.sleep(0.5)
-    print("  postgres: started")
 
 
 def postgres_down() -> None:
@@ -528,11 +532,7 @@ def postgres_restart() -> None:
     if not pg_running():
         raise SystemExit("postgres is not running")
     subprocess.run(["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "restart", "-m", "fast"], check=True)
-    deadline = time.monotonic() + 60
-    while not tcp_ok(PG_PORT)():
-        if time.monotonic() > deadline:
-            raise SystemExit("postgres did not accept connections within 60s")
-        time.sleep(0.5)
+    _wait_for_postgres()
     print("  postgres: restarted (not started by this checkout; left as it was)")
 
 
@@ -585,13 +585,13 @@ def instance_id() -> str:
 def ensure_db(name: str, owner: str) -> bool:
     """Create `name` unless this checkout made it; True when it is new (and empty)."""
     marker = f"tangerang-hub {instance_id()}"
-    found = psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+    # "found:<comment>" when the database exists, nothing when it does not
+    found = psql(
+        f"SELECT 'found:' || coalesce(shobj_description(oid, 'pg_database'), '') "
+        f"FROM pg_database WHERE datname = '{name}'"
+    )
     if found:
-        comment = psql(
-            f"SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
-            f"WHERE datname = '{name}'"
-        )
-        if comment == marker:
+        if found == f"found:{marker}":
             return False
         print(
             f"  postgres: {name} was made by another checkout of the hub (its files are not "

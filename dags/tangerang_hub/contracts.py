@@ -169,11 +169,12 @@ def _validation_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _disk_cache_path(raw: bytes) -> Path | None:
+def _disk_cache_path(digest: str) -> Path | None:
+    """Where the validation of a text of sha256 `digest` is kept; None without a disk cache."""
     folder = _disk_cache_dir()
     if folder is None:
         return None
-    return folder / f"{hashlib.sha256(raw).hexdigest()}-{_validation_version()}.json"
+    return folder / f"{digest}-{_validation_version()}.json"
 
 
 def _read_disk_cache(where: Path | None) -> dict[str, Any] | None:
@@ -243,11 +244,12 @@ def load_contract(path: Path | str) -> Contract:
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContractError(path, [("", f"cannot read the file: {exc}")]) from exc
-    key = (str(path.resolve()), hashlib.sha256(raw).hexdigest())
+    digest = hashlib.sha256(raw).hexdigest()
+    key = (str(path.resolve()), digest)
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    where = _disk_cache_path(raw)
+    where = _disk_cache_path(digest)
     data = _read_disk_cache(where)
     if data is not None:
         issues = _semantic_issues(data, path)

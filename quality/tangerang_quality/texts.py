@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-LANGUAGES = ("id", "en")
-
 
 @dataclass(frozen=True)
 class Said:
@@ -37,11 +35,6 @@ class Said:
 def say(id_: str, en: str, **params: Any) -> Said:
     """The message `id_` (Bahasa Indonesia) / `en` (English) with the values it quotes."""
     return Said(id_, en, tuple(params.items()))
-
-
-def render(text: str | Said, lang: str = "id") -> str:
-    """`text` in `lang`; a plain string is the same in both."""
-    return text.render(lang) if isinstance(text, Said) else text
 
 
 class SaidError(ValueError):
