@@ -117,7 +117,7 @@ def check_contracts(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
     lang = messages.language()
     if not files:
         where = ", ".join(map(str, paths or [contracts_dir()]))
-        print(CLI["no_contracts"][lang].format(where=where), file=err)
+        print(WORDS[lang]["no_contracts"].format(where=where), file=err)
         return EXIT_ERROR
     failures, ids = 0, {}
     for path in files:
@@ -125,16 +125,16 @@ def check_contracts(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
             contract = load_contract(path)
         except ContractError as exc:
             failures += 1
-            print(f"{CLI['fail'][lang]} {exc}", file=err)
+            print(f"{WORDS[lang]['fail']} {exc}", file=err)
             continue
         if contract.id in ids:
             failures += 1
-            again = CLI["duplicate_id"][lang].format(id=repr(contract.id), other=ids[contract.id])
-            print(f"{CLI['fail'][lang]} {path}: id: {again}", file=err)
+            again = WORDS[lang]["duplicate_id"].format(id=repr(contract.id), other=ids[contract.id])
+            print(f"{WORDS[lang]['fail']} {path}: id: {again}", file=err)
             continue
         ids[contract.id] = path
         print(f"ok   {path}", file=out)
-    total = CLI["contracts_ok"][lang].format(ok=len(files) - failures, all=len(files))
+    total = WORDS[lang]["contracts_ok"].format(ok=len(files) - failures, all=len(files))
     print(total, file=err if failures else out)
     return EXIT_ERROR if failures else EXIT_OK
 
@@ -144,9 +144,9 @@ def list_datasets(out: TextIO, err: TextIO) -> int:
     try:
         contracts = load_contracts()
     except ContractError as exc:
-        print(f"{CLI['error'][lang]}: {exc}", file=err)
+        print(f"{WORDS[lang]['failed']}: {exc}", file=err)
         return EXIT_ERROR
-    rows = [CLI["list_header"][lang]]
+    rows = [WORDS[lang]["list_header"]]
     rows += [
         (c.id, c.producer, ",".join(c.dimensions), c.frequency, c.source.type) for c in contracts
     ]
@@ -169,15 +169,15 @@ def run_dataset(
     try:
         contract = get_contract(args.dataset_id)
     except (ContractError, UnknownDatasetError) as exc:
-        print(f"{CLI['error'][messages.language()]}: {exc}", file=err)
+        print(f"{WORDS[messages.language()]['failed']}: {exc}", file=err)
         return EXIT_ERROR
     client = None
     if not args.dry_run:
         try:
             client = client_factory()
         except Exception as exc:  # noqa: BLE001 - any configuration problem is reported plainly
-            text = CLI["no_ckan"][messages.language()].format(conn=CKAN_CONN_ID, error=exc)
-            print(f"{CLI['error'][messages.language()]}: {text}", file=err)
+            text = WORDS[messages.language()]["no_ckan"].format(conn=CKAN_CONN_ID, error=exc)
+            print(f"{WORDS[messages.language()]['failed']}: {text}", file=err)
             return EXIT_ERROR
     run_id = args.run_id or "manual__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -204,33 +204,29 @@ def run_dataset(
     return EXIT_REJECTED if report.status == "rejected" else EXIT_ERROR
 
 
-# The other lines the command prints for people, Bahasa Indonesia first (HUB_LANG=en).
-CLI: dict[str, dict[str, Any]] = {
-    "error": {"id": "galat", "en": "error"},
-    "fail": {"id": "GAGAL", "en": "FAIL"},
-    "no_contracts": {
-        "id": "tidak ada berkas kontrak di {where}",
-        "en": "no contract files found in {where}",
+# What the command prints for people (a run's summary, contract checks, the list, errors),
+# Bahasa Indonesia first; HUB_LANG=en gives English.
+WORDS: dict[str, dict[str, Any]] = {
+    "id": {
+        "rows": "baris", "package": "dataset", "resources": "sumber daya", "error": "GALAT",
+        "warn": "PERINGATAN", "more": "{n} lagi (lihat report.json)", "quarantine": "karantina",
+        "failed": "galat", "fail": "GAGAL",
+        "no_contracts": "tidak ada berkas kontrak di {where}",
+        "duplicate_id": "{id} juga dipakai oleh {other}",
+        "contracts_ok": "{ok}/{all} kontrak valid",
+        "list_header": ("ID", "PRODUSEN", "DIMENSI", "FREKUENSI", "SUMBER"),
+        "no_ckan": "tidak dapat terhubung ke CKAN ({conn}): {error}",
     },
-    "duplicate_id": {"id": "{id} juga dipakai oleh {other}", "en": "{id} is also used by {other}"},
-    "contracts_ok": {"id": "{ok}/{all} kontrak valid", "en": "{ok}/{all} contracts ok"},
-    "list_header": {
-        "id": ("ID", "PRODUSEN", "DIMENSI", "FREKUENSI", "SUMBER"),
-        "en": ("ID", "PRODUCER", "DIMENSIONS", "FREQUENCY", "SOURCE"),
+    "en": {
+        "rows": "rows", "package": "package", "resources": "resources", "error": "ERROR",
+        "warn": "WARN", "more": "{n} more (see report.json)", "quarantine": "quarantine",
+        "failed": "error", "fail": "FAIL",
+        "no_contracts": "no contract files found in {where}",
+        "duplicate_id": "{id} is also used by {other}",
+        "contracts_ok": "{ok}/{all} contracts ok",
+        "list_header": ("ID", "PRODUCER", "DIMENSIONS", "FREQUENCY", "SOURCE"),
+        "no_ckan": "cannot connect to CKAN ({conn}): {error}",
     },
-    "no_ckan": {
-        "id": "tidak dapat terhubung ke CKAN ({conn}): {error}",
-        "en": "cannot connect to CKAN ({conn}): {error}",
-    },
-}
-
-# What a steward reads of a run, Bahasa Indonesia first; HUB_LANG=en gives English.
-SUMMARY = {
-    "id": {"rows": "baris", "package": "dataset", "resources": "sumber daya", "error": "GALAT",
-           "warn": "PERINGATAN", "more": "{n} lagi (lihat report.json)",
-           "quarantine": "karantina"},
-    "en": {"rows": "rows", "package": "package", "resources": "resources", "error": "ERROR",
-           "warn": "WARN", "more": "{n} more (see report.json)", "quarantine": "quarantine"},
 }  # fmt: skip
 
 
@@ -238,7 +234,7 @@ def _print_summary(report: Any, out: TextIO) -> None:
     from tangerang_hub.run_report import status_label
 
     lang = messages.language()
-    words = SUMMARY[lang]
+    words = WORDS[lang]
     message = report.message
     if lang != "id" and report.message_code in messages.MESSAGES:
         message = messages.render(report.message_code, report.message_params, lang)

@@ -35,6 +35,7 @@ from tangerang_quality import formula
 from tangerang_quality.formula import is_formula_injection
 from tangerang_quality.masking import mask_identifiers
 from tangerang_quality.pii import COLUMN_NAME_MARK, kind_label, scan_columns
+from tangerang_quality.problems import WHERE
 from tangerang_quality.texts import Said, SaidError, say
 
 EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND = 0, 1, 2
@@ -126,7 +127,7 @@ def read_file(path: Path) -> Sheet:
 
 
 def _where(row: int | None, lang: str) -> str:
-    return f"{'row' if lang == 'en' else 'baris'} {row}: " if row is not None else ""
+    return f"{WHERE[lang][0]} {row}: " if row is not None else ""
 
 
 def _columns(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
