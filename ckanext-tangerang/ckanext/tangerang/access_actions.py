@@ -13,7 +13,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, ChainedAction, Context, DataDict
 
-from ckanext.tangerang import access, access_schema
+from ckanext.tangerang import access, access_schema, api_request
 from ckanext.tangerang.logic.action import _access_first
 
 # --- DataStore reads, chained: the audit of restricted rows ----------------------------------
@@ -33,23 +33,15 @@ def _read_packages(context: Context, data_dict: DataDict, name: str) -> list[tup
     return found
 
 
-def _api_call_of(name: str) -> bool:
-    """Whether the current request is the action API's call of action `name`."""
-    from flask import request
-
-    return (
-        request.endpoint == "api.action" and (request.view_args or {}).get("logic_function") == name
-    )
-
-
 def _audited_read(name: str, up: Action, context: Context, data_dict: DataDict) -> Any:
     from flask import g, has_request_context
 
     # Audited: a read asked for through the action API, or outside a web request (a job, the
     # CLI). A read made while rendering a page (the data dictionary on the dataset page) is
     # no attempt at the rows, and a dump's read is audited by its route (access_views).
+    in_request = has_request_context()
     skip = context.get("ignore_auth") or (
-        has_request_context() and (g.get("tangerang_access_audited") or not _api_call_of(name))
+        in_request and (g.get("tangerang_access_audited") or not api_request.is_api_call_of(name))
     )
     access.SQL_TABLES.set([])
     try:

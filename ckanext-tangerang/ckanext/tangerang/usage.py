@@ -40,6 +40,8 @@ import ckan.model as model
 import sqlalchemy as sa
 from flask import has_request_context, request
 
+from ckanext.tangerang import api_request
+
 log = logging.getLogger(__name__)
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -243,12 +245,7 @@ def _read_resource_ids(action_name: str, data_dict: dict[str, Any]) -> list[str]
 def on_action_succeeded(action_name: str, **kwargs: Any) -> None:
     """Receiver of ``action_succeeded``: counts the DataStore read a visitor asked the action
     API for (only the action named in the request's URL)."""
-    if action_name not in DATASTORE_ACTIONS or not has_request_context():
-        return
-    if (
-        request.endpoint != "api.action"
-        or (request.view_args or {}).get("logic_function") != action_name
-    ):
+    if action_name not in DATASTORE_ACTIONS or not api_request.is_api_call_of(action_name):
         return
     for resource_id in _read_resource_ids(action_name, kwargs.get("data_dict") or {}):
         try:
