@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS
+from browser import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS, walidata_token
 from ckan_site import site_url
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +46,27 @@ def screenshot(page: Page):
         return path
 
     return take
+
+
+@pytest.fixture
+def as_user(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """``as_user(token, width=1280)``: a browser context that sends the API token with every
+    request (CKAN then knows the user); each is closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def make(token: str, width: int = 1280) -> BrowserContext:
+        context = browser.new_context(
+            extra_http_headers={"Authorization": token}, viewport={"width": width, "height": 900}
+        )
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def walidata(as_user: Callable[..., BrowserContext]) -> BrowserContext:
+    """A browser context that is the seeded walidata."""
+    return as_user(walidata_token())

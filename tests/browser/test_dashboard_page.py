@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,8 @@ import pytest
 import yaml
 from browser import SCREENSHOTS
 from ckan_site import bot_client
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from conftest import walidata_token
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tangerang_hub import pipeline
 from tangerang_hub.contracts import SCHEMAS_DIR, get_contract
@@ -119,17 +119,9 @@ def failing(scored: dict[str, Any]) -> Iterator[None]:
 
 
 @pytest.fixture
-def walidata(browser: Browser) -> Iterator[BrowserContext]:
-    """A browser context that is the seeded walidata (their API token on every request)."""
-    token_file = os.environ.get("HUB_CKAN_WALIDATA_TOKEN_FILE")
-    if not token_file or not Path(token_file).exists():
-        pytest.fail("HUB_CKAN_WALIDATA_TOKEN_FILE is missing: run these tests through `make test`")
-    context = browser.new_context(
-        extra_http_headers={"Authorization": Path(token_file).read_text().strip()},
-        viewport={"width": 1440, "height": 900},
-    )
-    yield context
-    context.close()
+def walidata(as_user) -> BrowserContext:
+    """The seeded walidata, in a window wide enough for the whole table."""
+    return as_user(walidata_token(), width=1440)
 
 
 def _shot(page: Page, name: str) -> Path:

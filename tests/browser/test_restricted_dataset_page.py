@@ -10,17 +10,15 @@ the data may be downloaded and the CSV comes. Screenshots: var/screenshots/terba
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser import SCREENSHOTS
 from demo_catalog import ensure_published
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 pytestmark = pytest.mark.stack
 
@@ -51,21 +49,6 @@ def partner() -> dict[str, str]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _context(browser: Browser, token: str | None) -> BrowserContext:
-    headers = {"Authorization": token} if token else {}
-    return browser.new_context(extra_http_headers=headers, viewport={"width": 1280, "height": 900})
-
-
-@pytest.fixture
-def walidata(browser: Browser) -> Iterator[BrowserContext]:
-    token_file = os.environ.get("HUB_CKAN_WALIDATA_TOKEN_FILE")
-    if not token_file or not Path(token_file).exists():
-        pytest.fail("HUB_CKAN_WALIDATA_TOKEN_FILE is missing: run these tests through `make test`")
-    context = _context(browser, Path(token_file).read_text().strip())
-    yield context
-    context.close()
-
-
 def _csv_url(dataset: dict[str, Any]) -> str:
     return next(r["url"] for r in dataset["resources"] if (r.get("format") or "").upper() == "CSV")
 
@@ -94,9 +77,9 @@ def test_a_visitor_reads_the_metadata_and_is_refused_the_files(
 
 
 def test_a_partner_asks_the_walidata_approves_and_the_partner_downloads(
-    browser: Browser, walidata: BrowserContext, base_url, dataset, partner
+    as_user, walidata: BrowserContext, base_url, dataset, partner
 ):
-    member = _context(browser, partner["token"])
+    member = as_user(partner["token"])
     page = member.new_page()
     page.goto(f"{base_url}/dataset/{DATASET}")
     form = page.locator("#akses-terbatas form")
@@ -125,4 +108,3 @@ def test_a_partner_asks_the_walidata_approves_and_the_partner_downloads(
     assert answer.status == 200
     assert len(answer.body().splitlines()) == int(dataset["row_count"]) + 1  # header + rows
     _shot(page, "terbatas-diizinkan-en")
-    member.close()

@@ -7,16 +7,14 @@ Screenshots: var/screenshots/pemeriksaan-<lang>.png.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from browser import SCREENSHOTS
 from ckan_site import bot_client
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.stack
 
@@ -48,19 +46,6 @@ def waiting() -> Iterator[dict[str, Any]]:
     )
     yield dataset
     bot.call("package_delete", {"id": dataset["id"]})
-
-
-@pytest.fixture
-def walidata(browser: Browser) -> Iterator[BrowserContext]:
-    token_file = os.environ.get("HUB_CKAN_WALIDATA_TOKEN_FILE")
-    if not token_file or not Path(token_file).exists():
-        pytest.fail("HUB_CKAN_WALIDATA_TOKEN_FILE is missing: run these tests through `make test`")
-    context = browser.new_context(
-        extra_http_headers={"Authorization": Path(token_file).read_text().strip()},
-        viewport={"width": 1280, "height": 900},
-    )
-    yield context
-    context.close()
 
 
 @pytest.mark.parametrize(
