@@ -27,6 +27,7 @@ from typing import Any
 
 from tangerang_hub.connections import ConnectionInfo
 from tangerang_hub.sources.base import SourceError
+from tangerang_quality.texts import say
 
 STYLES = ("bearer", "ckan", "header", "query", "path", "basic", "none")
 # The placeholder a connector puts in a URL path for a ``path``-style secret; the HTTP
@@ -75,18 +76,37 @@ def credentials(
             style = implied
     style = str(style).lower()
     if style not in STYLES:
-        raise SourceError(f"connection {conn.conn_id!r}: unknown auth style {style!r}")
+        raise SourceError(
+            say(
+                "koneksi {conn!r}: gaya autentikasi {style!r} tidak dikenal",
+                "connection {conn!r}: unknown auth style {style!r}",
+                conn=conn.conn_id,
+                style=style,
+            )
+        )
     if style == "none":
         return Credentials(headers=static)
     if style == "basic":
         if not conn.login or conn.password is None:
-            raise SourceError(f"connection {conn.conn_id!r}: basic auth needs login and password")
+            raise SourceError(
+                say(
+                    "koneksi {conn!r}: autentikasi basic memerlukan login dan kata sandi",
+                    "connection {conn!r}: basic auth needs login and password",
+                    conn=conn.conn_id,
+                )
+            )
         return Credentials(
             headers=static, basic=(conn.login, conn.password), secrets=_kept(conn.password)
         )
     if not secret:
         raise SourceError(
-            f"connection {conn.conn_id!r} uses {style} auth but has no password or extra.token"
+            say(
+                "koneksi {conn!r} memakai autentikasi {style} tetapi tidak memiliki kata sandi "
+                "atau extra.token",
+                "connection {conn!r} uses {style} auth but has no password or extra.token",
+                conn=conn.conn_id,
+                style=style,
+            )
         )
     kept = (secret,)
     if style == "bearer":

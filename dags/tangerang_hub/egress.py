@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import requests
 
 from tangerang_hub.sources.base import SourceError
+from tangerang_quality.texts import Said, say
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 Origin = tuple[str, str, int | None]
@@ -32,7 +33,12 @@ Resolver = Callable[..., list[tuple]]
 
 
 class UnresolvedHost(requests.ConnectionError):
-    """A host's name does not resolve; retried like any connection failure."""
+    """A host's name does not resolve; retried like any connection failure. `said` words
+    it in both languages (`str()` is the English text)."""
+
+    def __init__(self, said: Said):
+        self.said = said
+        super().__init__(said.render("en"))
 
 
 def origin(url: str) -> Origin:
@@ -55,9 +61,21 @@ def _allow_entry(entry: str) -> tuple[str, int | None]:
     try:
         port = parts.port
     except ValueError:
-        raise SourceError(f"allowed_redirect_hosts entry {entry!r} has a bad port") from None
+        raise SourceError(
+            say(
+                "entri allowed_redirect_hosts {entry!r} memiliki port yang tidak sesuai",
+                "allowed_redirect_hosts entry {entry!r} has a bad port",
+                entry=entry,
+            )
+        ) from None
     if not parts.hostname:
-        raise SourceError(f"allowed_redirect_hosts entry {entry!r} names no host")
+        raise SourceError(
+            say(
+                "entri allowed_redirect_hosts {entry!r} tidak menyebut host",
+                "allowed_redirect_hosts entry {entry!r} names no host",
+                entry=entry,
+            )
+        )
     return _host(parts.hostname), port
 
 
@@ -97,11 +115,25 @@ class Egress:
         its redirect to `target`."""
         here, there = origin(current), origin(target)
         if there[0] not in DEFAULT_PORTS:
-            raise SourceError(f"{current} redirects to a {there[0]!r} URL; refused", url=current)
+            raise SourceError(
+                say(
+                    "{current} mengalihkan ke URL {scheme!r}; ditolak",
+                    "{current} redirects to a {scheme!r} URL; refused",
+                    current=current,
+                    scheme=there[0],
+                ),
+                url=current,
+            )
         if here[0] == "https" and there[0] == "http":
             raise SourceError(
-                f"{current} redirects from https to http ({target}); refused: "
-                "a redirect may not drop TLS",
+                say(
+                    "{current} mengalihkan dari https ke http ({target}); ditolak: "
+                    "pengalihan tidak boleh melepas TLS",
+                    "{current} redirects from https to http ({target}); refused: "
+                    "a redirect may not drop TLS",
+                    current=current,
+                    target=target,
+                ),
                 url=current,
             )
         if there in (origin(start), self.own_origin):
@@ -109,9 +141,16 @@ class Egress:
         if (there[1], there[2]) in self.allowed or (there[1], None) in self.allowed:
             return
         raise SourceError(
-            f"{current} redirects to {target}, outside the connection's origin; refused "
-            f"(allow-list {there[1]} in the connection's extra.allowed_redirect_hosts "
-            "if it is expected)",
+            say(
+                "{current} mengalihkan ke {target}, di luar asal koneksi; ditolak (jika memang "
+                "diharapkan, daftarkan {host} di extra.allowed_redirect_hosts koneksi)",
+                "{current} redirects to {target}, outside the connection's origin; refused "
+                "(allow-list {host} in the connection's extra.allowed_redirect_hosts "
+                "if it is expected)",
+                current=current,
+                target=target,
+                host=there[1],
+            ),
             url=current,
         )
 
@@ -127,12 +166,26 @@ class Egress:
             found = self.resolve(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
             # Treated like any connection failure (retried), not as a refusal.
-            raise UnresolvedHost(f"cannot resolve {host}: {exc}") from None
+            raise UnresolvedHost(
+                say(
+                    "nama {host} tidak dapat diterjemahkan ke alamat: {error}",
+                    "cannot resolve {host}: {error}",
+                    host=host,
+                    error=str(exc),
+                )
+            ) from None
         addresses = sorted({info[4][0] for info in found})
         bad = [a for a in addresses if forbidden_address(a)]
         if bad:
             raise SourceError(
-                f"{url}: {host} resolves to {', '.join(bad)}, a private, loopback or "
-                "link-local address; refused (only the connection's own host may be one)",
+                say(
+                    "{url}: {host} mengarah ke {addresses}, alamat privat, loopback atau "
+                    "link-local; ditolak (hanya host koneksi itu sendiri yang boleh)",
+                    "{url}: {host} resolves to {addresses}, a private, loopback or "
+                    "link-local address; refused (only the connection's own host may be one)",
+                    url=url,
+                    host=host,
+                    addresses=", ".join(bad),
+                ),
                 url=url,
             )

@@ -42,6 +42,7 @@ from tangerang_hub.connections import ConnectionInfo
 from tangerang_hub.egress import Egress, UnresolvedHost, origin
 from tangerang_hub.sources.base import SourceError
 from tangerang_quality.masking import mask_identifiers
+from tangerang_quality.texts import Said, say
 
 __all__ = [
     "USER_AGENT",
@@ -80,7 +81,7 @@ class HttpStatusError(SourceError):
     """An error status; `body` lets connectors read the agency's message (never quoted in
     the message itself)."""
 
-    def __init__(self, message: str, *, url: str, status: int, body: bytes):
+    def __init__(self, message: str | Said, *, url: str, status: int, body: bytes):
         super().__init__(message, url=url, status=status)
         self.body = body
 
@@ -120,17 +121,47 @@ def _preview(content: bytes) -> str:
 def decode_json(content: bytes, url: str) -> Any:
     """The JSON document in `content`; SourceError (without body bytes) otherwise."""
     if not content.strip():
-        raise SourceError(f"empty body from {url}, expected JSON", url=url)
+        raise SourceError(
+            say(
+                "jawaban dari {url} kosong, diharapkan JSON",
+                "empty body from {url}, expected JSON",
+                url=url,
+            ),
+            url=url,
+        )
     try:
         return json.loads(content.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise SourceError(f"body from {url} is not UTF-8 JSON: {exc.reason}", url=url) from None
+        raise SourceError(
+            say(
+                "jawaban dari {url} bukan JSON UTF-8: {reason}",
+                "body from {url} is not UTF-8 JSON: {reason}",
+                url=url,
+                reason=exc.reason,
+            ),
+            url=url,
+        ) from None
     except json.JSONDecodeError as exc:
         ending = len(content) - exc.pos <= 1
-        hint = " (the body ends early: truncated?)" if ending else ""
+        hint = (
+            say(
+                " (jawaban berakhir terlalu cepat: terpotong?)",
+                " (the body ends early: truncated?)",
+            )
+            if ending
+            else ""
+        )
         LOG.debug("invalid JSON from %s starts %r", url, _preview(content))
         raise SourceError(
-            f"invalid JSON from {url}{hint}: {exc.msg} at byte {exc.pos} of {len(content)}",
+            say(
+                "JSON dari {url} tidak sah{hint}: {reason} pada byte {pos} dari {size}",
+                "invalid JSON from {url}{hint}: {reason} at byte {pos} of {size}",
+                url=url,
+                hint=hint,
+                reason=exc.msg,
+                pos=exc.pos,
+                size=len(content),
+            ),
             url=url,
         ) from None
 
@@ -215,7 +246,13 @@ class HttpClient:
         if path_or_url.startswith(("http://", "https://")):
             return path_or_url
         if not self.base_url:
-            raise SourceError(f"relative URL {path_or_url!r} without a base URL")
+            raise SourceError(
+                say(
+                    "URL relatif {url!r} tanpa URL dasar",
+                    "relative URL {url!r} without a base URL",
+                    url=path_or_url,
+                )
+            )
         return urljoin(self.base_url, path_or_url.lstrip("/"))
 
     def get(
@@ -300,7 +337,7 @@ class HttpClient:
         return text.replace(PATH_SECRET, "***")
 
     def _cleaned(self, exc: SourceError) -> SourceError:
-        exc.args = (self.clean(str(exc)),)
+        exc.masked(self.clean)
         exc.url = self.clean(exc.url) if exc.url else exc.url
         return exc
 
@@ -336,13 +373,28 @@ class HttpClient:
                 may_resend = resend or never_sent
                 if not may_resend:
                     raise SourceError(
-                        f"{method} {url} failed ({type(exc).__name__}: {exc}); not resent: "
-                        "the server may have done it",
+                        say(
+                            "{method} {url} gagal ({kind}: {error}); tidak dikirim ulang: "
+                            "server mungkin sudah mengerjakannya",
+                            "{method} {url} failed ({kind}: {error}); not resent: "
+                            "the server may have done it",
+                            method=method,
+                            url=url,
+                            kind=type(exc).__name__,
+                            error=getattr(exc, "said", None) or str(exc),
+                        ),
                         url=url,
                     ) from None
                 if attempt >= self.retries:
                     raise SourceError(
-                        f"cannot reach {url} after {attempt + 1} attempts: {exc}", url=url
+                        say(
+                            "{url} tidak dapat dihubungi setelah {attempts} kali dicoba: {error}",
+                            "cannot reach {url} after {attempts} attempts: {error}",
+                            url=url,
+                            attempts=attempt + 1,
+                            error=getattr(exc, "said", None) or str(exc),
+                        ),
+                        url=url,
                     ) from None
                 wait = self._backoff(attempt)
                 LOG.warning("%s %s failed; retrying in %.1fs", method, self.clean(url), wait)
@@ -410,14 +462,29 @@ class HttpClient:
                 continue
             with raw:
                 return self._read(raw, url)
-        raise SourceError(f"{url} redirects more than {MAX_REDIRECTS} times", url=url)
+        raise SourceError(
+            say(
+                "{url} dialihkan lebih dari {limit} kali",
+                "{url} redirects more than {limit} times",
+                url=url,
+                limit=MAX_REDIRECTS,
+            ),
+            url=url,
+        )
 
     def _read(self, raw: requests.Response, url: str) -> Response:
         shown = self.public_url(raw.url)
         declared = raw.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             raise SourceError(
-                f"{shown} is {declared} bytes, over the cap of {self.max_bytes}", url=url
+                say(
+                    "{url} berukuran {size} byte, melebihi batas {limit}",
+                    "{url} is {size} bytes, over the cap of {limit}",
+                    url=shown,
+                    size=declared,
+                    limit=self.max_bytes,
+                ),
+                url=url,
             )
         chunks: list[bytes] = []
         size = 0
@@ -426,21 +493,50 @@ class HttpClient:
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise SourceError(
-                        f"{shown} exceeds the cap of {self.max_bytes} bytes; aborted", url=url
+                        say(
+                            "{url} melebihi batas {limit} byte; pengambilan dihentikan",
+                            "{url} exceeds the cap of {limit} bytes; aborted",
+                            url=shown,
+                            limit=self.max_bytes,
+                        ),
+                        url=url,
                     )
                 chunks.append(chunk)
         except requests.exceptions.ChunkedEncodingError as exc:
             raise SourceError(
-                f"body from {shown} was cut short after {size} bytes: {exc}", url=url
+                say(
+                    "jawaban dari {url} terputus setelah {size} byte: {error}",
+                    "body from {url} was cut short after {size} bytes: {error}",
+                    url=shown,
+                    size=size,
+                    error=str(exc),
+                ),
+                url=url,
             ) from None
         except requests.exceptions.ContentDecodingError as exc:
-            raise SourceError(f"body from {shown} cannot be decoded: {exc}", url=url) from None
+            raise SourceError(
+                say(
+                    "jawaban dari {url} tidak dapat didekode: {error}",
+                    "body from {url} cannot be decoded: {error}",
+                    url=shown,
+                    error=str(exc),
+                ),
+                url=url,
+            ) from None
         return Response(shown, raw.status_code, b"".join(chunks), dict(raw.headers))
 
     def _checked(self, response: Response, attempt: int) -> Response:
         if response.status < 400 or response.status == 304:
             return response
-        tried = f" after {attempt + 1} attempts" if attempt else ""
+        tried = (
+            say(
+                " setelah {attempts} kali dicoba",
+                " after {attempts} attempts",
+                attempts=attempt + 1,
+            )
+            if attempt
+            else ""
+        )
         LOG.debug(
             "%s answered %s; body starts %r",
             self.clean(response.url),
@@ -448,7 +544,13 @@ class HttpClient:
             self._masked(_preview(response.content)),
         )
         raise HttpStatusError(
-            f"{response.url} answered {response.status}{tried}",
+            say(
+                "{url} menjawab {status}{tried}",
+                "{url} answered {status}{tried}",
+                url=response.url,
+                status=response.status,
+                tried=tried,
+            ),
             url=response.url,
             status=response.status,
             body=response.content,
@@ -464,8 +566,16 @@ class HttpClient:
         if asked > self.max_wait:
             # Waiting less than asked would be impolite; waiting longer blocks the run.
             raise HttpStatusError(
-                f"{response.url} answered {response.status} and asks to retry after "
-                f"{asked:.0f}s, more than the {self.max_wait:.0f}s this run may wait",
+                say(
+                    "{url} menjawab {status} dan meminta dicoba ulang setelah {asked:.0f} detik, "
+                    "lebih lama dari {wait:.0f} detik yang boleh ditunggu proses ini",
+                    "{url} answered {status} and asks to retry after {asked:.0f}s, more than "
+                    "the {wait:.0f}s this run may wait",
+                    url=response.url,
+                    status=response.status,
+                    asked=asked,
+                    wait=self.max_wait,
+                ),
                 url=response.url,
                 status=response.status,
                 body=response.content,

@@ -10,6 +10,7 @@ import importlib
 from typing import Any, Protocol
 
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
+from tangerang_quality.texts import say
 
 __all__ = ["HOOKS", "RawBatch", "SourceError", "SourceHook", "get_hook", "hook_class"]
 
@@ -36,7 +37,14 @@ def hook_class(source_type: str) -> type[SourceHook]:
         module_name, class_name = HOOKS[source_type].split(":")
     except KeyError:
         known = ", ".join(sorted(HOOKS))
-        raise SourceError(f"unknown source type {source_type!r}; known types: {known}") from None
+        raise SourceError(
+            say(
+                "jenis sumber {type!r} tidak dikenal; jenis yang dikenal: {known}",
+                "unknown source type {type!r}; known types: {known}",
+                type=source_type,
+                known=known,
+            )
+        ) from None
     return getattr(importlib.import_module(module_name), class_name)
 
 

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from tangerang_hub.connections import ConnectionInfo, get_connection
+from tangerang_quality.texts import Said, say
 
 
 class SourceError(RuntimeError):
-    """The source could not be read; the message names the source and the reason."""
+    """The source could not be read; the message names the source and the reason.
 
-    def __init__(self, message: str, *, url: str | None = None, status: int | None = None):
-        super().__init__(message)
+    `message` is worded with `texts.say` (Bahasa Indonesia and English) and kept as `said`:
+    a failed run's report shows it in the reader's language, while `str()` stays the English
+    text for developer logs and tracebacks. A plain string is the same in both languages.
+    """
+
+    def __init__(self, message: str | Said, *, url: str | None = None, status: int | None = None):
+        self.said = message if isinstance(message, Said) else say("{text}", "{text}", text=message)
+        super().__init__(self.said.render("en"))
         self.url = url
         self.status = status
+
+    def masked(self, clean: Callable[[str], str]) -> SourceError:
+        """This error with both texts passed through `clean` (which masks secrets)."""
+        texts = {lang: clean(self.said.render(lang)) for lang in ("id", "en")}
+        self.said = say("{id_text}", "{en_text}", id_text=texts["id"], en_text=texts["en"])
+        self.args = (self.said.render("en"),)
+        return self
 
 
 @dataclass(frozen=True)
@@ -78,7 +92,15 @@ class SourceHook:
         try:
             return get_connection(self.conn_id)
         except LookupError as exc:
-            raise SourceError(f"{self.hook_name}: {exc}") from exc
+            raise SourceError(
+                say(
+                    "{hook}: koneksi {conn!r} tidak ditemukan ({error})",
+                    "{hook}: {error}",
+                    hook=self.hook_name,
+                    conn=self.conn_id,
+                    error=str(exc),
+                )
+            ) from exc
 
     def get_conn(self) -> Any:
         return self.connection
@@ -100,7 +122,14 @@ class SourceHook:
         if name in self.params:
             return self.params[name]
         if required:
-            raise SourceError(f"{self.hook_name}: source.params.{name} is required")
+            raise SourceError(
+                say(
+                    "{hook}: source.params.{name} wajib diisi",
+                    "{hook}: source.params.{name} is required",
+                    hook=self.hook_name,
+                    name=name,
+                )
+            )
         return default
 
     def __repr__(self) -> str:

@@ -18,6 +18,7 @@ from tangerang_hub.http_client import HttpClient, client_for
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
 from tangerang_hub.sources.records import shape
 from tangerang_quality.masking import mask_identifiers
+from tangerang_quality.texts import say
 
 # Centre of the Kota Tangerang bounding box (shared/reference/SOURCES.md).
 CENTRE_LAT = (-6.257 + -6.094) / 2
@@ -39,14 +40,23 @@ def forecast_rows(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     """
     blocks = payload.get("data") if isinstance(payload, Mapping) else None
     if not isinstance(blocks, list) or not blocks:
-        raise SourceError("BMKG forecast response has no 'data' list")
+        raise SourceError(
+            say(
+                "jawaban prakiraan cuaca BMKG tidak memuat daftar 'data'",
+                "BMKG forecast response has no 'data' list",
+            )
+        )
     rows = []
     for block in blocks:
         lokasi = block.get("lokasi") or payload.get("lokasi") or {}
         days = block.get("cuaca")
         if not isinstance(days, list) or not all(isinstance(d, list) for d in days):
             raise SourceError(
-                f"BMKG forecast for {lokasi.get('adm4')}: 'cuaca' is not a list of lists"
+                say(
+                    "prakiraan cuaca BMKG untuk {adm4}: 'cuaca' bukan daftar berisi daftar",
+                    "BMKG forecast for {adm4}: 'cuaca' is not a list of lists",
+                    adm4=lokasi.get("adm4"),
+                )
             )
         for day_index, day in enumerate(days, 1):
             for entry in day:
@@ -91,10 +101,22 @@ def quake_rows(payload: Mapping[str, Any], feed: str) -> list[dict[str, Any]]:
     try:
         gempa = payload["Infogempa"]["gempa"]
     except (KeyError, TypeError):
-        raise SourceError(f"BMKG {feed}: no Infogempa.gempa in the response") from None
+        raise SourceError(
+            say(
+                "BMKG {feed}: jawaban tidak memuat Infogempa.gempa",
+                "BMKG {feed}: no Infogempa.gempa in the response",
+                feed=feed,
+            )
+        ) from None
     items = [gempa] if isinstance(gempa, Mapping) else gempa
     if not isinstance(items, list):
-        raise SourceError(f"BMKG {feed}: Infogempa.gempa is neither an object nor a list")
+        raise SourceError(
+            say(
+                "BMKG {feed}: Infogempa.gempa bukan objek dan bukan daftar",
+                "BMKG {feed}: Infogempa.gempa is neither an object nor a list",
+                feed=feed,
+            )
+        )
     rows = []
     for item in items:
         try:
@@ -102,7 +124,14 @@ def quake_rows(payload: Mapping[str, Any], feed: str) -> list[dict[str, Any]]:
             lat, lon = float(lat_text), float(lon_text)
         except (KeyError, ValueError):
             shown = mask_identifiers(f"{item!r:.120}")
-            raise SourceError(f"BMKG {feed}: bad Coordinates in {shown}") from None
+            raise SourceError(
+                say(
+                    "BMKG {feed}: nilai Coordinates tidak sesuai dalam {shown}",
+                    "BMKG {feed}: bad Coordinates in {shown}",
+                    feed=feed,
+                    shown=shown,
+                )
+            ) from None
         rows.append(
             {
                 "waktu": item.get("DateTime"),
@@ -151,7 +180,13 @@ class BmkgForecastHook(SourceHook):
             payload = client.get_json(path, params={"adm4": code})
             found = forecast_rows(payload)
             if not found:
-                raise SourceError(f"BMKG returned no forecast entries for adm4 {code}")
+                raise SourceError(
+                    say(
+                        "BMKG tidak mengirim prakiraan cuaca untuk adm4 {code}",
+                        "BMKG returned no forecast entries for adm4 {code}",
+                        code=code,
+                    )
+                )
             rows.extend(found)
         return RawBatch(
             records=shape(rows, self.params),

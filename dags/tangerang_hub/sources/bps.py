@@ -20,6 +20,7 @@ from tangerang_hub.http_client import HttpClient, HttpStatusError, client_for
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
 from tangerang_hub.sources.records import shape
 from tangerang_quality.masking import mask_identifiers
+from tangerang_quality.texts import Said, say
 
 YEAR_OFFSET = 1900
 LEVEL_BY_DIGITS = {4: "kota", 7: "kecamatan", 10: "kelurahan"}
@@ -47,27 +48,62 @@ def year_of(tahun_val: Any, label: Any = None) -> int:
     return int(tahun_val) + YEAR_OFFSET
 
 
-def check_status(payload: Any, what: str) -> None:
+def check_status(payload: Any, what: str | Said) -> None:
     """Raise BpsError for BPS's error and not-available envelopes (BPS's own message
-    quoted with identifiers masked)."""
+    quoted with identifiers masked). `what` names the request in the message."""
     if not isinstance(payload, Mapping):
-        raise BpsError(f"BPS answered {what} with a {type(payload).__name__}, not an object")
+        raise BpsError(
+            say(
+                "BPS menjawab {what} dengan {kind}, bukan objek",
+                "BPS answered {what} with a {kind}, not an object",
+                what=what,
+                kind=type(payload).__name__,
+            )
+        )
     if str(payload.get("status", "")).lower() == "error":
-        message = str(payload.get("message") or payload.get("message2") or "unknown error")
-        message = mask_identifiers(message)
-        lowered = message.lower()
+        said = mask_identifiers(str(payload.get("message") or payload.get("message2") or ""))
+        message = said or say("galat tidak dikenal", "unknown error")
+        lowered = said.lower()
         if "quota" in lowered or "limit" in lowered:
-            raise BpsError(f"BPS quota exhausted for {what}: {message}")
+            raise BpsError(
+                say(
+                    "kuota BPS habis untuk {what}: {message}",
+                    "BPS quota exhausted for {what}: {message}",
+                    what=what,
+                    message=message,
+                )
+            )
         if "key" in lowered:
-            raise BpsError(f"BPS rejected the API key for {what}: {message}")
-        raise BpsError(f"BPS error for {what}: {message}")
+            raise BpsError(
+                say(
+                    "BPS menolak kunci API untuk {what}: {message}",
+                    "BPS rejected the API key for {what}: {message}",
+                    what=what,
+                    message=message,
+                )
+            )
+        raise BpsError(
+            say(
+                "BPS mengirim galat untuk {what}: {message}",
+                "BPS error for {what}: {message}",
+                what=what,
+                message=message,
+            )
+        )
     availability = payload.get("data-availability")
     if availability in ("not-available", "list-not-available"):
-        raise BpsError(f"BPS has no data for {what} (data-availability: {availability})")
+        raise BpsError(
+            say(
+                "BPS tidak memiliki data untuk {what} (data-availability: {availability})",
+                "BPS has no data for {what} (data-availability: {availability})",
+                what=what,
+                availability=availability,
+            )
+        )
 
 
 def decode_datacontent(
-    payload: Mapping[str, Any], what: str = "model=data"
+    payload: Mapping[str, Any], what: str | Said = "model=data"
 ) -> list[dict[str, Any]]:
     """Tidy rows from a ``model=data`` response.
 
@@ -80,19 +116,37 @@ def decode_datacontent(
     turtahun = payload.get("turtahun") or [{"val": 0, "label": "Tahun"}]
     if not all(dims.values()):
         missing = [k for k, v in dims.items() if not v]
-        raise BpsError(f"BPS data response lacks {', '.join(missing)}")
+        raise BpsError(
+            say(
+                "jawaban data BPS tidak memuat {missing}",
+                "BPS data response lacks {missing}",
+                missing=", ".join(missing),
+            )
+        )
     grid: dict[str, tuple[dict[str, Any], ...]] = {}
     for combo in itertools.product(
         dims["vervar"], dims["var"], dims["turvar"], dims["tahun"], turtahun
     ):
         key = "".join(str(item["val"]) for item in combo)
         if key in grid:
-            raise BpsError(f"BPS datacontent key {key} is ambiguous between two combinations")
+            raise BpsError(
+                say(
+                    "kunci datacontent BPS {key} ambigu: cocok dengan dua kombinasi",
+                    "BPS datacontent key {key} is ambiguous between two combinations",
+                    key=key,
+                )
+            )
         grid[key] = combo
     unknown = [k for k in content if k not in grid]
     if unknown:
         raise BpsError(
-            f"{len(unknown)} datacontent keys match no metadata combination, e.g. {unknown[0]}"
+            say(
+                "{count} kunci datacontent tidak cocok dengan kombinasi metadata mana pun, "
+                "misalnya {first}",
+                "{count} datacontent keys match no metadata combination, e.g. {first}",
+                count=len(unknown),
+                first=unknown[0],
+            )
         )
     label_vervar = payload.get("labelvervar") or "vervar"
     rows = []
@@ -132,12 +186,19 @@ def _kemendagri(code: str) -> str | None:
     return to_kemendagri(code, level)
 
 
-def list_items(payload: Any, what: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def list_items(payload: Any, what: str | Said) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(pagination info, items) of a ``list`` model response."""
     check_status(payload, what)
     data = payload.get("data")
     if not (isinstance(data, list) and len(data) == 2 and isinstance(data[1], list)):
-        raise BpsError(f"BPS {what}: expected data = [pagination, items], got {type(data)}")
+        raise BpsError(
+            say(
+                "BPS {what}: diharapkan data = [pagination, items], ditemukan {kind}",
+                "BPS {what}: expected data = [pagination, items], got {kind}",
+                what=what,
+                kind=str(type(data)),
+            )
+        )
     return dict(data[0] or {}), [dict(item) for item in data[1]]
 
 
@@ -156,7 +217,7 @@ class BpsHook(SourceHook):
         # The client puts the key in place of PATH_SECRET, on BPS's own origin only.
         return f"{path}/list/" + "/".join(parts) + f"/key/{PATH_SECRET}/"
 
-    def _get(self, client: HttpClient, segments: dict[str, Any], what: str) -> Any:
+    def _get(self, client: HttpClient, segments: dict[str, Any], what: str | Said) -> Any:
         """The payload, checked: BPS's refusals raise BpsError with the key masked."""
         try:
             try:
@@ -171,7 +232,7 @@ class BpsHook(SourceHook):
                 raise
             check_status(payload, what)
         except BpsError as exc:
-            raise BpsError(client.clean(str(exc))) from None
+            raise exc.masked(client.clean) from None
         return payload
 
     def fetch(self, *, state: Mapping[str, Any] | None = None, since: Any = None) -> RawBatch:
@@ -187,11 +248,23 @@ class BpsHook(SourceHook):
             )
             if th:
                 segments["th"] = th
-            what = f"var {var} in domain {domain}" + (f" (th {th})" if th else "")
+            what = say(
+                "var {var} di domain {domain}{th}",
+                "var {var} in domain {domain}{th}",
+                var=var,
+                domain=domain,
+                th=f" (th {th})" if th else "",
+            )
             rows = decode_datacontent(self._get(client, segments, what), what)
             pages = 1
         else:
-            rows, pages = self._all_pages(client, base, f"list model {model} in domain {domain}")
+            what = say(
+                "model daftar {model} di domain {domain}",
+                "list model {model} in domain {domain}",
+                model=model,
+                domain=domain,
+            )
+            rows, pages = self._all_pages(client, base, what)
         return RawBatch(
             records=shape(rows, self.params),
             content=None,
@@ -202,7 +275,7 @@ class BpsHook(SourceHook):
         )
 
     def _all_pages(
-        self, client: HttpClient, base: dict[str, Any], what: str
+        self, client: HttpClient, base: dict[str, Any], what: Said
     ) -> tuple[list[dict[str, Any]], int]:
         per_page = int(self.param("perpage", 100))
         extra = {k: self.param(k) for k in ("subject", "var", "keyword") if self.param(k)}
@@ -210,7 +283,8 @@ class BpsHook(SourceHook):
         page, pages = 1, 1
         while page <= pages:
             segments = {**base, **extra, "page": page, "perpage": per_page}
-            info, chunk = list_items(self._get(client, segments, f"{what} page {page}"), what)
+            asked = say("{what} halaman {page}", "{what} page {page}", what=what, page=page)
+            info, chunk = list_items(self._get(client, segments, asked), what)
             pages = int(info.get("pages") or 1)
             items.extend(chunk)
             page += 1
@@ -221,7 +295,8 @@ class BpsHook(SourceHook):
             client = self.get_conn()
             domain = str(self.param("domain", "3671"))
             segments = {"model": "subject", "lang": "ind", "domain": domain, "page": 1}
-            list_items(self._get(client, segments, "subjects"), "subjects")
+            subjects = say("daftar subjek", "subjects")
+            list_items(self._get(client, segments, subjects), subjects)
         except SourceError as exc:
             return False, str(exc)
         return True, "BPS WebAPI answered with the subject list"

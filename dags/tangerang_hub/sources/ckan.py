@@ -24,18 +24,33 @@ from tangerang_hub.http_client import HttpClient, HttpStatusError, client_for
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
 from tangerang_hub.sources.records import shape
 from tangerang_quality.masking import mask_identifiers
+from tangerang_quality.texts import say
 
 
 def ckan_result(payload: Any, action: str) -> Any:
     """``result`` of a CKAN Action API envelope, or SourceError with CKAN's message
     (identifiers masked: the portal may quote its data)."""
     if not isinstance(payload, Mapping) or "success" not in payload:
-        raise SourceError(f"CKAN {action}: the response is not an Action API envelope")
+        raise SourceError(
+            say(
+                "CKAN {action}: jawaban bukan amplop Action API",
+                "CKAN {action}: the response is not an Action API envelope",
+                action=action,
+            )
+        )
     if not payload["success"]:
         error = payload.get("error") or {}
         kind = error.get("__type", "Error") if isinstance(error, Mapping) else "Error"
         message = error.get("message", error) if isinstance(error, Mapping) else error
-        raise SourceError(mask_identifiers(f"CKAN {action} failed: {kind}: {message}"))
+        raise SourceError(
+            say(
+                "CKAN {action} gagal: {kind}: {message}",
+                "CKAN {action} failed: {kind}: {message}",
+                action=action,
+                kind=kind,
+                message=message,
+            )
+        ).masked(mask_identifiers)
     return payload.get("result")
 
 
@@ -44,9 +59,19 @@ def datastore_page(payload: Any) -> tuple[list[dict[str, Any]], int | None, str 
     result = ckan_result(payload, "datastore_search")
     records = result.get("records")
     if not isinstance(records, list):
-        raise SourceError("CKAN datastore_search: result.records is not a list")
+        raise SourceError(
+            say(
+                "CKAN datastore_search: result.records bukan daftar",
+                "CKAN datastore_search: result.records is not a list",
+            )
+        )
     if result.get("records_format", "objects") != "objects":
-        raise SourceError("CKAN datastore_search: only records_format=objects is supported")
+        raise SourceError(
+            say(
+                "CKAN datastore_search: hanya records_format=objects yang didukung",
+                "CKAN datastore_search: only records_format=objects is supported",
+            )
+        )
     total = result.get("total")
     return [dict(r) for r in records], total, (result.get("_links") or {}).get("next")
 
@@ -76,7 +101,7 @@ class CkanHook(SourceHook):
                 raise
             return ckan_result(payload, action)
         except SourceError as exc:
-            exc.args = (client.clean(str(exc)),)  # the portal may echo the token
+            exc.masked(client.clean)  # the portal may echo the token
             raise
 
     def fetch(self, *, state: Mapping[str, Any] | None = None, since: Any = None) -> RawBatch:
@@ -93,7 +118,13 @@ class CkanHook(SourceHook):
             rows, pages = self._catalogue(client)
             filename = f"ckan-catalogue-{self.param('organization') or 'search'}.json"
         else:
-            raise SourceError(f"{self.hook_name}: give resource_id, package, organization or q")
+            raise SourceError(
+                say(
+                    "{hook}: isi resource_id, package, organization atau q",
+                    "{hook}: give resource_id, package, organization or q",
+                    hook=self.hook_name,
+                )
+            )
         return RawBatch(
             records=shape(rows, self.params),
             content=None,
@@ -111,7 +142,13 @@ class CkanHook(SourceHook):
                 continue
             if resource.get("datastore_active") or wanted:
                 return str(resource["id"])
-        raise SourceError(f"CKAN package {package!r} has no DataStore resource to read")
+        raise SourceError(
+            say(
+                "paket CKAN {package!r} tidak memiliki sumber daya DataStore untuk dibaca",
+                "CKAN package {package!r} has no DataStore resource to read",
+                package=package,
+            )
+        )
 
     def _datastore(self, client: HttpClient, resource_id: str) -> tuple[list[dict[str, Any]], int]:
         size = int(self.param("page_size", 1000))
@@ -129,7 +166,13 @@ class CkanHook(SourceHook):
             if not records or (total is not None and offset >= int(total)) or len(records) < size:
                 break
             if pages > 100_000:
-                raise SourceError(f"CKAN resource {resource_id}: paging does not end")
+                raise SourceError(
+                    say(
+                        "sumber daya CKAN {resource}: halaman tidak pernah berakhir",
+                        "CKAN resource {resource}: paging does not end",
+                        resource=resource_id,
+                    )
+                )
         return rows, pages
 
     def _catalogue(self, client: HttpClient) -> tuple[list[dict[str, Any]], int]:

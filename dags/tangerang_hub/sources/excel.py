@@ -31,6 +31,7 @@ from tangerang_hub.http_client import client_for
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
 from tangerang_hub.sources.excel_table import TableError, read_table
 from tangerang_hub.workdir import private_folder, prune, retention_days
+from tangerang_quality.texts import say
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,15 +55,37 @@ def check_workbook_limits(
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             infos = archive.infolist()
     except Exception:  # BadZipFile, and NotImplementedError/ValueError/EOFError for odd archives
-        raise SourceError(f"{name} is not a valid .xlsx file (not a zip archive)") from None
+        raise SourceError(
+            say(
+                "{name} bukan berkas .xlsx yang sah (bukan arsip zip)",
+                "{name} is not a valid .xlsx file (not a zip archive)",
+                name=name,
+            )
+        ) from None
     total = sum(info.file_size for info in infos)
     if total > max_uncompressed:
-        raise SourceError(f"{name} unpacks to {total} bytes, over the limit of {max_uncompressed}")
+        raise SourceError(
+            say(
+                "{name} berukuran {total} byte setelah dibuka, melebihi batas {limit}",
+                "{name} unpacks to {total} bytes, over the limit of {limit}",
+                name=name,
+                total=total,
+                limit=max_uncompressed,
+            )
+        )
     sheets = [
         i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
     ]
     if len(sheets) > max_sheets:
-        raise SourceError(f"{name} has {len(sheets)} sheets, over the limit of {max_sheets}")
+        raise SourceError(
+            say(
+                "{name} memiliki {count} lembar kerja, melebihi batas {limit}",
+                "{name} has {count} sheets, over the limit of {limit}",
+                name=name,
+                count=len(sheets),
+                limit=max_sheets,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -107,13 +130,25 @@ def _read(
     from openpyxl import xml as openpyxl_xml
 
     if not openpyxl_xml.DEFUSEDXML:
-        raise SourceError("defusedxml is not installed: refusing to parse Excel files without it")
+        raise SourceError(
+            say(
+                "defusedxml tidak terpasang: berkas Excel tidak dibaca tanpa pustaka itu",
+                "defusedxml is not installed: refusing to parse Excel files without it",
+            )
+        )
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(content), read_only=True, data_only=True, keep_links=False
         )
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise SourceError(f"{name} cannot be opened as a workbook: {exc}") from None
+        raise SourceError(
+            say(
+                "{name} tidak dapat dibuka sebagai buku kerja: {error}",
+                "{name} cannot be opened as a workbook: {error}",
+                name=name,
+                error=str(exc),
+            )
+        ) from None
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]
@@ -123,8 +158,21 @@ def _read(
             worksheet = workbook[sheet]
     except (IndexError, KeyError):
         workbook.close()
-        raise SourceError(f"{name} has no sheet {sheet!r}; sheets: {workbook.sheetnames}") from None
-    where = f"{name}, sheet {worksheet.title!r}"
+        raise SourceError(
+            say(
+                "{name} tidak memiliki lembar kerja {sheet!r}; lembar kerja yang ada: {sheets}",
+                "{name} has no sheet {sheet!r}; sheets: {sheets}",
+                name=name,
+                sheet=sheet,
+                sheets=workbook.sheetnames,
+            )
+        ) from None
+    where = say(
+        "{name}, lembar kerja {title!r}",
+        "{name}, sheet {title!r}",
+        name=name,
+        title=worksheet.title,
+    )
     try:
         if hasattr(worksheet, "reset_dimensions"):
             worksheet.reset_dimensions()
@@ -132,24 +180,51 @@ def _read(
         cells = 0
         for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
             if number > max_rows:
-                raise SourceError(f"{where}: more than {max_rows} rows, over the limit")
+                raise SourceError(
+                    say(
+                        "{where}: lebih dari {limit} baris, melebihi batas",
+                        "{where}: more than {limit} rows, over the limit",
+                        where=where,
+                        limit=max_rows,
+                    )
+                )
             values = list(row)
             while values and _empty(values[-1]):
                 values.pop()
             if len(values) > max_columns:
                 raise SourceError(
-                    f"{where}: row {number} has {len(values)} columns, "
-                    f"over the limit of {max_columns}"
+                    say(
+                        "{where}: baris {number} memiliki {count} kolom, melebihi batas {limit}",
+                        "{where}: row {number} has {count} columns, over the limit of {limit}",
+                        where=where,
+                        number=number,
+                        count=len(values),
+                        limit=max_columns,
+                    )
                 )
             cells += len(values)
             if cells > max_cells:
-                raise SourceError(f"{where}: more than {max_cells} cells, over the limit")
+                raise SourceError(
+                    say(
+                        "{where}: lebih dari {limit} sel, melebihi batas",
+                        "{where}: more than {limit} cells, over the limit",
+                        where=where,
+                        limit=max_cells,
+                    )
+                )
             rows.append(values)
         return Worksheet(worksheet.title, rows)
     except SourceError:
         raise
     except Exception as exc:  # a broken sheet part surfaces only while iterating
-        raise SourceError(f"{where} cannot be read: {exc}") from None
+        raise SourceError(
+            say(
+                "{where} tidak dapat dibaca: {error}",
+                "{where} cannot be read: {error}",
+                where=where,
+                error=str(exc),
+            )
+        ) from None
     finally:
         workbook.close()
 
@@ -257,7 +332,13 @@ class ExcelHook(SourceHook):
                 meta=meta,
             )
         if Path(name).suffix.lower() not in EXCEL_SUFFIXES:
-            raise SourceError(f"{name}: only .xlsx, .xlsm and .csv files are read from the inbox")
+            raise SourceError(
+                say(
+                    "{name}: dari kotak masuk hanya berkas .xlsx, .xlsm dan .csv yang dibaca",
+                    "{name}: only .xlsx, .xlsm and .csv files are read from the inbox",
+                    name=name,
+                )
+            )
         rows = read_sheet_rows(
             content,
             name,
@@ -279,7 +360,9 @@ class ExcelHook(SourceHook):
                 footnote_pattern=self.param("footnote_pattern"),
             )
         except TableError as exc:
-            raise SourceError(f"{name}: {exc}") from None
+            raise SourceError(
+                say("{name}: {error}", "{name}: {error}", name=name, error=exc.said)
+            ) from None
         meta |= {
             "header": table.header,
             "header_row": table.header_row,
@@ -321,11 +404,26 @@ class ExcelHook(SourceHook):
             p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith("~$")
         ]
         if not candidates:
-            raise SourceError(f"no file matching {pattern!r} in the inbox folder {folder}")
+            raise SourceError(
+                say(
+                    "tidak ada berkas yang cocok dengan {pattern!r} di folder kotak masuk {folder}",
+                    "no file matching {pattern!r} in the inbox folder {folder}",
+                    pattern=pattern,
+                    folder=folder,
+                )
+            )
         newest = max(candidates, key=lambda p: (p.stat().st_mtime, p.name))
         size = newest.stat().st_size
         if size > max_bytes:
-            raise SourceError(f"{newest} is {size} bytes, over the cap of {max_bytes}")
+            raise SourceError(
+                say(
+                    "{file} berukuran {size} byte, melebihi batas {limit}",
+                    "{file} is {size} bytes, over the cap of {limit}",
+                    file=newest,
+                    size=size,
+                    limit=max_bytes,
+                )
+            )
         content = newest.read_bytes()
         etag = '"' + hashlib.sha256(content).hexdigest() + '"'
         return content, newest.name, newest.resolve().as_uri(), etag, None

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from tangerang_hub.values import dot_convention, parse_decimal
+from tangerang_quality.texts import SaidError, say
 
 TOTAL = re.compile(r"^\s*(jumlah|total|grand\s*total|jml\.?|sub\s*total)\b", re.IGNORECASE)
 FOOTNOTE = re.compile(
@@ -34,8 +35,8 @@ NUMBER_TEXT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")
 MAX_HEADER_ROWS = 3
 
 
-class TableError(ValueError):
-    """The sheet holds no recognisable table."""
+class TableError(SaidError):
+    """The sheet holds no recognisable table (worded in both languages; `str()` English)."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,12 @@ def detect_header(rows: Sequence[Sequence[Any]]) -> int:
         texts = [i for i in filled if isinstance(row[i], str)]
         if len(filled) >= max(2, widest // 2) and len(texts) >= len(filled) * 0.6:
             return index
-    raise TableError("no header row found (a row of at least two column titles)")
+    raise TableError(
+        say(
+            "baris judul kolom tidak ditemukan (baris dengan paling sedikit dua judul kolom)",
+            "no header row found (a row of at least two column titles)",
+        )
+    )
 
 
 def header_depth(rows: Sequence[Sequence[Any]], start: int) -> int:
@@ -166,13 +172,20 @@ def read_table(
     """The data rows of a sheet as records. ``header_row`` is 1-based when given."""
     rows = [list(r) for r in rows]
     if not any(_filled(r) for r in rows):
-        raise TableError("the sheet is empty")
+        raise TableError(say("lembar kerja kosong", "the sheet is empty"))
     start = header_row - 1 if header_row else detect_header(rows)
     depth = header_rows or header_depth(rows, start)
     header = flatten_header(rows[start : start + depth])
     if names:
         if len(names) > len(header):
-            raise TableError(f"{len(names)} column names given but the table has {len(header)}")
+            raise TableError(
+                say(
+                    "{given} nama kolom diberikan, tetapi tabel memiliki {found} kolom",
+                    "{given} column names given but the table has {found}",
+                    given=len(names),
+                    found=len(header),
+                )
+            )
         header = list(names) + header[len(names) :]
     if columns:
         lookup = {" ".join(k.casefold().split()): v for k, v in columns.items()}
@@ -203,7 +216,13 @@ def read_table(
             continue
         kept.append((number, [_cell(v) for v in row]))
     if not kept:
-        raise TableError(f"no data rows under the header at row {start + 1}")
+        raise TableError(
+            say(
+                "tidak ada baris data di bawah judul kolom pada baris {row}",
+                "no data rows under the header at row {row}",
+                row=start + 1,
+            )
+        )
 
     width = len(header)
     for column in range(width):

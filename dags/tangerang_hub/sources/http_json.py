@@ -26,6 +26,7 @@ from tangerang_hub.egress import origin
 from tangerang_hub.http_client import HttpClient, Response, client_for
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook, unchanged
 from tangerang_hub.sources.records import at_path, find_records, shape
+from tangerang_quality.texts import say
 
 STYLES = ("none", "page", "offset", "next", "cursor")
 
@@ -44,7 +45,14 @@ class HttpJsonHook(SourceHook):
         paging: Mapping[str, Any] = self.param("pagination") or {}
         style = paging.get("style", "none")
         if style not in STYLES:
-            raise SourceError(f"{self.hook_name}: pagination.style must be one of {STYLES}")
+            raise SourceError(
+                say(
+                    "{hook}: pagination.style harus salah satu dari {styles}",
+                    "{hook}: pagination.style must be one of {styles}",
+                    hook=self.hook_name,
+                    styles=STYLES,
+                )
+            )
         # The client adds the connection's query key itself, and only on its own origin.
         query = dict(self.param("query") or {})
         records: list[dict[str, Any]] = []
@@ -134,18 +142,44 @@ class HttpJsonHook(SourceHook):
                     # A paginated API does not move hosts: a link elsewhere is refused
                     # rather than followed (with or without the credentials).
                     raise SourceError(
-                        f"{self.hook_name}: next link {client.clean(next_url)} leaves "
-                        f"{client.clean(url)}'s origin; refusing to follow it"
+                        say(
+                            "{hook}: tautan berikutnya {next} keluar dari asal {url}; "
+                            "tautan itu tidak diikuti",
+                            "{hook}: next link {next} leaves {url}'s origin; refusing to follow it",
+                            hook=self.hook_name,
+                            next=client.clean(next_url),
+                            url=client.clean(url),
+                        )
                     )
                 query = {}  # the next link carries its own query
                 if next_url in seen:
-                    raise SourceError(f"{client.clean(next_url)} links to itself: paging loops")
+                    raise SourceError(
+                        say(
+                            "{next} menaut ke dirinya sendiri: halaman berulang tanpa akhir",
+                            "{next} links to itself: paging loops",
+                            next=client.clean(next_url),
+                        )
+                    )
                 seen.add(next_url)
             else:
                 cursor = at_path(document, paging.get("next", "next_cursor"))
                 if not cursor:
                     return
                 if cursor in seen:
-                    raise SourceError(f"cursor {cursor!r} repeats at {client.clean(url)}")
+                    raise SourceError(
+                        say(
+                            "kursor {cursor!r} berulang di {url}",
+                            "cursor {cursor!r} repeats at {url}",
+                            cursor=cursor,
+                            url=client.clean(url),
+                        )
+                    )
                 seen.add(str(cursor))
-        raise SourceError(f"{client.clean(url)}: more than {max_pages} pages; raise max_pages")
+        raise SourceError(
+            say(
+                "{url}: lebih dari {max_pages} halaman; naikkan max_pages",
+                "{url}: more than {max_pages} pages; raise max_pages",
+                url=client.clean(url),
+                max_pages=max_pages,
+            )
+        )

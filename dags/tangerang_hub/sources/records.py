@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tangerang_hub.sources.base import SourceError
+from tangerang_quality.texts import say
 
 COMMON_RECORD_KEYS = ("data", "records", "items", "results", "result")
 
@@ -42,11 +43,32 @@ def find_records(document: Any, path: str | None, url: str) -> list[dict[str, An
             None,
         )
     if not isinstance(found, list):
-        where = f"at {path!r}" if path else "(give source.params.records)"
-        raise SourceError(f"no list of records {where} in the response from {url}", url=url)
+        where = (
+            say("di {path!r}", "at {path!r}", path=path)
+            if path
+            else say("(isi source.params.records)", "(give source.params.records)")
+        )
+        raise SourceError(
+            say(
+                "tidak ada daftar record {where} dalam jawaban dari {url}",
+                "no list of records {where} in the response from {url}",
+                where=where,
+                url=url,
+            ),
+            url=url,
+        )
     bad = next((i for i, r in enumerate(found) if not isinstance(r, Mapping)), None)
     if bad is not None:
-        raise SourceError(f"record {bad} {path or ''} from {url} is not an object", url=url)
+        raise SourceError(
+            say(
+                "record {bad} {path} dari {url} bukan objek",
+                "record {bad} {path} from {url} is not an object",
+                bad=bad,
+                path=path or "",
+                url=url,
+            ),
+            url=url,
+        )
     return [dict(r) for r in found]
 
 

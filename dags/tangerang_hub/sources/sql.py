@@ -19,6 +19,7 @@ from typing import Any
 from tangerang_hub.connections import ConnectionInfo
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
 from tangerang_hub.sources.records import shape
+from tangerang_quality.texts import say
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DRIVERS = {"postgres": "postgresql+psycopg2", "mysql": "mysql+pymysql", "mssql": "mssql+pyodbc"}
@@ -34,7 +35,14 @@ def sqlalchemy_url(conn: ConnectionInfo) -> Any:
         return URL.create("sqlite", database=conn.host or conn.schema)
     driver = conn.extra.get("driver") or DRIVERS.get(kind)
     if not driver:
-        raise SourceError(f"connection {conn.conn_id!r}: no SQLAlchemy driver for {kind!r}")
+        raise SourceError(
+            say(
+                "koneksi {conn!r}: tidak ada driver SQLAlchemy untuk {kind!r}",
+                "connection {conn!r}: no SQLAlchemy driver for {kind!r}",
+                conn=conn.conn_id,
+                kind=kind,
+            )
+        )
     return URL.create(
         driver,
         username=conn.login,
@@ -54,7 +62,12 @@ def plain(value: Any) -> Any:
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, bytes | memoryview):
-        raise SourceError("binary columns cannot be published; leave them out of the query")
+        raise SourceError(
+            say(
+                "kolom biner tidak dapat diterbitkan; keluarkan kolom itu dari kueri",
+                "binary columns cannot be published; leave them out of the query",
+            )
+        )
     return value
 
 
@@ -86,11 +99,23 @@ class SqlHook(SourceHook):
         import sqlalchemy as sa
 
         if watermark and not IDENTIFIER.match(watermark):
-            raise SourceError(f"watermark column {watermark!r} is not a plain identifier")
+            raise SourceError(
+                say(
+                    "kolom watermark {name!r} bukan nama sederhana (identifier)",
+                    "watermark column {name!r} is not a plain identifier",
+                    name=watermark,
+                )
+            )
         if self.param("table"):
             name = str(self.param("table"))
             if not IDENTIFIER.match(name):
-                raise SourceError(f"table name {name!r} is not a plain identifier")
+                raise SourceError(
+                    say(
+                        "nama tabel {name!r} bukan nama sederhana (identifier)",
+                        "table name {name!r} is not a plain identifier",
+                        name=name,
+                    )
+                )
             table = sa.Table(
                 name, sa.MetaData(), schema=self.param("db_schema"), autoload_with=engine
             )
@@ -103,7 +128,13 @@ class SqlHook(SourceHook):
             return statement
         query = self.param("query")
         if not query:
-            raise SourceError(f"{self.hook_name}: give params.table or params.query")
+            raise SourceError(
+                say(
+                    "{hook}: isi params.table atau params.query",
+                    "{hook}: give params.table or params.query",
+                    hook=self.hook_name,
+                )
+            )
         sql = f"SELECT * FROM ({str(query).rstrip().rstrip(';')}) AS src"
         if not watermark:
             return sa.text(sql)
@@ -133,7 +164,14 @@ class SqlHook(SourceHook):
                     rows.extend({k: plain(v) for k, v in row.items()} for row in chunk)
         except SQLAlchemyError as exc:
             raise SourceError(
-                f"{self.hook_name} {self.conn_id!r}: {exc.__class__.__name__}: {exc}"
+                say(
+                    "{hook} {conn!r}: permintaan ke basis data gagal: {kind}: {error}",
+                    "{hook} {conn!r}: {kind}: {error}",
+                    hook=self.hook_name,
+                    conn=self.conn_id,
+                    kind=exc.__class__.__name__,
+                    error=str(exc),
+                )
             ) from None
         finally:
             engine.dispose()
