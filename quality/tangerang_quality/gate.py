@@ -82,19 +82,50 @@ def _pythonic(value: Any) -> Any:
     return value
 
 
+def _pandas_type(arrow_type: pa.DataType) -> Any:
+    """Nullable pandas types where NumPy's would turn a null into a float NaN."""
+    if pa.types.is_integer(arrow_type):
+        return pd.Int64Dtype()
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
+    return None
+
+
+def _converts_in_bulk(arrow_type: pa.DataType) -> bool:
+    return (
+        pa.types.is_string(arrow_type)
+        or pa.types.is_large_string(arrow_type)
+        or pa.types.is_integer(arrow_type)
+        or pa.types.is_floating(arrow_type)
+        or pa.types.is_boolean(arrow_type)
+        or pa.types.is_date(arrow_type)
+        or pa.types.is_timestamp(arrow_type)
+    )
+
+
+def _object_column(column: pa.ChunkedArray) -> pd.Series:
+    """`column` as Python values in an object Series: the values `to_pylist` gives (dates as
+    pd.Timestamp), converted in bulk by Arrow and pandas rather than value by value."""
+    if not _converts_in_bulk(column.type):
+        values = column.to_pylist()
+        if pa.types.is_temporal(column.type):
+            values = [_pythonic(v) for v in values]
+        return pd.Series(values, dtype=object)
+    series = column.to_pandas(types_mapper=_pandas_type, date_as_object=False)
+    values = series.astype(object).to_numpy(copy=True)
+    # Nulls by Arrow's validity, so a float NaN that is a value stays a NaN.
+    values[column.is_null().to_numpy(zero_copy_only=False)] = None
+    return pd.Series(values, dtype=object)
+
+
 def to_dataframe(table: pa.Table) -> pd.DataFrame:
     """Object-dtype columns of plain Python values (None for null), dates as pd.Timestamp.
 
-    GX's type check then tests each value's Python type, which gives per-row problems, and
-    nothing depends on how a pandas version maps Arrow types.
+    GX's checks then see each value's Python type, which gives per-row problems, and nothing
+    depends on how a pandas version maps Arrow types. Built in bulk (`_object_column`): value by
+    value it was an eighth of the gate's time at 300 000 rows.
     """
-    data = {}
-    for name in table.column_names:
-        column = table.column(name)
-        values = column.to_pylist()
-        if pa.types.is_temporal(column.type):  # only dates and times need converting
-            values = [_pythonic(v) for v in values]
-        data[name] = pd.Series(values, dtype=object)
+    data = {name: _object_column(table.column(name)) for name in table.column_names}
     return pd.DataFrame(data, index=pd.RangeIndex(table.num_rows))
 
 
@@ -304,6 +335,16 @@ def _row_number(index: Any, rows: list[int] | None) -> int | None:
     return rows[i] if rows is not None and 0 <= i < len(rows) else i + 2
 
 
+def _raised(info: dict[str, Any]) -> str | None:
+    """The message of the exception an expectation raised, if it raised one. GX gives it at the
+    top (its own column-type checks) or per failed metric (map expectations, ours included)."""
+    found = [info, *(v for v in info.values() if isinstance(v, dict))]
+    for part in found:
+        if part.get("raised_exception") and part.get("exception_message"):
+            return str(part["exception_message"])
+    return None
+
+
 def _result_problems(
     file: str, res: dict[str, Any], rows: list[int] | None = None
 ) -> Iterable[Problem]:
@@ -314,8 +355,8 @@ def _result_problems(
     check = meta.get("check")
     column = kwargs.get("column")
     result = res.get("result", {}) or {}
-    exc = (res.get("exception_info") or {}).get("exception_message")
-    if exc and (res.get("exception_info") or {}).get("raised_exception"):
+    exc = _raised(res.get("exception_info") or {})
+    if exc:
         message = say(
             "{etype} tidak dapat dijalankan: {error}",
             "{etype} could not run: {error}",

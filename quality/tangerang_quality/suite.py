@@ -39,18 +39,6 @@ ALWAYS_WARNING = ("formula_sign",)
 # Numeric contract types that get the numeric personal-data rule (a NIK/KK stored as a number).
 NUMERIC_PII_TYPES = ("integer", "number")
 
-# Python types GX's type-list check accepts for each contract type. The gate hands GX an
-# object-dtype frame of Python values (see gate.to_dataframe), so these are Python type names.
-TYPE_LIST: dict[str, list[str]] = {
-    "string": ["str"],
-    "integer": ["int"],
-    "year": ["int"],
-    "number": ["float", "int"],
-    "boolean": ["bool"],
-    "date": ["Timestamp"],
-    "datetime": ["Timestamp"],
-}
-
 
 class SuiteError(ValueError):
     """The contract's quality section asks for something GX cannot build."""
@@ -118,7 +106,7 @@ def _field_expectations(
     out: list[Expectation] = [
         _tag(gxe.ExpectColumnToExist(column=col), ERROR, "exists"),
         _tag(
-            gxe.ExpectColumnValuesToBeInTypeList(column=col, type_list=TYPE_LIST[field.type]),
+            tqe.ExpectColumnValuesToBeOfContractType(column=col, contract_type=field.type),
             sev("type"),
             "type",
             contract_type=field.type,

@@ -156,7 +156,7 @@ def test_wrong_type_and_missing_column(make_contract) -> None:
     t = table(jumlah=["satu", "dua", "tiga"]).drop_columns(["longitude"])
     result = run_gate(t, make_contract(FIELDS))
     assert any(
-        p.column == "jumlah" and p.expectation == "expect_column_values_to_be_in_type_list"
+        p.column == "jumlah" and p.expectation == "expect_column_values_to_be_of_contract_type"
         for p in result.blocking
     )
     assert any(p.column == "longitude" and p.row is None for p in result.blocking)

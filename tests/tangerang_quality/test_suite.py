@@ -35,7 +35,7 @@ def test_suite_follows_the_contract(make_contract) -> None:
     cols = by_column(suite)
     assert cols["kecamatan"] == [
         "expect_column_to_exist",
-        "expect_column_values_to_be_in_type_list",
+        "expect_column_values_to_be_of_contract_type",
         "expect_column_values_to_not_be_null",
         "expect_column_values_to_be_wilayah_code",
         "expect_column_values_to_not_contain_pii",

@@ -9,11 +9,13 @@ from tangerang_quality.expectations.pii import (
     ExpectColumnValuesToNotContainPii,
     ExpectMulticolumnValuesToNotContainSplitPii,
 )
+from tangerang_quality.expectations.types import ExpectColumnValuesToBeOfContractType
 from tangerang_quality.expectations.wilayah import ExpectColumnValuesToBeWilayahCode
 
 __all__ = [
     "ExpectColumnValuesToBeKotaTangerangLatitude",
     "ExpectColumnValuesToBeKotaTangerangLongitude",
+    "ExpectColumnValuesToBeOfContractType",
     "ExpectColumnValuesToBeWilayahCode",
     "ExpectColumnValuesToNotBeFormulaInjection",
     "ExpectColumnValuesToNotContainPii",

@@ -6,9 +6,9 @@ latitude/longitude pair fails on both columns.
 
 from __future__ import annotations
 
-import math
 from typing import ClassVar
 
+import pandas as pd
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
 from great_expectations.expectations.metrics.map_metric_provider import (
@@ -20,12 +20,11 @@ LAT_MIN, LAT_MAX = -6.257, -6.094
 LON_MIN, LON_MAX = 106.551, 106.752
 
 
-def _within(value: object, low: float, high: float) -> bool:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-    return not math.isnan(number) and low <= number <= high
+def _within_series(column: pd.Series, low: float, high: float) -> pd.Series:
+    """Inside [low, high] for each value, in bulk: numbers and numeric text as floats; anything
+    else, and NaN, is outside."""
+    numbers = pd.to_numeric(column, errors="coerce").astype(float)
+    return numbers.between(low, high).astype(bool)
 
 
 class ColumnValuesKotaTangerangLatitude(ColumnMapMetricProvider):
@@ -33,7 +32,7 @@ class ColumnValuesKotaTangerangLatitude(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, **kwargs):
-        return column.map(lambda v: _within(v, LAT_MIN, LAT_MAX))
+        return _within_series(column, LAT_MIN, LAT_MAX)
 
 
 class ColumnValuesKotaTangerangLongitude(ColumnMapMetricProvider):
@@ -41,7 +40,7 @@ class ColumnValuesKotaTangerangLongitude(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, **kwargs):
-        return column.map(lambda v: _within(v, LON_MIN, LON_MAX))
+        return _within_series(column, LON_MIN, LON_MAX)
 
 
 class ExpectColumnValuesToBeKotaTangerangLatitude(ColumnMapExpectation):

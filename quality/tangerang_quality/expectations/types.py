@@ -1,0 +1,54 @@
+"""ExpectColumnValuesToBeOfContractType: each value has the Python type of its contract type.
+
+The gate hands GX an object-dtype frame of Python values (`gate.to_dataframe`), so a value of
+the wrong type is a row of its own. GX's ``expect_column_values_to_be_in_type_list`` checks the
+same thing, but rebuilds its tuple of types for every value: it was 40% of the gate at 300 000
+rows. Here each value's type is looked up once in a set (exact types: a bool is not an
+integer).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+import pandas as pd
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import ColumnMapExpectation
+from great_expectations.expectations.metrics.map_metric_provider import (
+    ColumnMapMetricProvider,
+    column_condition_partial,
+)
+
+# The Python types of each contract type's values in the gate's frame.
+PYTHON_TYPES: dict[str, frozenset[type]] = {
+    "string": frozenset({str}),
+    "integer": frozenset({int}),
+    "year": frozenset({int}),
+    "number": frozenset({float, int}),
+    "boolean": frozenset({bool}),
+    "date": frozenset({pd.Timestamp}),
+    "datetime": frozenset({pd.Timestamp}),
+}
+
+ContractType = Literal["string", "integer", "year", "number", "boolean", "date", "datetime"]
+
+
+class ColumnValuesOfContractType(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.tangerang_contract_type"
+    condition_value_keys = ("contract_type",)
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column, contract_type, **kwargs):
+        allowed = PYTHON_TYPES[contract_type]
+        return column.map(type).map(allowed.__contains__).astype(bool)
+
+
+class ExpectColumnValuesToBeOfContractType(ColumnMapExpectation):
+    """Expect every non-null value to have the Python type of `contract_type` (`PYTHON_TYPES`)."""
+
+    contract_type: ContractType
+
+    map_metric = "column_values.tangerang_contract_type"
+    success_keys = ("contract_type", "mostly")
+    args_keys = ("column", "contract_type")
+    library_metadata: ClassVar[dict] = {"tags": ["type", "tangerang"], "contributors": []}
