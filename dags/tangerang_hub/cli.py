@@ -235,9 +235,7 @@ def _print_summary(report: Any, out: TextIO) -> None:
 
     lang = messages.language()
     words = WORDS[lang]
-    message = report.message
-    if lang != "id" and report.message_code in messages.MESSAGES:
-        message = messages.render(report.message_code, report.message_params, lang)
+    message = report.text(lang)
     print(f"{report.dataset}: {status_label(report.status, lang)} — {message}", file=out)
     if report.rows is not None:
         print(f"  {words['rows']}: {report.rows}  sha256: {report.sha256}", file=out)

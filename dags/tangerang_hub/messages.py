@@ -7,7 +7,8 @@ a test keeps the two tables equal). The `hub` command prints Indonesian, or Engl
 ``HUB_LANG=en``. Developer logs stay English and do not use this module.
 
 Parameters are plain strings and numbers; whatever they quote from data or from an error has
-been through the one masker before it gets here.
+been through the one masker before it gets here. A parameter worded in both languages (the
+reason a run failed) comes twice: ``name`` in Bahasa Indonesia and ``name_en`` in English.
 
 Standard library only: the CKAN extension's tests load this file by path.
 """
@@ -96,4 +97,12 @@ def render(code: str, params: Mapping[str, Any] | None = None, lang: str = "id")
     """The message `code` with `params`, in `lang` (``id`` or ``en``)."""
     template = MESSAGES[code]
     text = template.en if lang == "en" else template.id
-    return text.format(**dict(params or {}))
+    return text.format(**in_language(params, lang))
+
+
+def in_language(params: Mapping[str, Any] | None, lang: str = "id") -> dict[str, Any]:
+    """`params` for `lang`: in English, ``name_en`` stands in for ``name``."""
+    values = dict(params or {})
+    if lang == "en":
+        values.update({k[: -len("_en")]: v for k, v in values.items() if k.endswith("_en")})
+    return values

@@ -46,6 +46,7 @@ from tangerang_hub.validate import validate as validate_batch
 from tangerang_hub.workdir import write_json
 from tangerang_quality.masking import mask_identifiers
 from tangerang_quality.problems import Problem
+from tangerang_quality.texts import Said
 
 Progress = Callable[[str], None]
 MAX_FAILURE_CHARS = 500
@@ -538,7 +539,7 @@ def run(
         report.tell(exc.code, **exc.params)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a failed report
         report.status = "failed"
-        report.tell("failed", error=failure_text(exc))
+        report.tell("failed", error=failure_text(exc), error_en=failure_text(exc, "en"))
     report.data_docs_path = layout.docs_page(workdir, contract.id, run_id)
     return finish()
 
@@ -556,11 +557,14 @@ def _published(report: RunReport) -> dict[str, Any]:
     return {"package_id": report.package_id, "resource_ids": list(report.resource_ids)}
 
 
-def failure_text(exc: BaseException) -> str:
+def failure_text(exc: BaseException, lang: str = "id") -> str:
     """What a failed run's report says of `exc`: its type and message through the one
     masker, cut short. Connectors keep response bodies out of their exceptions (they go to
-    the private log), so this never carries what a source sent."""
-    return mask_identifiers(f"{type(exc).__name__}: {exc}")[:MAX_FAILURE_CHARS]
+    the private log), so this never carries what a source sent. An error worded in both
+    languages (a `said`, as `SourceError` and `SaidError` carry) is said in `lang`."""
+    said = getattr(exc, "said", None)
+    text = said.render(lang) if isinstance(said, Said) else str(exc)
+    return mask_identifiers(f"{type(exc).__name__}: {text}")[:MAX_FAILURE_CHARS]
 
 
 def _source_label(contract: Contract, source_file: Path | None) -> str:

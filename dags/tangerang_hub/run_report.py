@@ -59,6 +59,13 @@ class RunReport:
         self.message_code, self.message_params = code, dict(params)
         self.message = messages.render(code, params)
 
+    def text(self, lang: str = "id") -> str:
+        """The message in `lang` (``id`` or ``en``): rendered from its code where it has one,
+        else `message` as it was written."""
+        if lang == "id" or self.message_code not in messages.MESSAGES:
+            return self.message
+        return messages.render(self.message_code, self.message_params, lang)
+
     @property
     def ok(self) -> bool:
         """The run succeeded: the catalog holds the contract's current data."""
@@ -85,6 +92,7 @@ class RunReport:
             "warnings": [p.to_dict() for p in self.warnings],
             "statistics": json_safe(self.statistics),
             "message": self.message,
+            "message_en": self.text("en"),
             "message_code": self.message_code,
             "message_params": json_safe(self.message_params),
             "package_id": self.package_id,

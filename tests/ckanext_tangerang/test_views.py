@@ -208,3 +208,26 @@ def test_run_message_given_as_code_is_shown_in_the_visitors_language(app, datase
     }
     assert "(0 penghambat, 0 peringatan)" in app.get(path).body
     assert "(0 blocking, 0 warnings)" in app.get(f"/en{path}").body
+
+
+def test_why_a_run_failed_is_shown_in_the_visitors_language(app, dataset):
+    # The pipeline words a source's error in both languages: `error` and `error_en`.
+    params = {
+        "error": "HttpStatusError: http://agency/a.csv menjawab 500",
+        "error_en": "HttpStatusError: http://agency/a.csv answered 500",
+    }
+    call_action(
+        "tangerang_run_report_create",
+        package_id=dataset["id"],
+        run_id="gagal",
+        status="failed",
+        message="Proses gagal: HttpStatusError: http://agency/a.csv menjawab 500",
+        validation={**VALIDATION, "message_code": "failed", "message_params": params},
+    )
+    path = f"/dataset/{dataset['name']}/riwayat-proses"
+    assert _messages_by_run(app, path) == {
+        "gagal": "Proses gagal: HttpStatusError: http://agency/a.csv menjawab 500"
+    }
+    assert _messages_by_run(app, f"/en{path}") == {
+        "gagal": "The run failed: HttpStatusError: http://agency/a.csv answered 500"
+    }

@@ -5,7 +5,9 @@ A run report may carry, besides its Indonesian ``message`` text,
 and ``validation.message_params`` (the values its placeholders take). The run
 history page then shows the message through the gettext catalogs, in the visitor's
 language; a code this table does not know, or parameters that do not fit, fall
-back to the text the pipeline sent. The codes and English texts equal the
+back to the text the pipeline sent. A parameter worded in both languages (the reason a
+run failed) comes as ``name`` (Bahasa Indonesia) and ``name_en``; an English page shows
+``name_en``. The codes and English texts equal the
 engine's table, and the Indonesian catalog its Indonesian texts
 (tests/ckanext_tangerang/test_run_messages.py).
 """
@@ -16,6 +18,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+
+from ckanext.tangerang import vocab
 
 
 def _(message: str) -> str:
@@ -55,7 +59,10 @@ def render(code: Any, params: Mapping[str, Any] | None) -> str | None:
     template = MESSAGES.get(code) if isinstance(code, str) else None
     if template is None:
         return None
+    values = dict(params or {})
+    if vocab.current_lang() == "en":
+        values.update({k[: -len("_en")]: v for k, v in values.items() if k.endswith("_en")})
     try:
-        return tk._(template).format(**dict(params or {}))
+        return tk._(template).format(**values)
     except (KeyError, IndexError, ValueError):
         return None
