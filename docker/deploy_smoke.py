@@ -427,6 +427,7 @@ def keep_logs() -> None:
 
 
 def main() -> int:
+    (VAR / "log").mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
     install_docker()
     daemon = start_dockerd()
     ok = False
