@@ -23,8 +23,9 @@ from typing import Any
 from tangerang_hub.auth import ckan_secret, ckan_token
 from tangerang_hub.connections import get_connection
 from tangerang_hub.http_client import HttpClient, HttpStatusError, connection_options, decode_json
-from tangerang_hub.sources.base import SourceError
+from tangerang_hub.sources.base import SourceError, masked_said
 from tangerang_quality.masking import mask_identifiers
+from tangerang_quality.texts import Said, say
 
 DEFAULT_CONN_ID = "ckan_default"
 READ_ONLY_SUFFIXES = ("_show", "_list", "_search", "_status", "_info", "_autocomplete")
@@ -34,13 +35,23 @@ MAX_RETRY_AFTER = 60.0
 class CkanError(Exception):
     """An action failed. ``error`` is CKAN's error dict (``__type``, fields...), or a
     sentence when CKAN's answer was not an Action API error; ``status`` is 0 when no
-    answer came. The message has identifiers masked; ``error`` is kept as CKAN sent it."""
+    answer came. The message has identifiers masked; ``error`` is kept as CKAN sent it (a
+    sentence given as a `Said` is kept as its English text). `said` is the message in both
+    languages; `str()` is the English one."""
 
-    def __init__(self, action: str, status: int, error: Mapping[str, Any] | str) -> None:
+    def __init__(self, action: str, status: int, error: Mapping[str, Any] | str | Said) -> None:
         self.action = action
         self.status = status
-        self.error = error
-        super().__init__(mask_identifiers(f"CKAN {action} failed (HTTP {status}): {error}"))
+        self.error = error.render("en") if isinstance(error, Said) else error
+        said = say(
+            "CKAN {action} gagal (HTTP {status}): {error}",
+            "CKAN {action} failed (HTTP {status}): {error}",
+            action=action,
+            status=status,
+            error=error,
+        )
+        self.said = masked_said(said, mask_identifiers)
+        super().__init__(self.said.render("en"))
 
     @property
     def kind(self) -> str:
@@ -111,17 +122,24 @@ class CkanClient:
             else:
                 response = self.http.post(path, json=payload, resend=resend)
         except HttpStatusError as exc:
-            raise _error(action, exc.status or 0, _json_or_none(exc.body), str(exc)) from None
+            raise _error(action, exc.status or 0, _json_or_none(exc.body), exc.said) from None
         except SourceError as exc:
-            raise CkanError(action, exc.status or 0, str(exc)) from None
+            raise CkanError(action, exc.status or 0, exc.said) from None
         try:
             body = decode_json(response.content, response.url)
         except SourceError as exc:
-            raise CkanError(action, response.status, str(exc)) from None
+            raise CkanError(action, response.status, exc.said) from None
         if isinstance(body, Mapping) and body.get("success"):
             return body["result"]
         raise _error(
-            action, response.status, body, f"CKAN answered {response.status} without success"
+            action,
+            response.status,
+            body,
+            say(
+                "CKAN menjawab {status} tanpa success",
+                "CKAN answered {status} without success",
+                status=response.status,
+            ),
         )
 
     def show_or_none(self, action: str, **params: Any) -> Any | None:
@@ -138,7 +156,7 @@ def _json_or_none(content: bytes) -> Any:
         return None
 
 
-def _error(action: str, status: int, body: Any, fallback: str) -> CkanError:
+def _error(action: str, status: int, body: Any, fallback: str | Said) -> CkanError:
     """The CkanError for a refusal: CKAN's error dict when the body is an Action API error,
     else `fallback` (the body itself is never quoted: it may carry anything)."""
     if not isinstance(body, Mapping):

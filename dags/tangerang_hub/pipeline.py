@@ -44,9 +44,9 @@ from tangerang_hub.store import Store, write_json_at
 from tangerang_hub.validate import GateSummary, mask_table
 from tangerang_hub.validate import validate as validate_batch
 from tangerang_hub.workdir import write_json
+from tangerang_quality import texts
 from tangerang_quality.masking import mask_identifiers
 from tangerang_quality.problems import Problem
-from tangerang_quality.texts import Said
 
 Progress = Callable[[str], None]
 MAX_FAILURE_CHARS = 500
@@ -60,7 +60,12 @@ SendReport = Callable[[Any, RunReport], Any]
 
 
 class PipelineError(RuntimeError):
-    """A run that could not complete for a reason other than bad data (exit 1)."""
+    """A run that could not complete for a reason other than bad data (exit 1). `said`
+    words it in both languages; `str()` is the English text."""
+
+    def __init__(self, said: texts.Said) -> None:
+        self.said = said
+        super().__init__(said.render("en"))
 
 
 class BatchRejected(Exception):
@@ -105,7 +110,14 @@ def read_source_file(path: Path) -> RawBatch:
     try:
         return file_batch(path)  # the batch `hub scan` reads too
     except OSError as exc:
-        raise PipelineError(f"cannot read source file {path}: {exc.strerror or exc}") from exc
+        raise PipelineError(
+            texts.say(
+                "berkas sumber {path} tidak dapat dibaca: {error}",
+                "cannot read source file {path}: {error}",
+                path=path,
+                error=exc.strerror or exc,
+            )
+        ) from exc
 
 
 def mask_personal_data(table: Any, contract: Contract) -> Any:
@@ -485,7 +497,12 @@ def run(
     raw: dict[str, Any] | None = None
     try:
         if not dry_run and client is None:
-            raise PipelineError("no CKAN client: configure ckan_default or use --dry-run")
+            raise PipelineError(
+                texts.say(
+                    "tidak ada klien CKAN: atur ckan_default atau pakai --dry-run",
+                    "no CKAN client: configure ckan_default or use --dry-run",
+                )
+            )
         say(f"[{contract.id}] mengambil data (extract) dari {_source_label(contract, source_file)}")
         # a local file is not the source: its run skips the source's validators
         state = source_state.load(workdir, contract, client, validators=source_file is None)
@@ -563,7 +580,7 @@ def failure_text(exc: BaseException, lang: str = "id") -> str:
     the private log), so this never carries what a source sent. An error worded in both
     languages (a `said`, as `SourceError` and `SaidError` carry) is said in `lang`."""
     said = getattr(exc, "said", None)
-    text = said.render(lang) if isinstance(said, Said) else str(exc)
+    text = said.render(lang) if isinstance(said, texts.Said) else str(exc)
     return mask_identifiers(f"{type(exc).__name__}: {text}")[:MAX_FAILURE_CHARS]
 
 

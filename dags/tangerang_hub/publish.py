@@ -43,6 +43,7 @@ from tangerang_hub.catalog import SAMPLE_TAG, dataset_metadata
 from tangerang_hub.ckan_client import CkanClient, CkanError
 from tangerang_hub.contracts import Contract
 from tangerang_hub.stage import StagedBatch
+from tangerang_quality.texts import Said, say
 
 # package_revise: leave the catalog-owned group memberships out of the update.
 KEEP_GROUPS = ["-groups"]
@@ -108,7 +109,12 @@ class PublishResult:
 
 
 class PublishError(RuntimeError):
-    pass
+    """Publishing could not complete. `said` words it in both languages; `str()` is the
+    English text."""
+
+    def __init__(self, said: Said) -> None:
+        self.said = said
+        super().__init__(said.render("en"))
 
 
 # --- metadata derived from the contract (dataset_metadata: tangerang_hub.catalog) ---
@@ -243,8 +249,13 @@ def publish(
         # A takedown in the catalog wins until a steward restores the dataset
         # or removes its contract; the hub never resurrects it on its own.
         raise PublishError(
-            f"dataset {contract.id} was deleted in the catalog; restore it there "
-            "(or remove its contract) before the hub publishes it again"
+            say(
+                "dataset {id} telah dihapus di katalog; pulihkan di sana (atau hapus "
+                "kontraknya) sebelum hub menerbitkannya lagi",
+                "dataset {id} was deleted in the catalog; restore it there "
+                "(or remove its contract) before the hub publishes it again",
+                id=contract.id,
+            )
         )
     existing = _by_role(package) if package else {}
     if (
@@ -335,13 +346,25 @@ def publish(
     resources = _by_role(revised)
     missing = [spec.role for spec in RESOURCES if spec.role not in resources]
     if missing:
-        raise PublishError(f"package_revise returned no resource for {missing}")
+        raise PublishError(
+            say(
+                "package_revise tidak mengembalikan sumber daya untuk {missing}",
+                "package_revise returned no resource for {missing}",
+                missing=missing,
+            )
+        )
     rows = None
     if contract.datastore:
         rows = load_datastore(client, contract, resources["data-csv"]["id"], datastore_timeout)
         if rows != staged.rows:
             raise PublishError(
-                f"DataStore holds {rows} rows for {contract.id}, expected {staged.rows}"
+                say(
+                    "DataStore memuat {rows} baris untuk {id}, diharapkan {expected}",
+                    "DataStore holds {rows} rows for {id}, expected {expected}",
+                    rows=rows,
+                    id=contract.id,
+                    expected=staged.rows,
+                )
             )
     return PublishResult(
         "published",
@@ -400,11 +423,21 @@ def load_datastore(client: CkanClient, contract: Contract, resource_id: str, tim
             break
         if status["status"] == "error":
             raise PublishError(
-                f"DataStore load failed for {contract.id}: {status['error']['message']}"
+                say(
+                    "pemuatan DataStore gagal untuk {id}: {error}",
+                    "DataStore load failed for {id}: {error}",
+                    id=contract.id,
+                    error=status["error"]["message"],
+                )
             )
         if time.monotonic() > deadline:
             raise PublishError(
-                f"DataStore load did not finish for {contract.id} within {timeout:.0f}s"
+                say(
+                    "pemuatan DataStore untuk {id} tidak selesai dalam {timeout:.0f} detik",
+                    "DataStore load did not finish for {id} within {timeout:.0f}s",
+                    id=contract.id,
+                    timeout=timeout,
+                )
             )
         time.sleep(delay)
         delay = min(delay * 1.5, 0.2)  # a status poll reads one row: poll often

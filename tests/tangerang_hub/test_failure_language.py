@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tangerang_hub import cli
+from tangerang_hub import cli, pipeline
+from tangerang_hub.ckan_client import CkanError
 from tangerang_hub.contracts import get_contract
 from tangerang_hub.sources.base import SourceError
 from tangerang_quality.texts import say
@@ -139,3 +140,25 @@ def test_masking_a_source_error_masks_both_languages() -> None:
 def test_a_plain_string_is_the_same_in_both_languages() -> None:
     exc = SourceError("{not a template}")
     assert str(exc) == exc.said.render("id") == "{not a template}"
+
+
+def test_a_run_without_a_catalog_says_so_in_both_languages(tmp_path: Path) -> None:
+    report = pipeline.run(get_contract("fasyankes"), client=None, workdir=tmp_path, run_id="uji")
+    assert report.status == "failed"
+    assert report.message == (
+        "Proses gagal: PipelineError: tidak ada klien CKAN: atur ckan_default atau pakai --dry-run"
+    )
+    assert report.text("en") == (
+        "The run failed: PipelineError: no CKAN client: configure ckan_default or use --dry-run"
+    )
+
+
+def test_a_catalog_error_keeps_the_source_errors_two_languages() -> None:
+    cause = SourceError(say("{url} menjawab 502", "{url} answered 502", url="http://ckan/api"))
+    exc = CkanError("package_show", 502, cause.said)
+    assert str(exc) == "CKAN package_show failed (HTTP 502): http://ckan/api answered 502"
+    assert (
+        exc.said.render("id") == "CKAN package_show gagal (HTTP 502): http://ckan/api menjawab 502"
+    )
+    assert exc.error == "http://ckan/api answered 502"  # the sentence, as before: English
+    assert pipeline.failure_text(exc).startswith("CkanError: CKAN package_show gagal")

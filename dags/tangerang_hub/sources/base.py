@@ -26,10 +26,16 @@ class SourceError(RuntimeError):
 
     def masked(self, clean: Callable[[str], str]) -> SourceError:
         """This error with both texts passed through `clean` (which masks secrets)."""
-        texts = {lang: clean(self.said.render(lang)) for lang in ("id", "en")}
-        self.said = say("{id_text}", "{en_text}", id_text=texts["id"], en_text=texts["en"])
+        self.said = masked_said(self.said, clean)
         self.args = (self.said.render("en"),)
         return self
+
+
+def masked_said(said: Said, clean: Callable[[str], str]) -> Said:
+    """`said` with its text in each language passed through `clean` (a masker of secrets
+    or identifiers), as a whole, so nothing it quotes escapes the masker."""
+    texts = {lang: clean(said.render(lang)) for lang in ("id", "en")}
+    return say("{id_text}", "{en_text}", id_text=texts["id"], en_text=texts["en"])
 
 
 @dataclass(frozen=True)
