@@ -13,7 +13,6 @@ loaded from the CSV, so it carries the defused text too.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -24,7 +23,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tangerang_hub.contracts import Contract
@@ -76,26 +77,70 @@ def parquet_bytes(table: pa.Table) -> bytes:
 
 
 def csv_bytes(table: pa.Table) -> bytes:
-    """UTF-8 CSV with a header; dates ISO, floats shortest round-trip, null empty, and text a
-    spreadsheet would run as a formula defused with a leading `'` (`formula.defuse`)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.column_names)
-    for batch in table.to_batches(max_chunksize=50_000):
-        writer.writerows(zip(*(_csv_column(col) for col in batch.columns), strict=True))
-    return out.getvalue().encode("utf-8")
+    """UTF-8 CSV with a header, quoted as Python's csv module quotes (only a field holding a
+    comma, a quote or a line break); dates ISO, floats in their shortest round-trip form, null
+    empty, and text a spreadsheet would run as a formula defused with a leading `'`
+    (`formula.defuse`).
+
+    Built column by column with Arrow compute, in batches: value by value it was most of the
+    staging time (3.6 of 5.1 s at 300 000 rows).
+    """
+    lonely = table.num_columns == 1  # csv writes a one-field row's empty field as ""
+    parts = [_csv_line(table.column_names, lonely)]
+    for batch in table.to_batches(max_chunksize=100_000):
+        if not batch.num_rows:
+            continue
+        fields = [_csv_column(column, lonely) for column in batch.columns]
+        lines = pc.binary_join_element_wise(*fields, ",") if len(fields) > 1 else fields[0]
+        parts.append("\n".join(lines.to_pylist()) + "\n")
+    return "".join(parts).encode("utf-8")
 
 
-def _csv_column(column: pa.Array) -> list[str]:
-    """One column's CSV fields; text is defused only where a formula is possible at all
+def _csv_line(values: list[str], lonely: bool) -> str:
+    return ",".join(_quoted(v, lonely) for v in values) + "\n"
+
+
+def _quoted(value: str, lonely: bool = False) -> str:
+    if any(c in value for c in ',"\r\n') or (lonely and value == ""):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _csv_column(column: pa.Array, lonely: bool) -> pa.Array:
+    """One column's CSV fields as a non-null Arrow string array."""
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = _defused(column.cast(pa.string()))
+        needs_quotes = pc.match_substring_regex(text, '[,"\r\n]')
+        if lonely:
+            needs_quotes = pc.or_(needs_quotes, pc.equal(pc.fill_null(text, ""), ""))
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+        text = pc.if_else(pc.fill_null(needs_quotes, False), quoted, text)
+    elif (
+        pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_date(kind)
+    ):
+        # Arrow writes these as Python did: ISO dates, true/false, shortest round-trip floats
+        # (its exponent form may differ from repr's, the number never does).
+        text = column.cast(pa.string())
+    else:  # rarer types (timestamps: isoformat, as before)
+        text = pa.array([_quoted(_csv_value(v), lonely) for v in column.to_pylist()], pa.string())
+    return pc.fill_null(text, '""' if lonely else "")
+
+
+def _defused(text: pa.Array) -> pa.Array:
+    """`text` with `formula.defuse` applied where a formula is possible at all
     (`candidates.formula_candidates`, vectorized), which is rare."""
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        risky = formula_candidates(column)
-        return [
-            "" if v is None else defuse(v) if r else v
-            for v, r in zip(column.to_pylist(), risky, strict=True)
-        ]
-    return [_csv_value(v) for v in column.to_pylist()]
+    risky = np.flatnonzero(formula_candidates(text))
+    if not len(risky):
+        return text
+    values = text.take(pa.array(risky)).to_pylist()
+    defused = pa.array([None if v is None else defuse(v) for v in values], pa.string())
+    mask = np.zeros(len(text), dtype=bool)
+    mask[risky] = True
+    return pc.replace_with_mask(text, pa.array(mask), defused)
 
 
 def _csv_value(value: Any) -> str:
