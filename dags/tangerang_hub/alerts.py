@@ -129,6 +129,7 @@ class Alert:
     run_id: str | None = None
     status: str | None = None  # the run's status (failed incidents)
     message: str = ""  # the run's message (already masked by the pipeline)
+    message_en: str = ""  # the same in English ("": as `message`)
     frequency: str | None = None
     due_at: datetime | None = None  # late: when the update was due
     last_changed: datetime | None = None  # late: the last data change
@@ -191,7 +192,8 @@ class Alert:
             )
             yield ""
             yield f"{'Proses' if id_ else 'Run'}: {self.run_id}" if self.run_id else None
-            yield f"{'Pesan' if id_ else 'Message'}: {self.message}" if self.message else None
+            message = self.message if id_ else (self.message_en or self.message)
+            yield f"{'Pesan' if id_ else 'Message'}: {message}" if message else None
         elif self.kind == FAILED:
             label = status_label(self.status or "published", lang)
             yield (
@@ -419,6 +421,7 @@ def after_run(
         run_id=report.run_id,
         status=report.status,
         message=report.message,
+        message_en=report.text("en"),
         frequency=contract.frequency,
         links=_links(contract.id, catalog_url, airflow_url),
     )

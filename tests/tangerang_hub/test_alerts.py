@@ -43,7 +43,11 @@ def _report(status: str, run_id: str, at: datetime = AT) -> RunReport:
     )
     report.finished_at = at
     if status == "failed":
-        report.tell("failed", error="HTTP 500 dari http://127.0.0.1:8765/dinkes/fasyankes.csv")
+        report.tell(
+            "failed",
+            error="HTTP 500 dari http://127.0.0.1:8765/dinkes/fasyankes.csv",
+            error_en="HTTP 500 from http://127.0.0.1:8765/dinkes/fasyankes.csv",
+        )
     return report
 
 
@@ -81,6 +85,7 @@ def test_a_failed_run_sends_one_mail_and_one_webhook_and_a_repeat_sends_none(
     assert "Riwayat proses: http://katalog.example/dataset/fasyankes/riwayat-proses" in indonesian
     assert "Airflow: http://airflow.example/dags/hub_fasyankes/runs/manual__1" in indonesian
     assert "failed on 1 December 2026, 14:18 WIB." in english
+    assert "Message: The run failed: HTTP 500 from http://" in english
     [post] = _posts(webhook)
     assert webhook.seen[0]["path"] == "/hooks/satudata"
     assert (post["dataset"], post["kind"], post["event"]) == ("fasyankes", "failed", "opened")
