@@ -136,7 +136,7 @@ class CkanClient:
             response.status,
             body,
             say(
-                "CKAN menjawab {status} tanpa success",
+                "CKAN menjawab {status} tanpa tanda berhasil (success)",
                 "CKAN answered {status} without success",
                 status=response.status,
             ),

@@ -168,7 +168,7 @@ class Egress:
             # Treated like any connection failure (retried), not as a refusal.
             raise UnresolvedHost(
                 say(
-                    "nama {host} tidak dapat diterjemahkan ke alamat: {error}",
+                    "nama host {host} tidak ditemukan di DNS: {error}",
                     "cannot resolve {host}: {error}",
                     host=host,
                     error=str(exc),

@@ -16,7 +16,8 @@ where `tangerang_hub.egress` allows, and lose every credential once they leave t
 
 Messages never quote a response body: `HttpStatusError.body` keeps it for a connector
 that reads an agency's error message, and a masked preview goes to the debug log only.
-Secrets are masked in every message, raw and URL-encoded.
+Secrets are masked in every message, raw and URL-encoded, in both of its languages
+(`SourceError.masked`).
 """
 
 from __future__ import annotations

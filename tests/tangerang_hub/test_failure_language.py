@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +20,9 @@ import pytest
 
 from tangerang_hub import cli, pipeline
 from tangerang_hub.ckan_client import CkanError
-from tangerang_hub.contracts import get_contract
+from tangerang_hub.contracts import Source, get_contract
+from tangerang_hub.http_client import HttpClient
+from tangerang_hub.sources import get_hook
 from tangerang_hub.sources.base import SourceError
 from tangerang_quality.texts import say
 
@@ -162,3 +165,27 @@ def test_a_catalog_error_keeps_the_source_errors_two_languages() -> None:
     )
     assert exc.error == "http://ckan/api answered 502"  # the sentence, as before: English
     assert pipeline.failure_text(exc).startswith("CkanError: CKAN package_show gagal")
+
+
+def test_an_unreachable_source_masks_its_secret_in_both_languages() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = HttpClient(f"http://127.0.0.1:{port}/", query={"api_key": SECRET}, retries=0)
+    with pytest.raises(SourceError) as raised:
+        client.get("data.json")
+    indonesian, english = raised.value.said.render("id"), str(raised.value)
+    assert "tidak dapat dihubungi setelah 1 kali dicoba" in indonesian
+    assert "cannot reach" in english and "cannot reach" not in indonesian
+    assert SECRET not in indonesian and SECRET not in english
+
+
+def test_a_missing_connection_is_named_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AIRFLOW_CONN_TIDAK_ADA", raising=False)
+    with pytest.raises(SourceError) as raised:
+        get_hook(Source("http_csv", "tidak_ada", {"path": "/a.csv"})).get_conn()
+    assert raised.value.said.render("id") == (
+        "HTTP file: koneksi 'tidak_ada' belum diatur: atur di Airflow atau ekspor "
+        "AIRFLOW_CONN_TIDAK_ADA"
+    )
+    assert str(raised.value).startswith("HTTP file: connection 'tidak_ada' is not defined")

@@ -100,10 +100,11 @@ class SourceHook:
         except LookupError as exc:
             raise SourceError(
                 say(
-                    "{hook}: koneksi {conn!r} tidak ditemukan ({error})",
+                    "{hook}: koneksi {conn!r} belum diatur: atur di Airflow atau ekspor {variable}",
                     "{hook}: {error}",
                     hook=self.hook_name,
                     conn=self.conn_id,
+                    variable=f"AIRFLOW_CONN_{self.conn_id.upper()}",
                     error=str(exc),
                 )
             ) from exc
