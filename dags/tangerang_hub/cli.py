@@ -23,6 +23,7 @@ from tangerang_hub.contracts import (
     load_contract,
     load_contracts,
 )
+from tangerang_quality.texts import Said
 
 EXIT_OK, EXIT_ERROR, EXIT_REJECTED = 0, 1, 2
 CKAN_CONN_ID = "ckan_default"
@@ -125,7 +126,7 @@ def check_contracts(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
             contract = load_contract(path)
         except ContractError as exc:
             failures += 1
-            print(f"{WORDS[lang]['fail']} {exc}", file=err)
+            print(f"{WORDS[lang]['fail']} {said(exc, lang)}", file=err)
             continue
         if contract.id in ids:
             failures += 1
@@ -144,7 +145,7 @@ def list_datasets(out: TextIO, err: TextIO) -> int:
     try:
         contracts = load_contracts()
     except ContractError as exc:
-        print(f"{WORDS[lang]['failed']}: {exc}", file=err)
+        print(f"{WORDS[lang]['failed']}: {said(exc, lang)}", file=err)
         return EXIT_ERROR
     rows = [WORDS[lang]["list_header"]]
     rows += [
@@ -169,14 +170,15 @@ def run_dataset(
     try:
         contract = get_contract(args.dataset_id)
     except (ContractError, UnknownDatasetError) as exc:
-        print(f"{WORDS[messages.language()]['failed']}: {exc}", file=err)
+        print(f"{WORDS[messages.language()]['failed']}: {said(exc, messages.language())}", file=err)
         return EXIT_ERROR
     client = None
     if not args.dry_run:
         try:
             client = client_factory()
         except Exception as exc:  # noqa: BLE001 - any configuration problem is reported plainly
-            text = WORDS[messages.language()]["no_ckan"].format(conn=CKAN_CONN_ID, error=exc)
+            error = said(exc, messages.language())
+            text = WORDS[messages.language()]["no_ckan"].format(conn=CKAN_CONN_ID, error=error)
             print(f"{WORDS[messages.language()]['failed']}: {text}", file=err)
             return EXIT_ERROR
     run_id = args.run_id or "manual__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -228,6 +230,12 @@ WORDS: dict[str, dict[str, Any]] = {
         "no_ckan": "cannot connect to CKAN ({conn}): {error}",
     },
 }  # fmt: skip
+
+
+def said(exc: BaseException, lang: str) -> str:
+    """An error's text in `lang` when it is worded in both languages (its `said`), else `str()`."""
+    text = getattr(exc, "said", None)
+    return text.render(lang) if isinstance(text, Said) else str(exc)
 
 
 def _print_summary(report: Any, out: TextIO) -> None:

@@ -3,6 +3,9 @@
 This is the only place the hub reads credentials. The environment form follows Airflow:
 ``AIRFLOW_CONN_<CONN_ID>`` holds a URI (``http://login:password@host:port/schema?k=v``)
 or a JSON object (``{"conn_type": ..., "host": ..., "extra": {...}}``).
+
+A connection that is missing or cannot be read is reported in Bahasa Indonesia and English
+(the error's `said`; `str()` is the English text); no message quotes the connection's value.
 """
 
 from __future__ import annotations
@@ -14,9 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from tangerang_quality.texts import Said, SaidError, say
+
 
 class ConnectionNotFoundError(LookupError):
-    """No connection is defined under this id."""
+    """No connection is defined under this id; `said` in both languages, `str()` English."""
+
+    def __init__(self, said: Said) -> None:
+        self.said = said
+        super().__init__(said.render("en"))
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,13 @@ class ConnectionInfo:
         (Airflow's HttpHook habit), else from ``conn_type`` when it is http/https, else http.
         """
         if not self.host:
-            raise ValueError(f"connection {self.conn_id!r} has no host")
+            raise SaidError(
+                say(
+                    "koneksi {conn!r} tidak berisi host",
+                    "connection {conn!r} has no host",
+                    conn=self.conn_id,
+                )
+            )
         if "://" in self.host:
             scheme, host = self.host.split("://", 1)
         else:
@@ -67,7 +82,12 @@ def get_connection(conn_id: str) -> ConnectionInfo:
     value = os.environ.get(variable)
     if not value:
         raise ConnectionNotFoundError(
-            f"connection {conn_id!r} is not defined: set it in Airflow or export {variable}"
+            say(
+                "koneksi {conn!r} belum diatur: atur di Airflow atau ekspor {variable}",
+                "connection {conn!r} is not defined: set it in Airflow or export {variable}",
+                conn=conn_id,
+                variable=variable,
+            )
         )
     value = value.strip()
     if value.startswith("{"):
@@ -106,7 +126,14 @@ def _from_json(conn_id: str, value: str) -> ConnectionInfo:
     try:
         data = json.loads(value)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"AIRFLOW_CONN_{conn_id.upper()} is not valid JSON: {exc}") from None
+        raise SaidError(
+            say(
+                "{variable} bukan JSON yang valid: {error}",
+                "{variable} is not valid JSON: {error}",
+                variable=f"AIRFLOW_CONN_{conn_id.upper()}",
+                error=str(exc),
+            )
+        ) from None
     extra = data.get("extra") or {}
     if isinstance(extra, str):
         extra = json.loads(extra) if extra.strip() else {}
@@ -126,7 +153,13 @@ def _from_json(conn_id: str, value: str) -> ConnectionInfo:
 def _from_uri(conn_id: str, uri: str) -> ConnectionInfo:
     parts = urlsplit(uri)
     if not parts.scheme:
-        raise ValueError(f"AIRFLOW_CONN_{conn_id.upper()} is not a connection URI")
+        raise SaidError(
+            say(
+                "{variable} bukan URI koneksi",
+                "{variable} is not a connection URI",
+                variable=f"AIRFLOW_CONN_{conn_id.upper()}",
+            )
+        )
     extra: dict[str, Any] = {}
     if parts.query:
         query = dict(parse_qsl(parts.query, keep_blank_values=True))

@@ -1,7 +1,10 @@
 """Dataset contracts: load a YAML file, check it, and return frozen dataclasses.
 
 Every other module takes a `Contract`, never raw YAML. A broken contract raises
-`ContractError` naming the file, the path inside it (`fields[3].type`) and the reason.
+`ContractError` naming the file, the path inside it (`fields[3].type`) and the reason, worded
+for the producer who edits the file in Bahasa Indonesia and English (`ContractError.said`;
+`str()` is the English text). JSON Schema's own messages are English: they are quoted as they
+are, with a short Indonesian sentence naming the rule.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
+
+from tangerang_quality.texts import Said, say
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS_DIR = Path(os.environ.get("HUB_SCHEMAS_DIR", REPO_ROOT / "schemas"))
@@ -90,19 +95,41 @@ class Contract:
         return tuple(f.name for f in self.fields)
 
 
-class ContractError(ValueError):
-    """A contract that cannot be used. `issues` holds every (path, reason) found."""
+# One issue found in a contract: where (a path such as `fields[3].type`) and why; either may
+# be worded in both languages (a YAML line and column, the reason).
+Issue = tuple[str | Said, str | Said]
+ROOT = say("(tingkat atas)", "(root)")
 
-    def __init__(self, file: Path | str, issues: list[tuple[str, str]]):
+
+class ContractError(ValueError):
+    """A contract that cannot be used. `issues` holds every (path, reason) found, in English;
+    `said` is the whole message in both languages, one line per issue."""
+
+    def __init__(self, file: Path | str, issues: list[Issue]):
         self.file = str(file)
-        self.issues = issues
-        self.path, self.reason = issues[0]
-        lines = [f"{self.file}: {path or '(root)'}: {reason}" for path, reason in issues]
-        super().__init__("\n".join(lines))
+        self.issues = [(_english(path), _english(reason)) for path, reason in issues]
+        self.path, self.reason = self.issues[0]
+        lines: list[str] = []
+        params: dict[str, Any] = {"file": self.file}
+        for i, (path, reason) in enumerate(issues):
+            lines.append(f"{{file}}: {{path{i}}}: {{reason{i}}}")
+            params[f"path{i}"] = path or ROOT
+            params[f"reason{i}"] = reason
+        template = "\n".join(lines)
+        self.said = say(template, template, **params)
+        super().__init__(self.said.render("en"))
+
+
+def _english(text: str | Said) -> str:
+    return text.render("en") if isinstance(text, Said) else text
 
 
 class UnknownDatasetError(LookupError):
-    pass
+    """No contract for a dataset id; `said` is the message in both languages, `str()` English."""
+
+    def __init__(self, said: Said) -> None:
+        self.said = said
+        super().__init__(said.render("en"))
 
 
 def contracts_dir() -> Path:
@@ -243,7 +270,10 @@ def load_contract(path: Path | str) -> Contract:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ContractError(path, [("", f"cannot read the file: {exc}")]) from exc
+        reason = say(
+            "berkas tidak dapat dibaca: {error}", "cannot read the file: {error}", error=str(exc)
+        )
+        raise ContractError(path, [("", reason)]) from exc
     digest = hashlib.sha256(raw).hexdigest()
     key = (str(path.resolve()), digest)
     cached = _CACHE.get(key)
@@ -271,19 +301,29 @@ def _load(path: Path, text: str) -> tuple[dict[str, Any], Contract]:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ContractError(path, [(where, f"invalid YAML: {exc}")]) from exc
+        where: str | Said = ""
+        if mark:
+            where = say(
+                "baris {line}, kolom {column}",
+                "line {line}, column {column}",
+                line=mark.line + 1,
+                column=mark.column + 1,
+            )
+        reason = say("YAML tidak valid: {error}", "invalid YAML: {error}", error=str(exc))
+        raise ContractError(path, [(where, reason)]) from exc
     if not isinstance(data, dict):
-        raise ContractError(path, [("", "the file must contain a YAML mapping (key: value)")])
+        reason = say(
+            "berkas harus berisi pemetaan YAML (kunci: nilai)",
+            "the file must contain a YAML mapping (key: value)",
+        )
+        raise ContractError(path, [("", reason)])
 
-    issues: list[tuple[str, str]] = []
+    issues: list[Issue] = []
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
     root = yaml.compose(text, Loader=_Loader) if errors else None
     for err in errors:
         parts = list(err.absolute_path)
-        line = _line_of(root, parts)
-        suffix = f" (line {line})" if line else ""
-        issues.append((format_path(parts), err.message + suffix))
+        issues.append((format_path(parts), _schema_reason(err, _line_of(root, parts))))
     if issues:
         raise ContractError(path, issues)
 
@@ -293,86 +333,160 @@ def _load(path: Path, text: str) -> tuple[dict[str, Any], Contract]:
     return data, _build(data, path)
 
 
-def _semantic_issues(data: dict[str, Any], path: Path) -> list[tuple[str, str]]:
-    """Checks JSON Schema cannot express."""
-    issues: list[tuple[str, str]] = []
-    if data["id"] != path.stem:
-        issues.append(("id", f"id {data['id']!r} must equal the file name {path.stem!r}"))
-    if not SLUG.match(data["producer"]):
-        issues.append(
-            (
-                "producer",
-                f"{data['producer']!r} is not a slug (lower case letters, digits and '-', "
-                "the CKAN organization name)",
-            )
+# JSON Schema's rule (`ValidationError.validator`) -> what it means, for the Indonesian text;
+# the library's English message is quoted as it is.
+SCHEMA_RULES = {
+    "required": "bidang wajib tidak ada",
+    "additionalProperties": "bidang tidak dikenal",
+    "unevaluatedProperties": "bidang tidak dikenal",
+    "enum": "nilai tidak dikenal",
+    "const": "nilai tidak sesuai",
+    "type": "jenis nilai tidak sesuai",
+    "pattern": "nilai tidak sesuai pola",
+    "format": "format nilai tidak sesuai",
+    "minimum": "nilai di luar batas",
+    "maximum": "nilai di luar batas",
+    "exclusiveMinimum": "nilai di luar batas",
+    "exclusiveMaximum": "nilai di luar batas",
+    "minItems": "daftar terlalu pendek",
+    "maxItems": "daftar terlalu panjang",
+    "minLength": "teks terlalu pendek",
+    "maxLength": "teks terlalu panjang",
+    "uniqueItems": "daftar berisi nilai ganda",
+}
+
+
+def _schema_reason(err: ValidationError, line: int | None) -> Said:
+    """JSON Schema's message for `err`, with the YAML line; in Indonesian also the rule."""
+    rule = SCHEMA_RULES.get(str(err.validator), "nilai tidak diterima")
+    if line is None:
+        return say(
+            "{message} — {rule}, tidak sesuai skema kontrak",
+            "{message}",
+            message=err.message,
+            rule=rule,
         )
+    return say(
+        "{message} — {rule}, tidak sesuai skema kontrak (baris {line})",
+        "{message} (line {line})",
+        message=err.message,
+        rule=rule,
+        line=line,
+    )
+
+
+def _semantic_issues(data: dict[str, Any], path: Path) -> list[Issue]:
+    """Checks JSON Schema cannot express."""
+    issues: list[Issue] = []
+    if data["id"] != path.stem:
+        reason = say(
+            "id {id!r} harus sama dengan nama berkas {stem!r}",
+            "id {id!r} must equal the file name {stem!r}",
+            id=data["id"],
+            stem=path.stem,
+        )
+        issues.append(("id", reason))
+    if not SLUG.match(data["producer"]):
+        reason = say(
+            "{producer!r} bukan slug (huruf kecil, angka dan '-', nama organisasi di CKAN)",
+            "{producer!r} is not a slug (lower case letters, digits and '-', "
+            "the CKAN organization name)",
+            producer=data["producer"],
+        )
+        issues.append(("producer", reason))
     schedule = data["schedule"].strip()
     if schedule not in CRON_PRESETS:
         parts = schedule.split()
         if len(parts) != 5 or not all(CRON_FIELD.match(p) for p in parts):
-            issues.append(
-                (
-                    "schedule",
-                    f"{schedule!r} is not a cron expression with 5 fields "
-                    "(minute hour day month weekday) nor a preset such as @daily",
-                )
+            reason = say(
+                "{schedule!r} bukan ekspresi cron dengan 5 bagian "
+                "(menit jam tanggal bulan hari) dan bukan preset seperti @daily",
+                "{schedule!r} is not a cron expression with 5 fields "
+                "(minute hour day month weekday) nor a preset such as @daily",
+                schedule=schedule,
             )
+            issues.append(("schedule", reason))
 
     names: dict[str, int] = {}
     for i, fld in enumerate(data["fields"]):
         where = f"fields[{i}]"
         name = fld["name"]
         if name in names:
-            issues.append(
-                (f"{where}.name", f"duplicate field {name!r} (also fields[{names[name]}])")
+            reason = say(
+                "kolom {name!r} tercantum dua kali (juga fields[{other}])",
+                "duplicate field {name!r} (also fields[{other}])",
+                name=name,
+                other=names[name],
             )
+            issues.append((f"{where}.name", reason))
         names.setdefault(name, i)
         if "reference" in fld and fld["type"] != "string":
-            issues.append(
-                (
-                    f"{where}.reference",
-                    "reference is only allowed on string fields (codes are text)",
-                )
+            reason = say(
+                "reference hanya boleh pada kolom bertipe string (kode adalah teks)",
+                "reference is only allowed on string fields (codes are text)",
             )
+            issues.append((f"{where}.reference", reason))
         if "role" in fld and fld["type"] != "number":
-            issues.append((f"{where}.role", f"role {fld['role']} needs type number"))
+            reason = say(
+                "role {role} harus bertipe number",
+                "role {role} needs type number",
+                role=fld["role"],
+            )
+            issues.append((f"{where}.role", reason))
         cons = fld.get("constraints", {})
         if "pattern" in cons:
             try:
                 re.compile(cons["pattern"])
             except re.error as exc:
-                issues.append(
-                    (f"{where}.constraints.pattern", f"invalid regular expression: {exc}")
+                reason = say(
+                    "ekspresi reguler (regex) tidak valid: {error}",
+                    "invalid regular expression: {error}",
+                    error=str(exc),
                 )
+                issues.append((f"{where}.constraints.pattern", reason))
         lo, hi = cons.get("minimum"), cons.get("maximum")
         if lo is not None and hi is not None and lo > hi:
-            issues.append((f"{where}.constraints", f"minimum {lo} is greater than maximum {hi}"))
+            reason = say(
+                "minimum {lo} lebih besar dari maximum {hi}",
+                "minimum {lo} is greater than maximum {hi}",
+                lo=lo,
+                hi=hi,
+            )
+            issues.append((f"{where}.constraints", reason))
         if ("minimum" in cons or "maximum" in cons) and fld["type"] not in (
             "integer",
             "number",
             "year",
         ):
-            issues.append((f"{where}.constraints", "minimum/maximum need a numeric type"))
-        if fld["type"] == "date" and "format" in fld and "%" not in fld["format"]:
-            issues.append(
-                (f"{where}.format", "a date format uses strftime codes, for example %d/%m/%Y")
+            reason = say(
+                "minimum/maximum hanya untuk kolom bertipe angka (integer, number, year)",
+                "minimum/maximum need a numeric type",
             )
+            issues.append((f"{where}.constraints", reason))
+        if fld["type"] == "date" and "format" in fld and "%" not in fld["format"]:
+            reason = say(
+                "format tanggal harus memakai kode strftime, misalnya %d/%m/%Y",
+                "a date format uses strftime codes, for example %d/%m/%Y",
+            )
+            issues.append((f"{where}.format", reason))
 
     period = data.get("sdi", {}).get("cakupan_waktu", {})
     if period.get("selesai") and period["selesai"] < period["mulai"]:  # ISO dates sort as text
-        issues.append(
-            (
-                "sdi.cakupan_waktu.selesai",
-                f"selesai {period['selesai']} is before mulai {period['mulai']}",
-            )
+        reason = say(
+            "selesai {end} lebih awal dari mulai {start}",
+            "selesai {end} is before mulai {start}",
+            end=period["selesai"],
+            start=period["mulai"],
         )
+        issues.append(("sdi.cakupan_waktu.selesai", reason))
 
+    not_a_field = "{key!r} bukan kolom dalam kontrak ini", "{key!r} is not a field of this contract"
     for i, key in enumerate(data["primary_key"]):
         if key not in names:
-            issues.append((f"primary_key[{i}]", f"{key!r} is not a field of this contract"))
+            issues.append((f"primary_key[{i}]", say(*not_a_field, key=key)))
     for i, key in enumerate(data.get("publish", {}).get("full_text", ())):
         if key not in names:
-            issues.append((f"publish.full_text[{i}]", f"{key!r} is not a field of this contract"))
+            issues.append((f"publish.full_text[{i}]", say(*not_a_field, key=key)))
     return issues
 
 
@@ -447,7 +561,13 @@ def load_contracts(directory: Path | str | None = None) -> list[Contract]:
     seen: dict[str, Path] = {}
     for c in contracts:
         if c.id in seen:
-            raise ContractError(c.path, [("id", f"id {c.id!r} is also used by {seen[c.id]}")])
+            reason = say(
+                "id {id!r} juga dipakai oleh {other}",
+                "id {id!r} is also used by {other}",
+                id=c.id,
+                other=seen[c.id],
+            )
+            raise ContractError(c.path, [("id", reason)])
         seen[c.id] = c.path
     return sorted(contracts, key=lambda c: c.id)
 
@@ -458,7 +578,13 @@ def get_contract(dataset_id: str, directory: Path | str | None = None) -> Contra
         candidate = directory / f"{dataset_id}{ext}"
         if candidate.is_file():
             return load_contract(candidate)
-    known = ", ".join(p.stem for p in contract_files(directory)) or "(none)"
+    known = ", ".join(p.stem for p in contract_files(directory))
     raise UnknownDatasetError(
-        f"dataset {dataset_id!r} not found in {directory}; known datasets: {known}"
+        say(
+            "dataset {id!r} tidak ditemukan di {directory}; dataset yang dikenal: {known}",
+            "dataset {id!r} not found in {directory}; known datasets: {known}",
+            id=dataset_id,
+            directory=directory,
+            known=known or say("(tidak ada)", "(none)"),
+        )
     )

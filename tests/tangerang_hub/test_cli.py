@@ -203,10 +203,12 @@ def test_run_env_workdir(
     assert list((tmp_path / "w" / "staging" / "fasyankes").glob("*.parquet"))
 
 
-def test_run_unknown_dataset() -> None:
+def test_run_unknown_dataset(monkeypatch) -> None:
     code, _out, err = hub("run", "tidak-ada", "--dry-run")
     assert code == 1
-    assert "'tidak-ada' not found" in err
+    assert "'tidak-ada' tidak ditemukan" in err
+    monkeypatch.setenv("HUB_LANG", "en")
+    assert "'tidak-ada' not found" in hub("run", "tidak-ada", "--dry-run")[2]
 
 
 def test_run_without_ckan_connection(tmp_path: Path) -> None:
