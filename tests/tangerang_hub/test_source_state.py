@@ -32,7 +32,8 @@ def test_unchanged_source_is_not_downloaded_again_and_a_takedown_is_respected(tm
     bot_client().call("package_delete", id=contract.id)
     third = run(contract, tmp_path, "run-3")
     assert third.status == "failed"
-    assert "deleted in the catalog" in third.message
+    assert "deleted in the catalog" in third.text("en")
+    assert "telah dihapus di katalog" in third.message
     assert third.rows == first.rows, "the source was downloaded again, not skipped"
     package = bot_client().call("package_show", id=contract.id)
     assert package["state"] == "deleted"
