@@ -187,3 +187,18 @@ def test_connection_errors_keep_english_str_and_say_indonesian(
     with pytest.raises(ValueError, match="is not valid JSON") as bad:
         get_connection("nope")
     assert "bukan JSON yang valid" in bad.value.said.render("id")  # type: ignore[attr-defined]
+
+
+def test_list_with_a_duplicate_id_in_both_languages(
+    tmp_path: Path, lang, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HUB_CONTRACTS_DIR", str(tmp_path))
+    write(tmp_path, "contoh")
+    (tmp_path / "contoh.yml").write_bytes((tmp_path / "contoh.yaml").read_bytes())
+    lang("")
+    code, _out, err = hub("list")
+    assert code == 1
+    assert "galat: " in err and "id: id 'contoh' juga dipakai oleh" in err
+    assert "also used by" not in err
+    lang("en")
+    assert "id: id 'contoh' is also used by" in hub("list")[2]
