@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from tangerang_quality.expectations import ExpectColumnValuesToBeOfContractType
-from tangerang_quality.gate import _pythonic, to_dataframe
+from tangerang_quality.gate import TEXT, _pythonic, to_dataframe
 
 
 def _frame(values: list) -> pd.DataFrame:
@@ -45,7 +45,8 @@ def test_a_column_of_its_type_passes(gx_validate) -> None:
 
 def test_the_gate_frame_holds_the_values_to_pylist_gives() -> None:
     """to_dataframe converts in bulk; it must give what value-by-value conversion gave: the same
-    values of the same Python types, None for null, a NaN value kept, dates as pd.Timestamp."""
+    values of the same Python types, None for null (pd.NA in text), a NaN value kept, dates as
+    pd.Timestamp."""
     table = pa.table(
         {
             "i": pa.array([1, None, 2**40]),
@@ -53,6 +54,7 @@ def test_the_gate_frame_holds_the_values_to_pylist_gives() -> None:
             "f": pa.array([1.5, None, float("nan")]),
             "b": pa.array([True, None, False]),
             "d": pa.array([datetime.date(2024, 1, 2), None, datetime.date(1900, 1, 1)]),
+            "no_date": pa.array([None, None, None], pa.date32()),
             "ts": pa.array(
                 [datetime.datetime(2024, 1, 2, 3, 4, 5, 123456), None, None],
                 pa.timestamp("us", tz="Asia/Jakarta"),
@@ -64,8 +66,9 @@ def test_the_gate_frame_holds_the_values_to_pylist_gives() -> None:
     frame = to_dataframe(table)
     for name in table.column_names:
         expected = [_pythonic(v) for v in table.column(name).to_pylist()]
-        got = list(frame[name])
-        assert frame[name].dtype == object
+        column = frame[name]
+        assert column.dtype == (TEXT if name == "s" else object)
+        got = [None if v is pd.NA else v for v in column]
         assert [type(v) for v in got] == [type(v) for v in expected], name
         assert [v if v == v else "nan" for v in got] == [
             v if v == v else "nan" for v in expected
