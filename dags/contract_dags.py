@@ -264,8 +264,9 @@ def broken_contract_dag(path: Path, error: ContractError) -> Any:
         start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Jakarta"),
         catchup=False,
         tags=["kontrak-rusak"],
-        doc_md=f"# Kontrak rusak: `{path.name}`\n\n```\n{error}\n```\n\nPerbaiki lalu "
-        "jalankan `hub contracts check`.",
+        doc_md=f"# Kontrak rusak: `{path.name}`\n\n```\n{error.said.render('id')}\n```\n\n"
+        "Perbaiki lalu jalankan `hub contracts check`.\n\n"
+        f"*Broken contract:*\n\n```\n{error}\n```",
     )
     def broken() -> None:
         @task(retries=0)

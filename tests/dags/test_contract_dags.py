@@ -133,3 +133,7 @@ def test_a_broken_contract_fails_alone_and_says_why(tmp_path, monkeypatch):
     assert "hub_fasyankes" in bag.dag_ids
     broken = bag.get_dag("hub_kontrak_rusak_rusak")
     assert "rusak.yaml" in broken.doc_md
+    # the steward's page says why in Bahasa Indonesia first, then in English
+    indonesian, english = broken.doc_md.split("*Broken contract:*")
+    assert "baris 3, kolom 1: YAML tidak valid" in indonesian
+    assert "line 3, column 1: invalid YAML" in english
