@@ -40,7 +40,26 @@ class ColumnValuesOfContractType(ColumnMapMetricProvider):
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, contract_type, **kwargs):
         allowed = PYTHON_TYPES[contract_type]
+        held = _type_of_every_value(column.dtype)
+        if held is not None:  # one type for the whole column: its values need no look
+            return pd.Series(held in allowed, index=column.index, dtype=bool)
         return column.map(type).map(allowed.__contains__).astype(bool)
+
+
+def _type_of_every_value(dtype: object) -> type | None:
+    """The Python type every value of a column of `dtype` has (text, NumPy integers and
+    floats), or None when the values must be looked at (object columns)."""
+    if isinstance(dtype, pd.StringDtype):
+        return str
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return pd.Timestamp
+    if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return None
+    if pd.api.types.is_integer_dtype(dtype):
+        return int
+    if pd.api.types.is_float_dtype(dtype):
+        return float
+    return None
 
 
 class ExpectColumnValuesToBeOfContractType(ColumnMapExpectation):
