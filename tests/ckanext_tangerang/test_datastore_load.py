@@ -237,6 +237,32 @@ def test_upserts_after_a_load_get_full_text_in_the_same_configuration(resource):
     assert [r["kode"] for r in found["records"]] == ["0001", "0002", "0009"]
 
 
+def test_ids_number_the_rows_in_the_files_order_and_continue_after_a_load(
+    resource, create_with_upload
+):
+    # Rows out of key order (the table is built in parallel; _id must still be the file's).
+    rows = [f"{n:04d},Puskesmas {n},{n},2024-01-31" for n in (7, 3, 9, 1, 5)]
+    _upload(create_with_upload, resource, "kode,nama,jumlah,tanggal\n" + "\n".join(rows) + "\n")
+    assert _load(resource["id"])["status"] == "complete"
+    result = _search(resource["id"], sort="_id")
+    assert [(r["_id"], r["kode"]) for r in result["records"]] == [
+        (1, "0007"),
+        (2, "0003"),
+        (3, "0009"),
+        (4, "0001"),
+        (5, "0005"),
+    ]
+    call_action(
+        "datastore_upsert",
+        resource_id=resource["id"],
+        method="insert",
+        force=True,
+        records=[{"kode": "0010", "nama": "Klinik Baru", "jumlah": 2}],
+    )
+    added = _search(resource["id"], filters={"kode": "0010"})["records"]
+    assert [r["_id"] for r in added] == [6]  # the sequence continues after the loaded rows
+
+
 def test_aliases_survive_a_reload(resource, create_with_upload):
     alias = f"faskes-{uuid.uuid4().hex[:8]}"  # the DataStore database outlives clean_db
     _load(resource["id"])
