@@ -23,7 +23,7 @@ from tangerang_hub.contracts import (
     load_contract,
     load_contracts,
 )
-from tangerang_quality.texts import Said
+from tangerang_quality.texts import error_text
 
 EXIT_OK, EXIT_ERROR, EXIT_REJECTED = 0, 1, 2
 CKAN_CONN_ID = "ckan_default"
@@ -126,7 +126,7 @@ def check_contracts(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
             contract = load_contract(path)
         except ContractError as exc:
             failures += 1
-            print(f"{WORDS[lang]['fail']} {said(exc, lang)}", file=err)
+            print(f"{WORDS[lang]['fail']} {error_text(exc, lang)}", file=err)
             continue
         if contract.id in ids:
             failures += 1
@@ -145,7 +145,7 @@ def list_datasets(out: TextIO, err: TextIO) -> int:
     try:
         contracts = load_contracts()
     except ContractError as exc:
-        print(f"{WORDS[lang]['failed']}: {said(exc, lang)}", file=err)
+        print(f"{WORDS[lang]['failed']}: {error_text(exc, lang)}", file=err)
         return EXIT_ERROR
     rows = [WORDS[lang]["list_header"]]
     rows += [
@@ -167,19 +167,20 @@ def run_dataset(
     from tangerang_hub.pipeline import run
     from tangerang_hub.workdir import default_workdir
 
+    lang = messages.language()
     try:
         contract = get_contract(args.dataset_id)
     except (ContractError, UnknownDatasetError) as exc:
-        print(f"{WORDS[messages.language()]['failed']}: {said(exc, messages.language())}", file=err)
+        print(f"{WORDS[lang]['failed']}: {error_text(exc, lang)}", file=err)
         return EXIT_ERROR
     client = None
     if not args.dry_run:
         try:
             client = client_factory()
         except Exception as exc:  # noqa: BLE001 - any configuration problem is reported plainly
-            error = said(exc, messages.language())
-            text = WORDS[messages.language()]["no_ckan"].format(conn=CKAN_CONN_ID, error=error)
-            print(f"{WORDS[messages.language()]['failed']}: {text}", file=err)
+            error = error_text(exc, lang)
+            text = WORDS[lang]["no_ckan"].format(conn=CKAN_CONN_ID, error=error)
+            print(f"{WORDS[lang]['failed']}: {text}", file=err)
             return EXIT_ERROR
     run_id = args.run_id or "manual__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -230,12 +231,6 @@ WORDS: dict[str, dict[str, Any]] = {
         "no_ckan": "cannot connect to CKAN ({conn}): {error}",
     },
 }  # fmt: skip
-
-
-def said(exc: BaseException, lang: str) -> str:
-    """An error's text in `lang` when it is worded in both languages (its `said`), else `str()`."""
-    text = getattr(exc, "said", None)
-    return text.render(lang) if isinstance(text, Said) else str(exc)
 
 
 def _print_summary(report: Any, out: TextIO) -> None:

@@ -579,8 +579,7 @@ def failure_text(exc: BaseException, lang: str = "id") -> str:
     masker, cut short. Connectors keep response bodies out of their exceptions (they go to
     the private log), so this never carries what a source sent. An error worded in both
     languages (a `said`, as `SourceError` and `SaidError` carry) is said in `lang`."""
-    said = getattr(exc, "said", None)
-    text = said.render(lang) if isinstance(said, texts.Said) else str(exc)
+    text = texts.error_text(exc, lang)
     return mask_identifiers(f"{type(exc).__name__}: {text}")[:MAX_FAILURE_CHARS]
 
 

@@ -43,3 +43,10 @@ class SaidError(ValueError):
     def __init__(self, said: Said) -> None:
         self.said = said
         super().__init__(said.render("en"))
+
+
+def error_text(exc: BaseException, lang: str = "id") -> str:
+    """What an error says in `lang`: its `said` when it carries one (`SaidError`, the engine's
+    source and run errors), else `str(exc)` (a library's own error, English as it came)."""
+    said = getattr(exc, "said", None)
+    return said.render(lang) if isinstance(said, Said) else str(exc)
