@@ -7,6 +7,25 @@ from typing import Any
 
 from tangerang_hub.contracts import Contract, Field, Source
 
+# The smallest valid contract YAML mapping (as a file holds it), for tests that write one.
+MINIMAL = {
+    "id": "contoh",
+    "title": "Contoh dataset",
+    "description": "Dataset contoh untuk pengujian kontrak.",
+    "producer": "diskominfo",
+    "dimensions": ["governance"],
+    "frequency": "tahunan",
+    "level": "kecamatan",
+    "schedule": "0 3 * * *",
+    "source": {"type": "http_csv", "conn_id": "agency_sample", "params": {"path": "/x.csv"}},
+    "fields": [
+        {"name": "kecamatan", "type": "string", "title": "Kecamatan", "reference": "kecamatan"},
+        {"name": "tahun", "type": "year", "title": "Tahun"},
+        {"name": "jumlah", "type": "integer", "title": "Jumlah", "constraints": {"minimum": 0}},
+    ],
+    "primary_key": ["kecamatan", "tahun"],
+}
+
 
 def make_contract(
     fields: list[Field],

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from contract_factory import MINIMAL
 
 from tangerang_hub.cli import main
 from tangerang_hub.connections import ConnectionNotFoundError, get_connection
@@ -16,23 +17,6 @@ from tangerang_hub.contracts import ContractError, load_contract
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "stack" / "sample_agency" / "data" / "dinkes" / "fasyankes.csv"
-
-CONTRACT = {
-    "id": "contoh",
-    "title": "Contoh dataset",
-    "description": "Dataset contoh untuk pengujian kontrak.",
-    "producer": "diskominfo",
-    "dimensions": ["governance"],
-    "frequency": "tahunan",
-    "level": "kecamatan",
-    "schedule": "0 3 * * *",
-    "source": {"type": "http_csv", "conn_id": "agency_sample", "params": {"path": "/x.csv"}},
-    "fields": [
-        {"name": "kecamatan", "type": "string", "title": "Kecamatan", "reference": "kecamatan"},
-        {"name": "tahun", "type": "year", "title": "Tahun"},
-    ],
-    "primary_key": ["kecamatan", "tahun"],
-}
 
 
 def hub(*argv: str, client_factory=None) -> tuple[int, str, str]:
@@ -43,7 +27,7 @@ def hub(*argv: str, client_factory=None) -> tuple[int, str, str]:
 
 def write(folder: Path, name: str, **changes) -> Path:
     path = folder / f"{name}.yaml"
-    path.write_text(yaml.safe_dump({**CONTRACT, **changes}, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.safe_dump({**MINIMAL, **changes}, sort_keys=False), encoding="utf-8")
     return path
 
 
@@ -94,7 +78,7 @@ def test_schema_error_keeps_the_librarys_text_framed_in_both_languages(
 
 
 def test_missing_required_key_and_invalid_yaml(tmp_path: Path, lang) -> None:
-    data = {k: v for k, v in CONTRACT.items() if k != "title"}
+    data = {k: v for k, v in MINIMAL.items() if k != "title"}
     missing = tmp_path / "contoh.yaml"
     missing.write_text(yaml.safe_dump(data), encoding="utf-8")
     bad = tmp_path / "rusak.yaml"

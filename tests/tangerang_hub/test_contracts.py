@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from contract_factory import MINIMAL
 
 from tangerang_hub.contracts import (
     Contract,
@@ -14,24 +15,6 @@ from tangerang_hub.contracts import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-
-MINIMAL = {
-    "id": "contoh",
-    "title": "Contoh dataset",
-    "description": "Dataset contoh untuk pengujian kontrak.",
-    "producer": "diskominfo",
-    "dimensions": ["governance"],
-    "frequency": "tahunan",
-    "level": "kecamatan",
-    "schedule": "0 3 * * *",
-    "source": {"type": "http_csv", "conn_id": "agency_sample", "params": {"path": "/x.csv"}},
-    "fields": [
-        {"name": "kecamatan", "type": "string", "title": "Kecamatan", "reference": "kecamatan"},
-        {"name": "tahun", "type": "year", "title": "Tahun"},
-        {"name": "jumlah", "type": "integer", "title": "Jumlah", "constraints": {"minimum": 0}},
-    ],
-    "primary_key": ["kecamatan", "tahun"],
-}
 
 
 def write(tmp_path: Path, data: dict, name: str | None = None) -> Path:
