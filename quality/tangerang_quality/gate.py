@@ -92,20 +92,11 @@ def _text_type(arrow_type: pa.DataType) -> Any:
     return TEXT if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) else None
 
 
-def _pandas_type(arrow_type: pa.DataType) -> Any:
-    """Nullable pandas types where NumPy's would turn a null into a float NaN."""
-    if pa.types.is_integer(arrow_type):
-        return pd.Int64Dtype()
-    if pa.types.is_boolean(arrow_type):
-        return pd.BooleanDtype()
-    return None
-
-
 def _converts_in_bulk(arrow_type: pa.DataType) -> bool:
     return (
         pa.types.is_string(arrow_type)
         or pa.types.is_large_string(arrow_type)
-        or pa.types.is_integer(arrow_type)
+        or (pa.types.is_integer(arrow_type) and arrow_type != pa.uint64())  # int64 holds it
         or pa.types.is_floating(arrow_type)
         or pa.types.is_boolean(arrow_type)
         or pa.types.is_date(arrow_type)
@@ -118,7 +109,7 @@ def _numbers(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
     without nulls (a null would make them floats), floats without a NaN value (null becomes
     the NaN GX skips, so a NaN value would be skipped too). Otherwise None."""
     kind = column.type
-    if pa.types.is_integer(kind) and column.null_count == 0 and kind != pa.uint64():
+    if pa.types.is_integer(kind) and column.null_count == 0:
         return column.cast(pa.int64())
     if pa.types.is_floating(kind) and not pc.any(pc.is_nan(column)).as_py():
         return column.cast(pa.float64())
@@ -138,13 +129,12 @@ def _gx_column(column: pa.ChunkedArray) -> pd.Series:
         return column.to_pandas(types_mapper=_text_type)
     if (numbers := _numbers(column)) is not None:
         return numbers.to_pandas()
-    if pa.types.is_integer(column.type) and column.type != pa.uint64():
-        return column.cast(pa.int64()).to_pandas(types_mapper=_pandas_type)  # Int64, pd.NA
+    if pa.types.is_integer(column.type):  # with nulls: nullable Int64, pd.NA for null
+        return column.cast(pa.int64()).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
     if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
         return column.to_pandas(date_as_object=False)  # datetime64, NaT for null
-    # Booleans, floats with a NaN value, uint64: Python values.
-    series = column.to_pandas(types_mapper=_pandas_type)
-    values = series.astype(object).to_numpy(copy=True)
+    # Booleans and floats with a NaN value: Python values.
+    values = column.to_pandas().astype(object).to_numpy(copy=True)
     # Nulls by Arrow's validity, so a float NaN that is a value stays a NaN.
     values[column.is_null().to_numpy(zero_copy_only=False)] = None
     return pd.Series(values, dtype=object)

@@ -52,6 +52,7 @@ def test_the_gate_frame_holds_the_values_to_pylist_gives() -> None:
             "i": pa.array([1, None, 2**40]),
             "i_full": pa.array([1, 2, 3]),
             "i32": pa.array([1, None, 3], pa.int32()),
+            "u64": pa.array([2**64 - 1, None, 0], pa.uint64()),  # beyond int64: Python ints
             "f": pa.array([1.5, None, float("nan")]),
             "f_null": pa.array([1.5, None, 2.0]),
             "b": pa.array([True, None, False]),
@@ -69,6 +70,7 @@ def test_the_gate_frame_holds_the_values_to_pylist_gives() -> None:
         "i": "Int64",
         "i_full": "int64",
         "i32": "Int64",
+        "u64": "object",
         "f": "object",  # a NaN value: NumPy would make it a null
         "f_null": "float64",
         "b": "object",
