@@ -146,7 +146,7 @@ def _field_expectations(
     if field.minimum is not None or field.maximum is not None:
         out.append(
             _tag(
-                gxe.ExpectColumnValuesToBeBetween(
+                tqe.ExpectColumnValuesToBeWithinRange(
                     column=col,
                     min_value=field.minimum,
                     max_value=field.maximum,

@@ -83,8 +83,8 @@ def test_each_rule_names_its_cell(make_contract) -> None:
         (4, "kecamatan", "expect_column_values_to_not_be_null"),
         (3, "jenis", "expect_column_values_to_be_in_set"),
         (2, "keterangan", "expect_column_values_to_not_be_formula_injection"),
-        (3, "jumlah", "expect_column_values_to_be_between"),
-        (4, "jumlah", "expect_column_values_to_be_between"),
+        (3, "jumlah", "expect_column_values_to_be_within_range"),
+        (4, "jumlah", "expect_column_values_to_be_within_range"),
         (3, "latitude", "expect_column_values_to_be_kota_tangerang_latitude"),
     } <= cells
 

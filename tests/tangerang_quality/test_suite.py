@@ -42,7 +42,7 @@ def test_suite_follows_the_contract(make_contract) -> None:
         "expect_column_values_to_not_be_formula_injection",
         "expect_column_values_to_not_be_formula_injection",
     ]
-    assert "expect_column_values_to_be_between" in cols["tahun"]
+    assert "expect_column_values_to_be_within_range" in cols["tahun"]
     assert {"expect_column_values_to_be_in_set", "expect_column_values_to_match_regex"} <= set(
         cols["jenis"]
     )

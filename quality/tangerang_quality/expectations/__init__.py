@@ -9,6 +9,7 @@ from tangerang_quality.expectations.pii import (
     ExpectColumnValuesToNotContainPii,
     ExpectMulticolumnValuesToNotContainSplitPii,
 )
+from tangerang_quality.expectations.range import ExpectColumnValuesToBeWithinRange
 from tangerang_quality.expectations.types import ExpectColumnValuesToBeOfContractType
 from tangerang_quality.expectations.wilayah import ExpectColumnValuesToBeWilayahCode
 
@@ -17,6 +18,7 @@ __all__ = [
     "ExpectColumnValuesToBeKotaTangerangLongitude",
     "ExpectColumnValuesToBeOfContractType",
     "ExpectColumnValuesToBeWilayahCode",
+    "ExpectColumnValuesToBeWithinRange",
     "ExpectColumnValuesToNotBeFormulaInjection",
     "ExpectColumnValuesToNotContainPii",
     "ExpectMulticolumnValuesToNotContainSplitPii",
