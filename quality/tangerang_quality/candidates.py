@@ -77,6 +77,24 @@ def _strings(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array | pa.Ch
         return None
 
 
+# Repeating columns (codes, kinds, names of places) are matched once per distinct value when a
+# sample of SAMPLE values has fewer than one distinct in REPEATS; only speed depends on this.
+SAMPLE, REPEATS = 4096, 8
+
+
+def _per_distinct(
+    text: pa.Array | pa.ChunkedArray,
+    match: Callable[[pa.Array | pa.ChunkedArray], pa.Array | pa.ChunkedArray],
+) -> pa.Array | pa.ChunkedArray:
+    """`match(text)`, computed on the distinct values and spread back when they repeat."""
+    if len(text) <= 2 * SAMPLE or len(pc.unique(text.slice(0, SAMPLE))) * REPEATS > SAMPLE:
+        return match(text)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    encoded = pc.dictionary_encode(text)
+    return pc.take(match(encoded.dictionary), encoded.indices)
+
+
 def _mask(result: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """A boolean Arrow result as numpy; null (a null cell) is False: no detector reads it."""
     return np.asarray(pc.fill_null(result, False), dtype=bool)
@@ -91,14 +109,16 @@ def pii_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray
     text = _strings(values)
     if text is None:
         return _everywhere(values)
-    return _mask(
+    return _mask(_per_distinct(text, _may_hold_pii))
+
+
+def _may_hold_pii(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    return pc.or_(
         pc.or_(
-            pc.or_(
-                pc.invert(pc.string_is_ascii(text)),
-                pc.match_substring_regex(text, _DIGIT_CHAIN),
-            ),
-            pc.match_substring_regex(text, _PII_HINTS, ignore_case=True),
-        )
+            pc.invert(pc.string_is_ascii(text)),
+            pc.match_substring_regex(text, _DIGIT_CHAIN),
+        ),
+        pc.match_substring_regex(text, _PII_HINTS, ignore_case=True),
     )
 
 
@@ -107,7 +127,11 @@ def formula_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.nda
     text = _strings(values)
     if text is None:
         return _everywhere(values)
-    return _mask(pc.invert(pc.match_substring_regex(text, "^[A-Za-z0-9]")))
+    return _mask(_per_distinct(text, _may_be_formula))
+
+
+def _may_be_formula(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    return pc.invert(pc.match_substring_regex(text, "^[A-Za-z0-9]"))
 
 
 def split_part_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -115,11 +139,15 @@ def split_part_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.
     text = _strings(values)
     if text is None:
         return _everywhere(values)
+    return _mask(_per_distinct(text, _may_be_part))
+
+
+def _may_be_part(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     ascii_part = pc.and_(
         pc.match_substring_regex(text, "[0-9]"),
         pc.invert(pc.match_substring_regex(text, _NOT_A_PART)),
     )
-    return _mask(pc.or_(pc.invert(pc.string_is_ascii(text)), ascii_part))
+    return pc.or_(pc.invert(pc.string_is_ascii(text)), ascii_part)
 
 
 def number_candidates(values: pd.Series) -> np.ndarray:

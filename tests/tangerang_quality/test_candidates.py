@@ -7,10 +7,13 @@ detectors called on every cell.
 
 from __future__ import annotations
 
+import random
 import string
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -187,3 +190,39 @@ def test_map_candidates_reads_each_distinct_value_once() -> None:
     result = candidates.map_candidates(column, np.ones(5, dtype=bool), is_clean)
     assert result.tolist() == [False, True, False, True, True]
     assert sorted(seen) == ["x", "y"]
+
+
+@pytest.mark.parametrize(
+    "mask_of",
+    [
+        candidates.pii_candidates,
+        candidates.formula_candidates,
+        candidates.split_part_candidates,
+    ],
+)
+def test_repeating_columns_matched_per_distinct_value_give_the_same_mask(
+    mask_of, monkeypatch
+) -> None:
+    kinds = [
+        "36.71.01",
+        "=HYPERLINK(1)",
+        "0812 3456 7890",
+        "Puskesmas",
+        None,
+        "+62 812-3456",
+        "3671",
+    ]
+    rng = random.Random(7)
+    values = pa.chunked_array(
+        [[rng.choice(kinds) for _ in range(5000)], [rng.choice(kinds) for _ in range(5000)]]
+    )
+    encodings = []
+    encode = pc.dictionary_encode
+    monkeypatch.setattr(pc, "dictionary_encode", lambda a: encodings.append(a) or encode(a))
+    per_distinct = mask_of(values)
+    assert len(encodings) == 1, "a column of 7 distinct values is matched per distinct value"
+    monkeypatch.setattr(candidates, "REPEATS", 10**9)  # never per distinct value
+    per_cell = mask_of(values)
+    assert len(encodings) == 1
+    assert per_distinct.tolist() == per_cell.tolist()
+    assert per_cell.any() and not per_cell.all()
