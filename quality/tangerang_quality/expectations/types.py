@@ -47,12 +47,14 @@ class ColumnValuesOfContractType(ColumnMapMetricProvider):
 
 
 def _type_of_every_value(dtype: object) -> type | None:
-    """The Python type every value of a column of `dtype` has (text, NumPy integers and
-    floats), or None when the values must be looked at (object columns)."""
+    """The Python type every value of a column of `dtype` has (text, NumPy and nullable
+    integers, NumPy floats), or None when the values must be looked at (object columns)."""
     if isinstance(dtype, pd.StringDtype):
         return str
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return pd.Timestamp
+    if isinstance(dtype, pd.Int64Dtype):  # nullable integers: each non-null value an int
+        return int
     if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.api.extensions.ExtensionDtype):
         return None
     if pd.api.types.is_integer_dtype(dtype):

@@ -102,6 +102,8 @@ def test_the_gate_frame_holds_the_values_to_pylist_gives() -> None:
         ([1.5, None], "float64", "number", []),
         ([1.5, None], "float64", "integer", [0]),
         ([1, None], "Int64", "integer", []),
+        ([1, None, 3], "Int64", "string", [0, 2]),
+        ([1, None, 3], "Int64", "number", []),
         (["a", None], "string[pyarrow]", "string", []),
         (["a", None], "string[pyarrow]", "integer", [0]),
         (["2024-01-02", None], "datetime64[ms]", "date", []),
