@@ -3,7 +3,8 @@
 The key is the sha256 of the Parquet bytes, written with fixed options and without
 table-level metadata, so the same data always gives the same key and re-staging is a no-op.
 The Parquet footer records the pyarrow version (`created_by`), so upgrading pyarrow changes
-every key once; the publish step then uploads each dataset one more time.
+every key once; the publish step then uploads each dataset one more time. Changing the writer
+options (the zstd level went from 9 to 3) does the same.
 
 The CSV is for spreadsheets: a text cell a spreadsheet could run is written defused
 (`tangerang_quality.formula.defuse`, a leading `'`), such as `- Tidak ada data` that the gate
@@ -20,6 +21,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +32,15 @@ import pyarrow.parquet as pq
 
 from tangerang_hub.contracts import Contract
 from tangerang_hub.normalize import FILE_KEY, ROW_NUMBERS_KEY, row_numbers
-from tangerang_quality.candidates import formula_candidates
+from tangerang_quality.candidates import formula_candidates, per_distinct
 from tangerang_quality.formula import defuse
 from tangerang_quality.table_metadata import UNKNOWN_COLUMNS_KEY
 
 PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",
     "compression": "zstd",
-    "compression_level": 9,
+    # zstd's default level: 9 took 2.3 s at 1M rows (level 3: 0.7 s) for a file 12% smaller
+    "compression_level": 3,
     "use_dictionary": True,
     "write_statistics": True,
     "data_page_version": "1.0",
@@ -110,12 +113,8 @@ def _csv_column(column: pa.Array, lonely: bool) -> pa.Array:
     """One column's CSV fields as a non-null Arrow string array."""
     kind = column.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        text = _defused(column.cast(pa.string()))
-        needs_quotes = pc.match_substring_regex(text, '[,"\r\n]')
-        if lonely:
-            needs_quotes = pc.or_(needs_quotes, pc.equal(pc.fill_null(text, ""), ""))
-        quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
-        text = pc.if_else(pc.fill_null(needs_quotes, False), quoted, text)
+        # codes and kinds repeat: each distinct text is written once
+        text = per_distinct(column.cast(pa.string()), partial(_text_fields, lonely=lonely))
     elif (
         pa.types.is_integer(kind)
         or pa.types.is_floating(kind)
@@ -128,6 +127,16 @@ def _csv_column(column: pa.Array, lonely: bool) -> pa.Array:
     else:  # rarer types (timestamps: isoformat, as before)
         text = pa.array([_quoted(_csv_value(v), lonely) for v in column.to_pylist()], pa.string())
     return pc.fill_null(text, '""' if lonely else "")
+
+
+def _text_fields(text: pa.Array, lonely: bool) -> pa.Array:
+    """Text as CSV fields: defused where a spreadsheet would run it, then quoted as csv does."""
+    text = _defused(text)
+    needs_quotes = pc.match_substring_regex(text, '[,"\r\n]')
+    if lonely:
+        needs_quotes = pc.or_(needs_quotes, pc.equal(pc.fill_null(text, ""), ""))
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+    return pc.if_else(pc.fill_null(needs_quotes, False), quoted, text)
 
 
 def _defused(text: pa.Array) -> pa.Array:

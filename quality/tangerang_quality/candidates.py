@@ -82,11 +82,12 @@ def _strings(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array | pa.Ch
 SAMPLE, REPEATS = 4096, 8
 
 
-def _per_distinct(
+def per_distinct(
     text: pa.Array | pa.ChunkedArray,
     match: Callable[[pa.Array | pa.ChunkedArray], pa.Array | pa.ChunkedArray],
 ) -> pa.Array | pa.ChunkedArray:
-    """`match(text)`, computed on the distinct values and spread back when they repeat."""
+    """`match(text)`, computed on the distinct values and spread back when they repeat
+    (`match` must work value by value, as Arrow compute's string kernels do)."""
     if len(text) <= 2 * SAMPLE or len(pc.unique(text.slice(0, SAMPLE))) * REPEATS > SAMPLE:
         return match(text)
     if isinstance(text, pa.ChunkedArray):
@@ -109,7 +110,7 @@ def pii_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray
     text = _strings(values)
     if text is None:
         return _everywhere(values)
-    return _mask(_per_distinct(text, _may_hold_pii))
+    return _mask(per_distinct(text, _may_hold_pii))
 
 
 def _may_hold_pii(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
@@ -127,7 +128,7 @@ def formula_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.nda
     text = _strings(values)
     if text is None:
         return _everywhere(values)
-    return _mask(_per_distinct(text, _may_be_formula))
+    return _mask(per_distinct(text, _may_be_formula))
 
 
 def _may_be_formula(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
@@ -139,7 +140,7 @@ def split_part_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.
     text = _strings(values)
     if text is None:
         return _everywhere(values)
-    return _mask(_per_distinct(text, _may_be_part))
+    return _mask(per_distinct(text, _may_be_part))
 
 
 def _may_be_part(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -230,3 +231,24 @@ def test_csv_quotes_only_what_needs_quotes_like_python_csv() -> None:
     # reader; it is quoted here.
     carriage = pa.table({"a": ["x\ry", "z"], "b": ["1", "2"]})
     assert csv_bytes(carriage).decode() == 'a,b\n"x\ry",1\nz,2\n'
+
+
+def test_a_repeating_text_column_is_written_once_per_value_as_python_csv_writes_it(
+    monkeypatch,
+) -> None:
+    """Codes and kinds repeat: their fields are made once per distinct text, byte for byte
+    what Python's csv module writes for every row."""
+    rng = random.Random(36)
+    words = ["Puskesmas", "a,b", 'kata "kutip"', "baris\nbaru", "=SUM(A1)", "- Tidak", "", None]
+    rows = 10_000
+    table = pa.table(
+        {
+            "jenis": pa.array([rng.choice(words) for _ in range(rows)]),
+            "n": pa.array(range(rows)),
+        }
+    )
+    encoded = []
+    encode = pc.dictionary_encode
+    monkeypatch.setattr(pc, "dictionary_encode", lambda a: encoded.append(a) or encode(a))
+    assert csv_bytes(table).decode() == _python_csv(table)
+    assert len(encoded) == 1, "the text column went per distinct value"
