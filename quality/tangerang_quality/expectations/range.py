@@ -40,7 +40,7 @@ def within_range(column: pd.Series, low: Bound, high: Bound) -> pd.Series:
             inside &= column >= low
         if high is not None:
             inside &= column <= high
-        # GX hands over the non-null values only; a NaN left in a float column is outside.
+        # GX hands over the non-null values only; should a pd.NA come through, it is outside
         return inside.fillna(False).astype(bool)
     return column.map(partial(_within, low, high)).astype(bool)
 
