@@ -11,10 +11,9 @@ from typing import ClassVar
 import pandas as pd
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
-from great_expectations.expectations.metrics.map_metric_provider import (
-    ColumnMapMetricProvider,
-    column_condition_partial,
-)
+from great_expectations.expectations.metrics.map_metric_provider import column_condition_partial
+
+from tangerang_quality.expectations.present import PresentValuesMetricProvider, on_present
 
 LAT_MIN, LAT_MAX = -6.257, -6.094
 LON_MIN, LON_MAX = 106.551, 106.752
@@ -27,20 +26,20 @@ def _within_series(column: pd.Series, low: float, high: float) -> pd.Series:
     return numbers.between(low, high).astype(bool)
 
 
-class ColumnValuesKotaTangerangLatitude(ColumnMapMetricProvider):
+class ColumnValuesKotaTangerangLatitude(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_latitude"
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, **kwargs):
-        return _within_series(column, LAT_MIN, LAT_MAX)
+        return on_present(column, lambda values: _within_series(values, LAT_MIN, LAT_MAX))
 
 
-class ColumnValuesKotaTangerangLongitude(ColumnMapMetricProvider):
+class ColumnValuesKotaTangerangLongitude(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_longitude"
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, **kwargs):
-        return _within_series(column, LON_MIN, LON_MAX)
+        return on_present(column, lambda values: _within_series(values, LON_MIN, LON_MAX))
 
 
 class ExpectColumnValuesToBeKotaTangerangLatitude(ColumnMapExpectation):

@@ -6,25 +6,27 @@ from typing import ClassVar
 
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
-from great_expectations.expectations.metrics.map_metric_provider import (
-    ColumnMapMetricProvider,
-    column_condition_partial,
-)
+from great_expectations.expectations.metrics.map_metric_provider import column_condition_partial
 
 from tangerang_quality.candidates import formula_candidates, map_candidates
+from tangerang_quality.expectations.present import PresentValuesMetricProvider, on_present
 from tangerang_quality.formula import is_formula_injection, starts_with_sign
 
 FORMULA, SIGN = "formula", "sign"
 
 
-class ColumnValuesNotFormulaInjection(ColumnMapMetricProvider):
+class ColumnValuesNotFormulaInjection(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_no_formula"
     condition_value_keys = ("mode",)
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, mode=None, **kwargs):
         test = starts_with_sign if mode == SIGN else is_formula_injection
-        return map_candidates(column, formula_candidates(column), lambda v: not test(v))
+
+        def check(values):
+            return map_candidates(values, formula_candidates(values), lambda v: not test(v))
+
+        return on_present(column, check)
 
 
 class ExpectColumnValuesToNotBeFormulaInjection(ColumnMapExpectation):

@@ -13,7 +13,6 @@ from great_expectations.expectations.expectation import (
     MulticolumnMapExpectation,
 )
 from great_expectations.expectations.metrics.map_metric_provider import (
-    ColumnMapMetricProvider,
     MulticolumnMapMetricProvider,
     column_condition_partial,
     multicolumn_condition_partial,
@@ -26,10 +25,11 @@ from tangerang_quality.candidates import (
     split_part_candidates,
 )
 from tangerang_quality.column_names import figure_or_code_name
+from tangerang_quality.expectations.present import PresentValuesMetricProvider, on_present
 from tangerang_quality.pii import KINDS, scan_number, scan_split, scan_value
 
 
-class ColumnValuesNotContainPii(ColumnMapMetricProvider):
+class ColumnValuesNotContainPii(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_no_pii"
     condition_value_keys = ("header_kind", "every_value_is", "kinds", "numeric")
 
@@ -37,25 +37,29 @@ class ColumnValuesNotContainPii(ColumnMapMetricProvider):
     def _pandas(
         cls, column, header_kind=None, every_value_is=None, kinds=None, numeric=False, **kwargs
     ):
-        if every_value_is:  # e.g. a birth-date column beside a name column
-            return column.map(lambda _: False)
         wanted = tuple(kinds or KINDS)
-        if numeric:  # integer/number column: the numeric NIK/KK/phone rule
+
+        def check(values: pd.Series) -> pd.Series:
+            if every_value_is:  # e.g. a birth-date column beside a name column
+                return pd.Series(False, index=values.index, dtype=bool)
+            if numeric:  # integer/number column: the numeric NIK/KK/phone rule
+                return map_candidates(
+                    values,
+                    number_candidates(values),
+                    lambda v: (
+                        not (
+                            (m := scan_number(v, column_kind=header_kind)) is not None
+                            and m.kind in wanted
+                        )
+                    ),
+                )
             return map_candidates(
-                column,
-                number_candidates(column),
-                lambda v: (
-                    not (
-                        (m := scan_number(v, column_kind=header_kind)) is not None
-                        and m.kind in wanted
-                    )
-                ),
+                values,
+                pii_candidates(values),
+                lambda v: not scan_value(v, kinds=wanted, column_kind=header_kind),
             )
-        return map_candidates(
-            column,
-            pii_candidates(column),
-            lambda v: not scan_value(v, kinds=wanted, column_kind=header_kind),
-        )
+
+        return on_present(column, check)
 
 
 class ExpectColumnValuesToNotContainPii(ColumnMapExpectation):

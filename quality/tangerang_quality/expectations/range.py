@@ -17,10 +17,9 @@ from typing import Any, ClassVar
 import pandas as pd
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
-from great_expectations.expectations.metrics.map_metric_provider import (
-    ColumnMapMetricProvider,
-    column_condition_partial,
-)
+from great_expectations.expectations.metrics.map_metric_provider import column_condition_partial
+
+from tangerang_quality.expectations.present import PresentValuesMetricProvider, on_present
 
 Bound = float | int | None
 
@@ -45,13 +44,13 @@ def within_range(column: pd.Series, low: Bound, high: Bound) -> pd.Series:
     return column.map(partial(_within, low, high)).astype(bool)
 
 
-class ColumnValuesWithinRange(ColumnMapMetricProvider):
+class ColumnValuesWithinRange(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_within_range"
     condition_value_keys = ("min_value", "max_value")
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, min_value=None, max_value=None, **kwargs):
-        return within_range(column, min_value, max_value)
+        return on_present(column, lambda values: within_range(values, min_value, max_value))
 
 
 class ExpectColumnValuesToBeWithinRange(ColumnMapExpectation):

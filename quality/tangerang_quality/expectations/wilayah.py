@@ -10,20 +10,20 @@ from typing import ClassVar, Literal
 
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
-from great_expectations.expectations.metrics.map_metric_provider import (
-    ColumnMapMetricProvider,
-    column_condition_partial,
-)
+from great_expectations.expectations.metrics.map_metric_provider import column_condition_partial
+
+from tangerang_quality.expectations.present import PresentValuesMetricProvider, on_present
 
 
-class ColumnValuesWilayahCode(ColumnMapMetricProvider):
+class ColumnValuesWilayahCode(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_wilayah_code"
     condition_value_keys = ("level", "codes")
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column, level, codes, **kwargs):
         # The codes are text, so a number never equals one.
-        return column.isin(frozenset(codes))
+        valid = frozenset(codes)
+        return on_present(column, lambda values: values.isin(valid))
 
 
 class ExpectColumnValuesToBeWilayahCode(ColumnMapExpectation):
