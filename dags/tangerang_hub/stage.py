@@ -135,8 +135,11 @@ def _text_fields(text: pa.Array, lonely: bool) -> pa.Array:
     needs_quotes = pc.match_substring_regex(text, '[,"\r\n]')
     if lonely:
         needs_quotes = pc.or_(needs_quotes, pc.equal(pc.fill_null(text, ""), ""))
+    needs_quotes = pc.fill_null(needs_quotes, False)
+    if not pc.any(needs_quotes).as_py():  # names, codes: nothing to quote, nothing to build
+        return text
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
-    return pc.if_else(pc.fill_null(needs_quotes, False), quoted, text)
+    return pc.if_else(needs_quotes, quoted, text)
 
 
 def _defused(text: pa.Array) -> pa.Array:

