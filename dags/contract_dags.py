@@ -107,7 +107,10 @@ def build_dag(contract: Contract) -> Any:
         params={"accept_shrink": Param(False, type="boolean", title="Terima data menyusut")},
     )
     def pipeline() -> None:
-        @task(**({"queue": EXTRACT_QUEUE} if EXTRACT_QUEUE else {}))
+        # multiple_outputs=False: each task hands on one dict, as one XCom. Left out, Airflow
+        # infers it from the return annotation of every task (typing.get_type_hints, a tenth
+        # of this file's build) and pushes each key as an XCom of its own, which nothing reads.
+        @task(multiple_outputs=False, **({"queue": EXTRACT_QUEUE} if EXTRACT_QUEUE else {}))
         def extract(**context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
             from tangerang_hub import source_state
@@ -127,7 +130,7 @@ def build_dag(contract: Contract) -> Any:
                 )
                 return store.share_raw(workdir, raw)
 
-        @task
+        @task(multiple_outputs=False)
         def normalize(raw: dict[str, Any], **context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
             from tangerang_hub.contracts import get_contract
@@ -145,7 +148,7 @@ def build_dag(contract: Contract) -> Any:
                 )
                 return store.share_staged(workdir, staged)
 
-        @task
+        @task(multiple_outputs=False)
         def validate(staged: dict[str, Any], raw: dict[str, Any], **context: Any) -> dict[str, Any]:
             from tangerang_hub import pipeline as hub
             from tangerang_hub import workdir as layout
@@ -166,7 +169,7 @@ def build_dag(contract: Contract) -> Any:
                     docs = layout.docs_dir(workdir, dataset_id, run_id)
                     store.push_tree(workdir, docs, replace=True)
 
-        @task
+        @task(multiple_outputs=False)
         def publish(
             staged: dict[str, Any], gate: dict[str, Any], raw: dict[str, Any], **context: Any
         ) -> dict[str, Any]:
@@ -190,7 +193,7 @@ def build_dag(contract: Contract) -> Any:
                     accept_shrink=bool(context["params"].get("accept_shrink")),
                 )
 
-        @task(trigger_rule="all_done", retries=0)
+        @task(trigger_rule="all_done", retries=0, multiple_outputs=False)
         def report(**context: Any) -> dict[str, Any]:
             """Tell the catalog how the run went, whatever happened upstream."""
             from tangerang_hub import alerts

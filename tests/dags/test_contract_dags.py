@@ -53,6 +53,8 @@ def test_dags_carry_producer_and_dimension_tags_retries_and_docs(dagbag):
         assert [t.task_id for t in dag.topological_sort()][-1] == "report"
         extract = dag.get_task("extract")
         assert extract.retries == 3 and extract.retry_exponential_backoff
+        # one XCom per task (its dict), not one per key as inferred from `-> dict[...]`
+        assert not any(t.multiple_outputs for t in dag.tasks)
 
 
 def test_dag_test_publishes_fasyankes_into_ckan_with_datastore_rows(dagbag, monkeypatch):
