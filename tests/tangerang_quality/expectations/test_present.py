@@ -21,7 +21,7 @@ from tangerang_quality.expectations.present import PresentValuesMetricProvider, 
 
 # Each column holds nulls, values that meet the expectation and at least one that does not.
 TEXT = pd.Series(
-    ["aman", None, "NIK 3671 0145 0290 0001", "=HYPERLINK(\"x\")", None, "wa 0812-3456-7890"],
+    ["aman", None, "NIK 3671 0145 0290 0001", '=HYPERLINK("x")', None, "wa 0812-3456-7890"],
     dtype="string",
 )
 CASES: dict[str, tuple[Any, pd.Series]] = {
