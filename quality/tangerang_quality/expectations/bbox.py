@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pandas as pd
-from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
-from great_expectations.expectations.metrics.map_metric_provider import column_condition_partial
 
-from tangerang_quality.expectations.present import PresentValuesMetricProvider, on_present
+from tangerang_quality.expectations.present import (
+    PresentValuesMetricProvider,
+    present_values_partial,
+)
 
 LAT_MIN, LAT_MAX = -6.257, -6.094
 LON_MIN, LON_MAX = 106.551, 106.752
@@ -29,17 +30,17 @@ def _within_series(column: pd.Series, low: float, high: float) -> pd.Series:
 class ColumnValuesKotaTangerangLatitude(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_latitude"
 
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column, **kwargs):
-        return on_present(column, lambda values: _within_series(values, LAT_MIN, LAT_MAX))
+    @present_values_partial
+    def _pandas(cls, values, **kwargs):
+        return _within_series(values, LAT_MIN, LAT_MAX)
 
 
 class ColumnValuesKotaTangerangLongitude(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_longitude"
 
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column, **kwargs):
-        return on_present(column, lambda values: _within_series(values, LON_MIN, LON_MAX))
+    @present_values_partial
+    def _pandas(cls, values, **kwargs):
+        return _within_series(values, LON_MIN, LON_MAX)
 
 
 class ExpectColumnValuesToBeKotaTangerangLatitude(ColumnMapExpectation):

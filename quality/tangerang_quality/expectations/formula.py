@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
-from great_expectations.expectations.metrics.map_metric_provider import column_condition_partial
 
 from tangerang_quality.candidates import formula_candidates, map_candidates
-from tangerang_quality.expectations.present import PresentValuesMetricProvider, on_present
+from tangerang_quality.expectations.present import (
+    PresentValuesMetricProvider,
+    present_values_partial,
+)
 from tangerang_quality.formula import is_formula_injection, starts_with_sign
 
 FORMULA, SIGN = "formula", "sign"
@@ -19,14 +20,10 @@ class ColumnValuesNotFormulaInjection(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_no_formula"
     condition_value_keys = ("mode",)
 
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column, mode=None, **kwargs):
+    @present_values_partial
+    def _pandas(cls, values, mode=None, **kwargs):
         test = starts_with_sign if mode == SIGN else is_formula_injection
-
-        def check(values):
-            return map_candidates(values, formula_candidates(values), lambda v: not test(v))
-
-        return on_present(column, check)
+        return map_candidates(values, formula_candidates(values), lambda v: not test(v))
 
 
 class ExpectColumnValuesToNotBeFormulaInjection(ColumnMapExpectation):

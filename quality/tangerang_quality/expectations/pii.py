@@ -14,7 +14,6 @@ from great_expectations.expectations.expectation import (
 )
 from great_expectations.expectations.metrics.map_metric_provider import (
     MulticolumnMapMetricProvider,
-    column_condition_partial,
     multicolumn_condition_partial,
 )
 
@@ -25,7 +24,10 @@ from tangerang_quality.candidates import (
     split_part_candidates,
 )
 from tangerang_quality.column_names import figure_or_code_name
-from tangerang_quality.expectations.present import PresentValuesMetricProvider, on_present
+from tangerang_quality.expectations.present import (
+    PresentValuesMetricProvider,
+    present_values_partial,
+)
 from tangerang_quality.pii import KINDS, scan_number, scan_split, scan_value
 
 
@@ -33,33 +35,29 @@ class ColumnValuesNotContainPii(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_no_pii"
     condition_value_keys = ("header_kind", "every_value_is", "kinds", "numeric")
 
-    @column_condition_partial(engine=PandasExecutionEngine)
+    @present_values_partial
     def _pandas(
-        cls, column, header_kind=None, every_value_is=None, kinds=None, numeric=False, **kwargs
+        cls, values, header_kind=None, every_value_is=None, kinds=None, numeric=False, **kwargs
     ):
+        if every_value_is:  # e.g. a birth-date column beside a name column
+            return pd.Series(False, index=values.index, dtype=bool)
         wanted = tuple(kinds or KINDS)
-
-        def check(values: pd.Series) -> pd.Series:
-            if every_value_is:  # e.g. a birth-date column beside a name column
-                return pd.Series(False, index=values.index, dtype=bool)
-            if numeric:  # integer/number column: the numeric NIK/KK/phone rule
-                return map_candidates(
-                    values,
-                    number_candidates(values),
-                    lambda v: (
-                        not (
-                            (m := scan_number(v, column_kind=header_kind)) is not None
-                            and m.kind in wanted
-                        )
-                    ),
-                )
+        if numeric:  # integer/number column: the numeric NIK/KK/phone rule
             return map_candidates(
                 values,
-                pii_candidates(values),
-                lambda v: not scan_value(v, kinds=wanted, column_kind=header_kind),
+                number_candidates(values),
+                lambda v: (
+                    not (
+                        (m := scan_number(v, column_kind=header_kind)) is not None
+                        and m.kind in wanted
+                    )
+                ),
             )
-
-        return on_present(column, check)
+        return map_candidates(
+            values,
+            pii_candidates(values),
+            lambda v: not scan_value(v, kinds=wanted, column_kind=header_kind),
+        )
 
 
 class ExpectColumnValuesToNotContainPii(ColumnMapExpectation):

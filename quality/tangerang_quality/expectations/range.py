@@ -15,11 +15,12 @@ from functools import partial
 from typing import Any, ClassVar
 
 import pandas as pd
-from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
-from great_expectations.expectations.metrics.map_metric_provider import column_condition_partial
 
-from tangerang_quality.expectations.present import PresentValuesMetricProvider, on_present
+from tangerang_quality.expectations.present import (
+    PresentValuesMetricProvider,
+    present_values_partial,
+)
 
 Bound = float | int | None
 
@@ -48,9 +49,9 @@ class ColumnValuesWithinRange(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_within_range"
     condition_value_keys = ("min_value", "max_value")
 
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column, min_value=None, max_value=None, **kwargs):
-        return on_present(column, lambda values: within_range(values, min_value, max_value))
+    @present_values_partial
+    def _pandas(cls, values, min_value=None, max_value=None, **kwargs):
+        return within_range(values, min_value, max_value)
 
 
 class ExpectColumnValuesToBeWithinRange(ColumnMapExpectation):

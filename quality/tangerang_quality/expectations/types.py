@@ -9,15 +9,15 @@ up once in a set (exact types: a bool is not an integer).
 
 from __future__ import annotations
 
-from functools import partial
 from typing import ClassVar, Literal
 
 import pandas as pd
-from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
-from great_expectations.expectations.metrics.map_metric_provider import column_condition_partial
 
-from tangerang_quality.expectations.present import PresentValuesMetricProvider, on_present
+from tangerang_quality.expectations.present import (
+    PresentValuesMetricProvider,
+    present_values_partial,
+)
 
 # The Python types of each contract type's values in the gate's frame.
 PYTHON_TYPES: dict[str, frozenset[type]] = {
@@ -37,17 +37,13 @@ class ColumnValuesOfContractType(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_contract_type"
     condition_value_keys = ("contract_type",)
 
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column, contract_type, **kwargs):
-        return on_present(column, partial(of_type, PYTHON_TYPES[contract_type]))
-
-
-def of_type(allowed: frozenset[type], values: pd.Series) -> pd.Series:
-    """True where a (non-null) value's type is in `allowed`."""
-    held = _type_of_every_value(values.dtype)
-    if held is not None:  # one type for the whole column: its values need no look
-        return pd.Series(held in allowed, index=values.index, dtype=bool)
-    return values.map(type).map(allowed.__contains__).astype(bool)
+    @present_values_partial
+    def _pandas(cls, values, contract_type, **kwargs):
+        allowed = PYTHON_TYPES[contract_type]
+        held = _type_of_every_value(values.dtype)
+        if held is not None:  # one type for the whole column: its values need no look
+            return pd.Series(held in allowed, index=values.index, dtype=bool)
+        return values.map(type).map(allowed.__contains__).astype(bool)
 
 
 def _type_of_every_value(dtype: object) -> type | None:

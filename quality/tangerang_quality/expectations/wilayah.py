@@ -8,22 +8,22 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
-from great_expectations.expectations.metrics.map_metric_provider import column_condition_partial
 
-from tangerang_quality.expectations.present import PresentValuesMetricProvider, on_present
+from tangerang_quality.expectations.present import (
+    PresentValuesMetricProvider,
+    present_values_partial,
+)
 
 
 class ColumnValuesWilayahCode(PresentValuesMetricProvider):
     condition_metric_name = "column_values.tangerang_wilayah_code"
     condition_value_keys = ("level", "codes")
 
-    @column_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column, level, codes, **kwargs):
+    @present_values_partial
+    def _pandas(cls, values, level, codes, **kwargs):
         # The codes are text, so a number never equals one.
-        valid = frozenset(codes)
-        return on_present(column, lambda values: values.isin(valid))
+        return values.isin(frozenset(codes))
 
 
 class ExpectColumnValuesToBeWilayahCode(ColumnMapExpectation):
