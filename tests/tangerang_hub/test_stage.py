@@ -3,7 +3,7 @@ import hashlib
 import io
 import json
 import random
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -101,10 +101,30 @@ def test_csv_is_utf8_with_header_and_plain_values() -> None:
     )
     text = csv_bytes(table).decode("utf-8")
     assert text.splitlines() == [
-        "kode,n,x,d,b,nama",
-        "007,1,0.1,2024-08-17,true,Pondok Bahar – Karang Tengah",
+        '"kode","n","x","d","b","nama"',
+        '"007",1,0.1,2024-08-17,true,"Pondok Bahar – Karang Tengah"',
         ',,-6.25,,false,"a ""quoted""; value"',
     ]
+
+
+def test_csv_tells_empty_text_from_null_as_copy_reads_it() -> None:
+    """PostgreSQL's COPY (the DataStore load) reads an unquoted empty field as NULL and a
+    quoted one as the empty text."""
+    table = pa.table({"a": ["", None, "x"], "n": pa.array([1, 2, None])})
+    assert csv_bytes(table).decode() == '"a","n"\n"",1\n,2\n"x",\n'
+
+
+def test_csv_keeps_a_timestamp_in_its_own_time_zone() -> None:
+    wib = timezone(timedelta(hours=7))
+    table = pa.table(
+        {
+            "t": pa.array(
+                [datetime(2024, 8, 17, 10, 5, 1, tzinfo=wib), None],
+                pa.timestamp("s", tz="Asia/Jakarta"),
+            )
+        }
+    )
+    assert csv_bytes(table).decode().splitlines() == ['"t"', '"2024-08-17T10:05:01+07:00"', '""']
 
 
 def test_parquet_bytes_deterministic_across_calls(table) -> None:
@@ -138,12 +158,13 @@ def test_csv_defuses_formulas_too() -> None:
     table = pa.table({"x": ['+@HYPERLINK("http://contoh.test","Unduh")', "=1+1"]})
     assert csv_bytes(table).decode().splitlines()[1:] == [
         '"\'+@HYPERLINK(""http://contoh.test"",""Unduh"")"',
-        "'=1+1",
+        '"\'=1+1"',
     ]
 
 
 def _python_csv(table: pa.Table) -> str:
-    """The CSV as Python's csv module writes it value by value (the rule csv_bytes keeps)."""
+    """The CSV as Python's csv module writes it value by value: csv_bytes reads back as the
+    same fields."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(table.column_names)
@@ -221,23 +242,32 @@ def test_csv_reads_back_as_python_csv_writes_it(seed: int) -> None:
         )
 
 
-def test_csv_quotes_only_what_needs_quotes_like_python_csv() -> None:
-    table = pa.table({"a": ["x", "a,b", None], "b": ['q"', "line\nbreak", "plain"]})
-    assert csv_bytes(table).decode() == _python_csv(table)
+def _fields(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_csv_quotes_every_text_field_and_no_number() -> None:
+    table = pa.table({"a": ["x", "a,b", None], "b": ['q"', "line\nbreak", "plain"], "n": [1, 2, 3]})
+    assert csv_bytes(table).decode() == (
+        '"a","b","n"\n"x","q""",1\n"a,b","line\nbreak",2\n,"plain",3\n'
+    )
+    assert _fields(csv_bytes(table).decode()) == _fields(_python_csv(table))
+    # a one-column row is never an empty line (a reader would see no field at all)
     lonely = pa.table({"a": ["", None, "x"]})
-    assert csv_bytes(lonely).decode() == _python_csv(lonely)
-    assert csv_bytes(table.slice(0, 0)).decode() == "a,b\n"
+    assert csv_bytes(lonely).decode() == '"a"\n""\n""\n"x"\n'
+    assert _fields(csv_bytes(lonely).decode()) == _fields(_python_csv(lonely))
+    assert csv_bytes(table.slice(0, 0)).decode() == '"a","b","n"\n'
     # Python 3.11's csv leaves a lone carriage return unquoted, which splits the row for a
     # reader; it is quoted here.
     carriage = pa.table({"a": ["x\ry", "z"], "b": ["1", "2"]})
-    assert csv_bytes(carriage).decode() == 'a,b\n"x\ry",1\nz,2\n'
+    assert _fields(csv_bytes(carriage).decode()) == [["a", "b"], ["x\ry", "1"], ["z", "2"]]
 
 
 def test_a_repeating_text_column_is_written_once_per_value_as_python_csv_writes_it(
     monkeypatch,
 ) -> None:
-    """Codes and kinds repeat: their fields are made once per distinct text, byte for byte
-    what Python's csv module writes for every row."""
+    """Codes and kinds repeat: each distinct text is defused once, and the fields read back
+    as what Python's csv module writes for every row."""
     rng = random.Random(36)
     words = ["Puskesmas", "a,b", 'kata "kutip"', "baris\nbaru", "=SUM(A1)", "- Tidak", "", None]
     rows = 10_000
@@ -250,5 +280,22 @@ def test_a_repeating_text_column_is_written_once_per_value_as_python_csv_writes_
     encoded = []
     encode = pc.dictionary_encode
     monkeypatch.setattr(pc, "dictionary_encode", lambda a: encoded.append(a) or encode(a))
-    assert csv_bytes(table).decode() == _python_csv(table)
+    assert _fields(csv_bytes(table).decode()) == _fields(_python_csv(table))
     assert len(encoded) == 1, "the text column went per distinct value"
+
+
+@pytest.mark.parametrize("failing", ["parquet_bytes", "write_csv"])
+def test_a_failed_staging_leaves_no_file_behind(
+    table, contract, tmp_path: Path, monkeypatch, failing: str
+) -> None:
+    """The CSV is written beside the Parquet bytes: whichever writer fails, nothing stays,
+    not even the other one's temporary file."""
+    import tangerang_hub.stage as staging
+
+    def broken(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(staging, failing, broken)
+    with pytest.raises(OSError, match="disk full"):
+        stage(table, contract, tmp_path)
+    assert list((tmp_path / contract.id).iterdir()) == []
