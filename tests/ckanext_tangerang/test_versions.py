@@ -152,6 +152,48 @@ def test_a_hand_upload_under_a_used_run_id_gets_its_own(dataset, sysadmin, creat
     ]
 
 
+def test_a_resource_created_with_its_file_keeps_that_file_at_once(
+    dataset, sysadmin, create_with_upload
+):
+    """CKAN gives a resource it creates its id only on the dict it was given, not on the one
+    the after_dataset_update hook reads; the first file is still kept, then replaced."""
+    created = create_with_upload(
+        FIRST,
+        "baru.csv",
+        package_id=dataset["id"],
+        name="Baru",
+        context={"user": sysadmin["name"]},
+    )
+    create_with_upload(
+        SECOND,
+        "baru.csv",
+        action="resource_patch",
+        id=created["id"],
+        context={"user": sysadmin["name"]},
+    )
+    kept = [v for v in versions.versions_of(dataset["id"]) if v.resource_id == created["id"]]
+    assert [(v.run_id, v.sha256) for v in kept] == [
+        (f"unggah-{sha(SECOND)[:12]}", sha(SECOND)),
+        (f"unggah-{sha(FIRST)[:12]}", sha(FIRST)),
+    ]
+    assert stored(kept[1]) == FIRST
+
+
+def test_a_revision_that_adds_a_resource_keeps_its_file(dataset, sysadmin):
+    call_action(
+        "package_revise",
+        {"user": sysadmin["name"]},
+        match={"id": dataset["id"]},
+        update={"last_run_id": "run-1"},
+        update__resources__extend=[
+            {"name": "Data (Parquet)", "upload": FakeFileStorage(io.BytesIO(THIRD), "data.csv")}
+        ],
+    )
+    added = call_action("package_show", id=dataset["id"])["resources"][-1]
+    kept = [v for v in versions.versions_of(dataset["id"]) if v.resource_id == added["id"]]
+    assert [(v.run_id, v.sha256) for v in kept] == [("run-1", sha(THIRD))]
+
+
 @pytest.mark.ckan_config("ckanext.tangerang.versions.keep", "2")
 def test_retention_by_number_prunes_the_oldest_rows_and_files(dataset, sysadmin):
     resource_id = dataset["resources"][0]["id"]

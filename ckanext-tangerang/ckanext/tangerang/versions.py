@@ -233,7 +233,7 @@ def record(pkg_dict: dict[str, Any]) -> list[ResourceVersion]:
     of ``after_dataset_create``/``after_dataset_update``) as a version; see the module
     docstring. Returns the versions added (flushed, not committed)."""
     added = []
-    for resource in pkg_dict.get("resources") or []:
+    for resource in _resources_with_ids(pkg_dict):
         if resource.get("url_type") != "upload" or not resource.get("id"):
             continue
         version = _record_resource(pkg_dict, resource)
@@ -241,6 +241,26 @@ def record(pkg_dict: dict[str, Any]) -> list[ResourceVersion]:
             added.append(version)
             prune(version.resource_id)
     return added
+
+
+def _resources_with_ids(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dataset's resources, each with its id.
+
+    CKAN 2.12's ``package_update`` gives a resource it creates (``resource_create``, or a
+    ``package_revise`` that adds one) its id on the dict it was given, not on the validated
+    dict its ``after_dataset_update`` hooks get: without this, the first upload of such a
+    resource would not be kept. The stored resources are in the dict's order (position)."""
+    resources = list(pkg_dict.get("resources") or [])
+    if all(r.get("id") for r in resources):
+        return resources
+    package = model.Package.get(pkg_dict.get("id") or "")
+    stored = package.resources if package is not None else []
+    if len(stored) != len(resources) or any(
+        r.get("id") not in (None, s.id) for r, s in zip(resources, stored, strict=False)
+    ):
+        log.warning("dataset %s: its resources do not match the stored ones", pkg_dict.get("id"))
+        return [r for r in resources if r.get("id")]
+    return [r if r.get("id") else {**r, "id": s.id} for r, s in zip(resources, stored, strict=True)]
 
 
 def _record_resource(pkg_dict: dict[str, Any], resource: dict[str, Any]) -> ResourceVersion | None:
