@@ -55,12 +55,16 @@ _PII_HINTS = (
     r"|[\[{]"  # JSON text, walked with its keys
     r"|[0-9][eE]"  # 8.1234567890E+10: a spreadsheet's number as text
 )
+# Both in one pass of RE2 (half the time of two passes over a column of unique names).
+_PII_PATTERN = rf"{_DIGIT_CHAIN}|(?i:{_PII_HINTS})"
 
 
-# A letter anywhere; or, as the whole stripped text, a decimal or a Kemendagri code: two of
-# pii._NOT_A_PART's whole-text forms (its dates need back-references, which RE2 lacks).
-_NOT_A_PART = (
-    rf"[A-Za-z]|^{_WS}*(?:\+?[0-9]{{1,3}}[.,][0-9]+"
+# A digit and no letter: what a part may be (ASCII text).
+_DIGITS_NO_LETTER = r"^[^A-Za-z]*[0-9][^A-Za-z]*$"
+# As the whole stripped text, a decimal or a Kemendagri code: two of pii._NOT_A_PART's
+# whole-text forms (its dates need back-references, which RE2 lacks).
+_NUMBER_OR_CODE = (
+    rf"^{_WS}*(?:\+?[0-9]{{1,3}}[.,][0-9]+"
     rf"|[0-9]{{2}}(?:\.[0-9]{{2}}){{1,2}}(?:\.[0-9]{{4}})?){_WS}*$"
 )
 
@@ -114,13 +118,7 @@ def pii_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray
 
 
 def _may_hold_pii(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    return pc.or_(
-        pc.or_(
-            pc.invert(pc.string_is_ascii(text)),
-            pc.match_substring_regex(text, _DIGIT_CHAIN),
-        ),
-        pc.match_substring_regex(text, _PII_HINTS, ignore_case=True),
-    )
+    return pc.or_(pc.invert(pc.string_is_ascii(text)), pc.match_substring_regex(text, _PII_PATTERN))
 
 
 def formula_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -146,11 +144,16 @@ def split_part_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.
 
 
 def _may_be_part(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    ascii_part = pc.and_(
-        pc.match_substring_regex(text, "[0-9]"),
-        pc.invert(pc.match_substring_regex(text, _NOT_A_PART)),
-    )
-    return pc.or_(pc.invert(pc.string_is_ascii(text)), ascii_part)
+    if isinstance(text, pa.ChunkedArray):
+        return pa.chunked_array([_may_be_part(chunk) for chunk in text.chunks], pa.bool_())
+    # One pass for "a digit and no letter", which names and addresses fail at once; the
+    # whole-text forms are read only where it holds.
+    ascii_part = np.array(_mask(pc.match_substring_regex(text, _DIGITS_NO_LETTER)))
+    where = np.flatnonzero(ascii_part)
+    if len(where):
+        whole = pc.match_substring_regex(text.take(pa.array(where)), _NUMBER_OR_CODE)
+        ascii_part[where] = ~_mask(whole)
+    return pc.or_(pc.invert(pc.string_is_ascii(text)), pa.array(ascii_part))
 
 
 def number_candidates(values: pd.Series) -> np.ndarray:
