@@ -27,7 +27,7 @@ problems. Rules (documented for stewards in schemas/README.md):
   or header is quoted only as a short preview masked by the one identifier masker
   (`mask_identifiers`).
 * The table's schema metadata records the file name (FILE_KEY) and the file row number of each
-  table row (ROW_NUMBERS_KEY, a JSON list), so later stages locate problems the same way.
+  table row (ROW_NUMBERS_KEY, runs of rows in JSON), so later stages locate problems the same way.
 """
 
 from __future__ import annotations
@@ -63,7 +63,13 @@ from tangerang_hub.values import (
 )
 from tangerang_quality.masking import mask_identifiers
 from tangerang_quality.problems import Problem
-from tangerang_quality.table_metadata import FILE_KEY, ROW_NUMBERS_KEY, UNKNOWN_COLUMNS_KEY
+from tangerang_quality.table_metadata import (
+    FILE_KEY,
+    ROW_NUMBERS_KEY,
+    UNKNOWN_COLUMNS_KEY,
+    decode_row_numbers,
+    encode_row_numbers,
+)
 from tangerang_quality.texts import Said, SaidError, say
 
 MAX_PROBLEMS = 1000
@@ -105,7 +111,7 @@ def row_numbers(table: pa.Table) -> list[int] | None:
     """File row number of each table row, as recorded by `normalize` (None if absent)."""
     meta = table.schema.metadata or {}
     raw = meta.get(ROW_NUMBERS_KEY)
-    return json.loads(raw) if raw else None
+    return decode_row_numbers(raw) if raw else None
 
 
 def column_key(name: str) -> str:
@@ -180,20 +186,11 @@ def normalize(batch: RawBatchLike, contract: Contract) -> pa.Table:
     ]
     return table.replace_schema_metadata(
         {
-            ROW_NUMBERS_KEY: _json_list(data.row_numbers),
+            ROW_NUMBERS_KEY: encode_row_numbers(data.row_numbers),
             FILE_KEY: filename,
             UNKNOWN_COLUMNS_KEY: json.dumps(unknown, ensure_ascii=False).encode(),
         }
     )
-
-
-def _json_list(numbers: pa.Array) -> bytes:
-    """`json.dumps(numbers.to_pylist())` without a Python list, compact."""
-    text = pc.cast(numbers, pa.string())
-    joined = pc.binary_join(
-        pa.ListArray.from_arrays(pa.array([0, len(text)], pa.int32()), text), ","
-    )
-    return b"[" + joined[0].as_buffer().to_pybytes() + b"]"
 
 
 # --------------------------------------------------------------------------- columns

@@ -37,7 +37,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from tangerang_hub.contracts import Contract
-from tangerang_hub.normalize import FILE_KEY, ROW_NUMBERS_KEY, row_numbers
+from tangerang_hub.normalize import FILE_KEY, ROW_NUMBERS_KEY
 from tangerang_quality.candidates import formula_candidates, per_distinct
 from tangerang_quality.formula import defuse
 from tangerang_quality.table_metadata import UNKNOWN_COLUMNS_KEY
@@ -172,13 +172,13 @@ def stage(table: pa.Table, contract: Contract, root: Path) -> StagedBatch:
     # Where each row came from (and which source columns were left out), so validation
     # problems name the file's rows. Kept beside the Parquet file, not in it: the same data
     # from another file must keep the same key; rewritten each time, for the latest file.
-    numbers = row_numbers(table)
+    meta = table.schema.metadata or {}
+    numbers = meta.get(ROW_NUMBERS_KEY)
     rows_path = folder / f"{sha256}.rows.json"
-    if numbers is not None:
-        meta = table.schema.metadata or {}
+    if numbers:
         origin = {
             "file": meta.get(FILE_KEY, b"").decode(),
-            "rows": numbers,
+            "rows": json.loads(numbers),  # runs of rows (table_metadata.encode_row_numbers)
             "unknown_columns": json.loads(meta.get(UNKNOWN_COLUMNS_KEY, b"[]")),
         }
         _write_atomic(rows_path, json.dumps(origin).encode())
@@ -194,6 +194,7 @@ def read_staged(staged: StagedBatch) -> pa.Table:
         table = table.replace_schema_metadata(
             {
                 **(table.schema.metadata or {}),
+                # as written: runs of rows, or a plain list in files staged before them
                 ROW_NUMBERS_KEY: json.dumps(origin["rows"], separators=(",", ":")).encode(),
                 FILE_KEY: origin["file"].encode(),
                 UNKNOWN_COLUMNS_KEY: json.dumps(origin.get("unknown_columns", [])).encode(),

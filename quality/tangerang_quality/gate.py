@@ -49,7 +49,7 @@ from tangerang_quality.pii import (
 )
 from tangerang_quality.problems import Problem
 from tangerang_quality.suite import build_suite, expectation_parameters
-from tangerang_quality.table_metadata import FILE_KEY, ROW_NUMBERS_KEY
+from tangerang_quality.table_metadata import FILE_KEY, ROW_NUMBERS_KEY, decode_row_numbers
 from tangerang_quality.texts import Said, say
 from tangerang_quality.types import ContractLike, ReferenceCodes
 
@@ -355,7 +355,7 @@ def source_location(table: pa.Table) -> tuple[str | None, list[int] | None]:
     meta = table.schema.metadata or {}
     name = meta.get(FILE_KEY)
     raw_rows = meta.get(ROW_NUMBERS_KEY)
-    rows = json.loads(raw_rows) if raw_rows else None
+    rows = decode_row_numbers(raw_rows) if raw_rows else None
     if rows is not None and len(rows) != table.num_rows:
         rows = None
     return (name.decode("utf-8") if name else None), rows
