@@ -7,6 +7,7 @@ DataStore database.
 from __future__ import annotations
 
 import json
+import random
 import uuid
 from typing import Any
 
@@ -261,6 +262,47 @@ def test_ids_number_the_rows_in_the_files_order_and_continue_after_a_load(
     )
     added = _search(resource["id"], filters={"kode": "0010"})["records"]
     assert [r["_id"] for r in added] == [6]  # the sequence continues after the loaded rows
+
+
+def test_ids_follow_the_file_when_parallel_workers_build_the_table(
+    resource, create_with_upload, monkeypatch
+):
+    """PostgreSQL's workers hand the rows back in no particular order; each row's _id is
+    still its place in the file."""
+    keys = list(range(20_000))
+    random.Random(5).shuffle(keys)
+    rows = [f"{k:05d},Puskesmas {k},{k},2024-01-31" for k in keys]
+    _upload(create_with_upload, resource, "kode,nama,jumlah,tanggal\n" + "\n".join(rows) + "\n")
+    connect = datastore_load.connect
+
+    def parallel() -> Any:  # a small table, planned as a big one is
+        conn = connect()
+        with conn.cursor() as cur:
+            cur.execute("SET min_parallel_table_scan_size = 0")
+            cur.execute("SET max_parallel_workers_per_gather = 2")
+        conn.commit()
+        return conn
+
+    monkeypatch.setattr(datastore_load, "connect", parallel)
+    assert _load(resource["id"])["status"] == "complete"
+    found = _search(resource["id"], sort="_id", fields="_id,kode", limit=len(keys))["records"]
+    assert [(r["_id"], r["kode"]) for r in found] == [
+        (line, f"{k:05d}") for line, k in enumerate(keys, 1)
+    ]
+    conn = parallel()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SET parallel_setup_cost = 0")
+            cur.execute("SET parallel_tuple_cost = 0")
+            cur.execute(
+                "EXPLAIN SELECT \"_id\", to_tsvector('indonesian', nama) FROM {}".format(
+                    datastore_load.ckan_identifier(resource["id"])
+                )
+            )
+            plan = "\n".join(line for (line,) in cur.fetchall())
+    finally:
+        conn.close()
+    assert "Gather" in plan  # the load's statement was planned in parallel too
 
 
 def test_aliases_survive_a_reload(resource, create_with_upload):
