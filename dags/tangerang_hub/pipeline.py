@@ -34,7 +34,7 @@ from tangerang_hub import workdir as layout
 from tangerang_hub.contracts import Contract
 from tangerang_hub.normalize import NormalizeError, normalize
 from tangerang_hub.publish import publish as publish_to_ckan
-from tangerang_hub.raw_store import load_raw, save_raw
+from tangerang_hub.raw_store import RawFiles, load_raw, save_raw
 from tangerang_hub.read import file_batch
 from tangerang_hub.report import send_report as send_to_catalog
 from tangerang_hub.run_report import RunReport, json_safe
@@ -201,13 +201,17 @@ def extract_step(
     raw_root = Path(workdir) / "raw"
     layout.prune(raw_root / contract.id, layout.retention_days())
     folder = layout.private_folder(layout.raw_dir(workdir, contract.id, run_id), raw_root)
-    ref = save_raw(batch, folder)
-    ref["source_file"] = source_file is not None
-    if ref["not_modified"]:
-        return ref
-    ref["fingerprint"] = source_state.fingerprint(ref, contract)
-    ref["same_as_published"] = bool(state) and state.get("fingerprint") == ref["fingerprint"]
-    if ref["same_as_published"]:
+    if getattr(batch, "not_modified", False):
+        return {**save_raw(batch, folder), "source_file": source_file is not None}
+    files = RawFiles.of(batch)
+    fingerprint = source_state.fingerprint(files, contract)
+    same = bool(state) and state.get("fingerprint") == fingerprint
+    # The catalog already publishes these bytes: link the copy kept then, don't write them.
+    same_as = (state or {}).get("raw_copy") if same else None
+    ref = save_raw(batch, folder, files=files, same_as=same_as)
+    ref.update(source_file=source_file is not None, fingerprint=fingerprint)
+    ref["same_as_published"] = same
+    if same:
         ref["published"] = {key: state.get(key) for key in source_state.PUBLISHED_KEYS}
     return ref
 

@@ -7,7 +7,8 @@ After a good run (published or unchanged) `workdir.state_path(...)` keeps:
 - the batch's *fingerprint*: the sha256 of the raw bytes the source sent, of the contract's
   settings and of the engine version, with the sha256 of the data it published. A run whose
   fingerprint equals the remembered one skips normalize, the gate and the upload altogether:
-  the same bytes read by the same contract with the same engine give the same data.
+  the same bytes read by the same contract with the same engine give the same data;
+- where that batch's raw files are, so an unchanged run links them instead of writing them again.
 
 Both are ignored when the catalog no longer has the dataset (a takedown is followed by a full
 fetch), and the fingerprint also when the published sha256 differs from the remembered one
@@ -25,11 +26,13 @@ from typing import Any
 from tangerang_hub import __version__
 from tangerang_hub import workdir as layout
 from tangerang_hub.contracts import Contract
+from tangerang_hub.raw_store import RawFiles, copies
 from tangerang_hub.workdir import write_json
 
 PUBLISHED_KEYS = ("package_id", "resource_ids")
-FINGERPRINT_KEYS = ("fingerprint", "published_sha256", *PUBLISHED_KEYS)
-_CHUNK = 1 << 20
+# raw_copy: where that batch's raw files are (`raw_store.copies`), so an unchanged run links
+# them instead of writing the same bytes again.
+FINGERPRINT_KEYS = ("fingerprint", "published_sha256", "raw_copy", *PUBLISHED_KEYS)
 
 
 def load(
@@ -54,19 +57,16 @@ def load(
     return state
 
 
-def fingerprint(raw: dict[str, Any], contract: Contract) -> str:
+def fingerprint(files: RawFiles, contract: Contract) -> str:
     """sha256 over the engine version, the contract (every setting, canonical JSON) and the
-    raw batch files."""
+    raw batch's files (`RawFiles`: the bytes `save_raw` writes, before they are written)."""
     digest = hashlib.sha256(f"tangerang-hub {__version__}\0".encode())
     settings = dataclasses.asdict(contract)
     settings.pop("path")  # where the contract lives is not what it says
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
-    for key in ("path", "row_numbers"):
-        if raw.get(key):
-            digest.update(b"\0")
-            with Path(raw[key]).open("rb") as handle:
-                for chunk in iter(lambda: handle.read(_CHUNK), b""):
-                    digest.update(chunk)
+    for data in files.parts():
+        digest.update(b"\0")
+        digest.update(data)
     return digest.hexdigest()
 
 
@@ -92,6 +92,7 @@ def remember(
         state = {k: v for k, v in kept.items() if k not in FINGERPRINT_KEYS}  # not the source's
     if raw.get("fingerprint") and published_sha256:
         state.update(fingerprint=raw["fingerprint"], published_sha256=published_sha256)
+        state.update(raw_copy=copies(raw))
         state.update({k: v for k, v in (published or {}).items() if k in PUBLISHED_KEYS})
     if not state:
         return

@@ -434,3 +434,55 @@ def test_data_docs_over_the_limit_are_not_sent(tmp_path: Path) -> None:
     page.write_text("x" * MAX_DATA_DOCS_BYTES, encoding="utf-8")
     report = RunReport("fasyankes", "r", "published", datetime.now(UTC), data_docs_path=page)
     assert "data_docs_html" not in report_payload(report)
+
+
+class PublishedCatalog(EmptyCatalog):
+    """The catalog shows what `catalog` last published, so the next run's remembered
+    fingerprint applies (`source_state.load`)."""
+
+    def __init__(self, catalog: FakeCatalog) -> None:
+        self.catalog = catalog
+
+    def show_or_none(self, action: str, **params: Any) -> dict[str, Any] | None:
+        if action != "package_show" or self.catalog.published_sha is None:
+            return None
+        return {"state": "active", "sha256": self.catalog.published_sha, "row_count": 58}
+
+
+def _raw_file(workdir: Path, contract, run_id: str) -> Path:
+    from tangerang_hub.workdir import raw_dir
+
+    return raw_dir(workdir, contract.id, run_id) / SAMPLE.name
+
+
+def test_an_unchanged_run_links_the_raw_copy_it_already_has(
+    contract, catalog: FakeCatalog, tmp_path: Path
+) -> None:
+    client = PublishedCatalog(catalog)
+    first = catalog.run(contract, client=client, source_file=SAMPLE, workdir=tmp_path, run_id="r1")
+    assert first.status == "published", first.message
+
+    second = catalog.run(contract, client=client, source_file=SAMPLE, workdir=tmp_path, run_id="r2")
+
+    assert second.status == "unchanged" and catalog.publish_calls == 1
+    kept, linked = _raw_file(tmp_path, contract, "r1"), _raw_file(tmp_path, contract, "r2")
+    assert linked.read_bytes() == SAMPLE.read_bytes()
+    assert linked.stat().st_ino == kept.stat().st_ino, "the same bytes were written again"
+
+
+def test_an_unchanged_run_writes_the_raw_copy_again_when_the_kept_one_was_touched(
+    contract, catalog: FakeCatalog, tmp_path: Path
+) -> None:
+    client = PublishedCatalog(catalog)
+    catalog.run(contract, client=client, source_file=SAMPLE, workdir=tmp_path, run_id="r1")
+    kept = _raw_file(tmp_path, contract, "r1")
+    size = kept.stat().st_size
+    kept.write_bytes(b"x" * size)  # same size, other bytes: only its mtime tells
+
+    second = catalog.run(contract, client=client, source_file=SAMPLE, workdir=tmp_path, run_id="r2")
+    kept.unlink()  # pruned
+    third = catalog.run(contract, client=client, source_file=SAMPLE, workdir=tmp_path, run_id="r3")
+
+    assert [second.status, third.status] == ["unchanged", "unchanged"]
+    for run_id in ("r2", "r3"):
+        assert _raw_file(tmp_path, contract, run_id).read_bytes() == SAMPLE.read_bytes()

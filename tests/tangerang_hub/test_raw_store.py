@@ -47,3 +47,27 @@ def test_sheet_row_numbers_survive_between_tasks(tmp_path: Path) -> None:
         normalize(reloaded, contract)
 
     assert [(p.row, p.column) for p in caught.value.problems] == [(6, "kecamatan")]
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        RawBatch(records=None, content=b"a,b\n1,2\n", filename="x.csv", media_type="text/csv"),
+        RawBatch(
+            records=[{"nama": "Puskesmas Cibodas", "n": 1}],
+            content=None,
+            filename="sheet.xlsx",
+            media_type="application/octet-stream",
+            meta={"row_numbers": [7]},
+        ),
+    ],
+    ids=["content", "records"],
+)
+def test_the_fingerprinted_bytes_are_the_bytes_written(batch: RawBatch, tmp_path: Path) -> None:
+    from tangerang_hub.raw_store import RawFiles
+
+    files = RawFiles.of(batch)
+    ref = save_raw(batch, tmp_path)
+
+    written = [Path(ref[key]).read_bytes() for key in ("path", "row_numbers") if ref[key]]
+    assert written == files.parts()
