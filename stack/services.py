@@ -689,6 +689,7 @@ def render_ckan_ini(site: Site) -> None:
             redis_port=REDIS_PORT,
             redis_db=site.redis_db,
             storage_path=storage,
+            load_parallel_workers=max(1, len(os.sched_getaffinity(0)) - 1),
             airflow_url=f"http://127.0.0.1:{AIRFLOW_PORT}" if site.name == "demo" else "",
             airflow_token_file=SECRETS / AIRFLOW_CATALOG_TOKEN if site.name == "demo" else "",
             # CKAN refuses to load with an empty token, and the token can only be

@@ -104,7 +104,17 @@ def test_load_makes_a_typed_table_with_its_data_dictionary(resource):
     assert status["rows"] == 3
     assert status["indexes"] == "ready"
     assert status["error"] is None
-    assert set(status["timings"]) == {"copy", "full_text", "prepare", "swap", "indexes"}
+    assert set(status["timings"]) == {
+        "queued",
+        "setup",
+        "copy",
+        "full_text",
+        "prepare",
+        "swap",
+        "activate",
+        "analyze",
+        "indexes",
+    }
     result = _search(resource["id"], sort="kode")
     assert result["total"] == 3
     fields = {f["id"]: f for f in result["fields"]}
@@ -303,6 +313,56 @@ def test_ids_follow_the_file_when_parallel_workers_build_the_table(
     finally:
         conn.close()
     assert "Gather" in plan  # the load's statement was planned in parallel too
+
+
+def test_the_new_table_is_analyzed_once_it_is_live(resource):
+    """ANALYZE runs after the swap, outside its transaction, but it runs."""
+    _load(resource["id"])
+    conn = datastore_load.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT attname FROM pg_stats WHERE schemaname = 'public' AND tablename = %s",
+                (resource["id"],),
+            )
+            analyzed = {name for (name,) in cur.fetchall()}
+    finally:
+        conn.close()
+    assert {"_id", "_full_text", "kode", "nama", "jumlah", "tanggal"} <= analyzed
+
+
+class _SettingAtBuild(psycopg2.extensions.cursor):
+    """Records max_parallel_workers_per_gather as each CREATE TABLE … AS starts."""
+
+    seen: list[str] = []
+
+    def execute(self, query: Any, vars: Any = None) -> Any:
+        text = query.as_string(self) if hasattr(query, "as_string") else str(query)
+        if text.startswith("CREATE TABLE") and " AS SELECT " in text:
+            super().execute("SHOW max_parallel_workers_per_gather")
+            _SettingAtBuild.seen.append(self.fetchone()[0])
+        return super().execute(query, vars)
+
+
+@pytest.mark.parametrize(("workers", "expected"), [("1", "1"), ("0", "0"), (None, "7")])
+def test_the_full_text_pass_takes_the_configured_parallel_workers(
+    resource, monkeypatch, ckan_config, workers, expected
+):
+    monkeypatch.setitem(ckan_config, "ckanext.tangerang.datastore_load_parallel_workers", workers)
+    connect = datastore_load.connect
+
+    def recording() -> Any:
+        conn = connect()
+        conn.cursor_factory = _SettingAtBuild
+        with conn.cursor() as cur:  # the session's own value, which unset must leave alone
+            cur.execute("SET max_parallel_workers_per_gather = 7")
+        conn.commit()
+        return conn
+
+    monkeypatch.setattr(datastore_load, "connect", recording)
+    _SettingAtBuild.seen = []
+    assert _load(resource["id"])["status"] == "complete"
+    assert _SettingAtBuild.seen == [expected]
 
 
 def test_aliases_survive_a_reload(resource, create_with_upload):

@@ -136,6 +136,20 @@ def test_each_database_role_has_its_own_password(services, tmp_path, monkeypatch
     assert f"hub:{passwords['hub']}@" in airflow_db
 
 
+@pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 1), (8, 7)])
+def test_the_load_uses_one_parallel_worker_per_core_beside_its_backend(
+    services, tmp_path, monkeypatch, cores, workers
+):
+    monkeypatch.setattr(services, "SECRETS", tmp_path / "secrets")
+    monkeypatch.setattr(services, "VAR", tmp_path / "var")
+    monkeypatch.setattr(services.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    site = services.Site("x", 5999, "ckan_x", "datastore_x", "ckan_x", 9)
+    monkeypatch.setattr(services.Site, "ini", property(lambda self: tmp_path / "x.ini"))
+    services.render_ckan_ini(site)
+    ini = (tmp_path / "x.ini").read_text()
+    assert f"ckanext.tangerang.datastore_load_parallel_workers = {workers}\n" in ini
+
+
 def test_the_demo_dashboard_reads_its_airflow_with_a_viewer_token(services, tmp_path, monkeypatch):
     monkeypatch.setattr(services, "SECRETS", tmp_path / "secrets")
     monkeypatch.setattr(services, "VAR", tmp_path / "var")

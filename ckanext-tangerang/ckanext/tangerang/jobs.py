@@ -41,28 +41,40 @@ def load_datastore(job_id: str) -> None:
         return
     job.status, job.started_at = "running", utcnow()
     session.commit()
+    # From the request to here: the queue, RQ's fork and the work horse's load_environment.
+    queued = round((job.started_at - job.created).total_seconds(), 3)
     spec = LoadSpec.from_dict(job.spec)
     conn = datastore_load.connect()
     try:
+        began = time.perf_counter()
         datastore_load.ensure_trigger_function(conn)
         with datastore_load.resource_lock(conn, spec.resource_id):
             try:
+                path = _uploaded_file(spec.resource_id)
+                setup = round(time.perf_counter() - began, 3)
                 result = datastore_load.load(
                     conn,
                     spec,
-                    _uploaded_file(spec.resource_id),
+                    path,
                     job_id.replace("-", ""),
                     read_role=_read_role(),
                     lock_timeout_ms=tk.config.get(
                         "ckanext.tangerang.datastore_swap_lock_timeout_ms"
                     ),
+                    parallel_workers=_parallel_workers(),
                 )
             except LoadError as exc:
                 log.info("DataStore load %s of %s refused: %s", job_id, spec.resource_id, exc)
                 _finish(job, "error", error=exc.as_dict())
                 return
+            activated = time.perf_counter()
             _set_datastore_active(spec.resource_id)
-            timings = dict(result.timings)
+            timings = {
+                "queued": queued,
+                "setup": setup,
+                **result.timings,
+                "activate": round(time.perf_counter() - activated, 3),
+            }
             _finish(job, "complete", rows=result.rows, timings=timings, indexes="building")
             log.info(
                 "DataStore load %s of %s: %d rows live (%s)",
@@ -114,6 +126,12 @@ def _uploaded_file(resource_id: str) -> Path:
     return path
 
 
+def _parallel_workers() -> int | None:
+    """``ckanext.tangerang.datastore_load_parallel_workers``; None (unset) leaves PostgreSQL's."""
+    value = tk.config.get("ckanext.tangerang.datastore_load_parallel_workers")
+    return None if value in (None, "") else tk.asint(value)
+
+
 def _read_role() -> str | None:
     """The role of ``ckan.datastore.read_url``: it must read the new table."""
     url = tk.config.get("ckan.datastore.read_url")
@@ -141,6 +159,8 @@ def _build_indexes(
     conn: Any, job: DatastoreLoadJob, spec: LoadSpec, timings: dict[str, float]
 ) -> None:
     started = time.perf_counter()
+    datastore_load.analyze(conn, spec.resource_id)
+    analyzed = time.perf_counter()
     datastore_load.build_indexes(
         conn,
         spec,
@@ -148,7 +168,11 @@ def _build_indexes(
         field_types=tk.config.get("ckan.datastore.default_fts_index_field_types") or [],
     )
     job.indexes = "ready"
-    job.timings = {**timings, "indexes": round(time.perf_counter() - started, 3)}
+    job.timings = {
+        **timings,
+        "analyze": round(analyzed - started, 3),
+        "indexes": round(time.perf_counter() - analyzed, 3),
+    }
     model.Session.commit()
 
 

@@ -46,7 +46,8 @@ class DatastoreLoadJob(BaseModel):
     rows: Mapped[int | None] = mapped_column(Integer)
     # datastore_load.LoadError.as_dict(): kind, message and details, never a cell value
     error: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    # seconds per step: copy, full_text, prepare, swap, indexes
+    # seconds per step: queued (request to start), setup, copy, full_text, prepare, swap,
+    # activate (datastore_active), analyze, indexes
     timings: Mapped[dict[str, float] | None] = mapped_column(JSONB)
     indexes: Mapped[str | None] = mapped_column(UnicodeText)
     user_id: Mapped[str | None] = mapped_column(UnicodeText)
