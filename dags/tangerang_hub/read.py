@@ -56,10 +56,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from tangerang_hub.arrow_memory import use_engine_pool
 from tangerang_hub.sources.base import RawBatch
 from tangerang_hub.values import is_empty
 from tangerang_quality.problems import Problem
 from tangerang_quality.texts import Said, say
+
+use_engine_pool()  # every batch is read here first, into the pool arrow_memory chooses
 
 RECORD_KEYS = ("records", "result", "data")
 MAX_JSON_DEPTH = 4
@@ -431,29 +434,14 @@ def _arrow_csv(content: bytes, utf8_start: int | None, text: str | None, filenam
 
     names = [f"c{i}" for i in range(width)]
     try:
-        table = pacsv.read_csv(
-            body,
-            read_options=pacsv.ReadOptions(
-                column_names=names, use_threads=False, block_size=ARROW_BLOCK_BYTES
-            ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                quote_char='"',
-                double_quote=True,
-                escape_char=False,
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-                invalid_row_handler=odd_row,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                null_values=[],
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, csv.Error):
-        raise _Fallback from None
+        # Blocks parsed on every core; a row of another width stops it, since only a reader
+        # in one thread knows which record a row is (`row.number`): then read in order.
+        table = _parse_csv(body, names, delimiter, None)
+    except pa.ArrowInvalid:
+        try:
+            table = _parse_csv(body, names, delimiter, odd_row)
+        except (pa.ArrowInvalid, csv.Error):
+            raise _Fallback from None
     limit = csv.field_size_limit()
     for column in table.columns:
         if column.nbytes <= limit:  # all its text together is shorter than the limit
@@ -462,6 +450,33 @@ def _arrow_csv(content: bytes, utf8_start: int | None, text: str | None, filenam
         if longest > limit and pc.max(pc.utf8_length(column)).as_py() > limit:
             raise _Fallback  # `csv` refuses the cell: `_csv_rows` says where
     return _assemble(header, header_row, table, odd_cells)
+
+
+def _parse_csv(
+    body: pa.Buffer, names: list[str], delimiter: str, odd_row: Callable[[Any], str] | None
+) -> pa.Table:
+    """Every cell as text, exactly as written; with `odd_row`, in one thread (rows numbered)."""
+    return pacsv.read_csv(
+        body,
+        read_options=pacsv.ReadOptions(
+            column_names=names, use_threads=odd_row is None, block_size=ARROW_BLOCK_BYTES
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=odd_row,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            null_values=[],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
 
 
 def _blank_rows(columns: Sequence[pa.ChunkedArray]) -> pa.Array:

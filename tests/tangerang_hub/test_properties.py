@@ -16,6 +16,7 @@ import math
 import string
 from datetime import date, datetime
 from typing import Any
+from unittest.mock import patch
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -423,6 +424,25 @@ def test_pyarrow_path_itself_matches_csv(text: str, bom: bool) -> None:
         fast = read_outcome(lambda: read._arrow_csv(data, start, decoded, raw.filename))
     except read._Fallback:
         return
+    assert fast == read_outcome(lambda: columns_of(read_rows(raw)))
+
+
+MULTI_LINE_BLOCKS = (
+    'kode;catatan\n1;"baris\nkedua"\n2;biasa\n\n3;"a;b\r\nc"\n4;""\n5;x\n' * 6
+).encode()
+
+
+@FAST
+@given(csv_files())
+@example(MULTI_LINE_BLOCKS)  # quoted line breaks and blank lines on many block edges
+@example(MULTI_LINE_BLOCKS + b"6;7;8\n9;x\n")  # ... then a row of another width
+def test_pyarrow_in_many_small_blocks_reads_as_python_csv_does(content: bytes) -> None:
+    """Blocks are parsed on every core: a file cut into 40-byte blocks, so quoted line breaks
+    and rows of another width fall on block edges, still reads as Python's `csv` reads it (a
+    row longer than a block goes to the Python reader, as it always does)."""
+    raw = batch(content)
+    with patch.object(read, "ARROW_BLOCK_BYTES", 40):
+        fast = read_outcome(lambda: read_columns(raw))
     assert fast == read_outcome(lambda: columns_of(read_rows(raw)))
 
 
