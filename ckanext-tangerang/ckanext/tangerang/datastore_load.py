@@ -311,7 +311,8 @@ def _full_text_sql(spec: LoadSpec) -> sql.Composable:
 
 
 @contextmanager
-def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
+def timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    """Put the seconds the block took (when it ends without an error) in ``timings[step]``."""
     started = time.perf_counter()
     yield
     timings[step] = round(time.perf_counter() - started, 3)
@@ -340,7 +341,7 @@ def load(
     cur = conn.cursor()
     try:
         _check_text_search_config(cur, spec.text_search_config)
-        with _timed(timings, "copy"):
+        with timed(timings, "copy"):
             # _id numbers the rows in the file's order as COPY reads them (a sequence cached
             # per 1000: COPY's one session takes them in order), so the next pass need not.
             cur.execute(
@@ -354,7 +355,7 @@ def load(
                     "COPY {} ({}) FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
                 ).format(sql.Identifier(stage), _ident(*header))
                 cur.copy_expert(copy.as_string(cur), fh, size=COPY_BUFFER_BYTES)
-        with _timed(timings, "full_text"):
+        with timed(timings, "full_text"):
             # CREATE TABLE AS, unlike INSERT … SELECT, may run in parallel workers: to_tsvector,
             # the cost of the whole load, is computed on every core, the rows gathered in
             # whatever order the workers give them (datastore_search sorts by _id unless told
@@ -379,7 +380,7 @@ def load(
             rows = cur.rowcount
             cur.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(stage)))
             _serial_primary_key(cur, new, rows)
-        with _timed(timings, "prepare"):
+        with timed(timings, "prepare"):
             _data_dictionary(cur, new, spec.columns)
             if spec.primary_key:
                 cur.execute(
@@ -402,7 +403,7 @@ def load(
                     ),
                 )
             )
-        with _timed(timings, "swap"):
+        with timed(timings, "swap"):
             _swap(cur, spec, new, rows, read_role, lock_timeout_ms)
         conn.commit()
     except psycopg2.Error as exc:

@@ -67,14 +67,9 @@ def load_datastore(job_id: str) -> None:
                 log.info("DataStore load %s of %s refused: %s", job_id, spec.resource_id, exc)
                 _finish(job, "error", error=exc.as_dict())
                 return
-            activated = time.perf_counter()
-            _set_datastore_active(spec.resource_id)
-            timings = {
-                "queued": queued,
-                "setup": setup,
-                **result.timings,
-                "activate": round(time.perf_counter() - activated, 3),
-            }
+            timings = {"queued": queued, "setup": setup, **result.timings}
+            with datastore_load.timed(timings, "activate"):
+                _set_datastore_active(spec.resource_id)
             _finish(job, "complete", rows=result.rows, timings=timings, indexes="building")
             log.info(
                 "DataStore load %s of %s: %d rows live (%s)",
@@ -158,21 +153,18 @@ def _set_datastore_active(resource_id: str) -> None:
 def _build_indexes(
     conn: Any, job: DatastoreLoadJob, spec: LoadSpec, timings: dict[str, float]
 ) -> None:
-    started = time.perf_counter()
-    datastore_load.analyze(conn, spec.resource_id)
-    analyzed = time.perf_counter()
-    datastore_load.build_indexes(
-        conn,
-        spec,
-        method=tk.config.get("ckan.datastore.default_fts_index_method"),
-        field_types=tk.config.get("ckan.datastore.default_fts_index_field_types") or [],
-    )
+    timings = dict(timings)
+    with datastore_load.timed(timings, "analyze"):
+        datastore_load.analyze(conn, spec.resource_id)
+    with datastore_load.timed(timings, "indexes"):
+        datastore_load.build_indexes(
+            conn,
+            spec,
+            method=tk.config.get("ckan.datastore.default_fts_index_method"),
+            field_types=tk.config.get("ckan.datastore.default_fts_index_field_types") or [],
+        )
     job.indexes = "ready"
-    job.timings = {
-        **timings,
-        "analyze": round(analyzed - started, 3),
-        "indexes": round(time.perf_counter() - analyzed, 3),
-    }
+    job.timings = timings
     model.Session.commit()
 
 
