@@ -202,22 +202,63 @@ def connect() -> Any:
     return conn
 
 
-@contextmanager
-def resource_lock(conn: Any, resource_id: str) -> Iterator[None]:
-    """Hold a session-level advisory lock per resource: two loads of one table never overlap,
-    including the index builds after a swap."""
-    key = f"tangerang_datastore_load:{resource_id}"
+LOCK_POLL_S = 0.1
+
+
+class ResourceBusy(Exception):
+    """The resource's lock stayed held for the whole wait."""
+
+
+def lock_key(resource_id: str, kind: str) -> str:
+    """The advisory lock's name: ``load`` is held by a load for its whole run (a later load,
+    ``datastore_create`` and a table-dropping ``datastore_delete`` wait for it); ``rows`` from
+    the load's start to its swap (row writes wait for it: made on the old table, the swap
+    would drop them)."""
+    return f"tangerang_datastore_{kind}:{resource_id}"
+
+
+def try_lock(conn: Any, key: str, wait_s: float | None) -> bool:
+    """Poll ``pg_try_advisory_lock`` until it succeeds or ``wait_s`` (None: no limit) passed.
+
+    Each attempt is its own transaction. A blocking ``pg_advisory_lock`` would wait inside a
+    transaction holding a snapshot, and ``CREATE INDEX CONCURRENTLY`` (the holder's index
+    build) waits for every older snapshot: the two would deadlock.
+    """
+    deadline = None if wait_s is None else time.monotonic() + wait_s
+    while True:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (key,))
+            (held,) = cur.fetchone()
+        conn.commit()
+        if held:
+            return True
+        if deadline is not None and time.monotonic() >= deadline:
+            return False
+        time.sleep(LOCK_POLL_S)
+
+
+def unlock(conn: Any, key: str) -> None:
+    """Release a lock ``try_lock`` took (after ending whatever transaction ``conn`` is in)."""
+    conn.rollback()
     with conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (key,))
+        cur.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
     conn.commit()
+
+
+@contextmanager
+def resource_lock(
+    conn: Any, resource_id: str, kind: str = "load", wait_s: float | None = None
+) -> Iterator[None]:
+    """Hold the resource's session-level advisory lock ``kind`` (see ``lock_key``) on
+    ``conn``; raise ``ResourceBusy`` when another session held it for all of ``wait_s``."""
+    key = lock_key(resource_id, kind)
+    if not try_lock(conn, key, wait_s):
+        raise ResourceBusy(key)
     try:
         yield
     finally:
         if not conn.closed:
-            conn.rollback()
-            with conn.cursor() as cur:
-                cur.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
-            conn.commit()
+            unlock(conn, key)
 
 
 def ensure_trigger_function(conn: Any) -> None:

@@ -51,18 +51,21 @@ def load_datastore(job_id: str) -> None:
         with datastore_load.resource_lock(conn, spec.resource_id):
             try:
                 path = _uploaded_file(spec.resource_id)
-                setup = round(time.perf_counter() - began, 3)
-                result = datastore_load.load(
-                    conn,
-                    spec,
-                    path,
-                    job_id.replace("-", ""),
-                    read_role=_read_role(),
-                    lock_timeout_ms=tk.config.get(
-                        "ckanext.tangerang.datastore_swap_lock_timeout_ms"
-                    ),
-                    parallel_workers=_parallel_workers(),
-                )
+                # Row writes (datastore_upsert, ...) wait from here to the swap: the swap
+                # would drop what they wrote to the old table. Those in flight finish first.
+                with datastore_load.resource_lock(conn, spec.resource_id, "rows"):
+                    setup = round(time.perf_counter() - began, 3)
+                    result = datastore_load.load(
+                        conn,
+                        spec,
+                        path,
+                        job_id.replace("-", ""),
+                        read_role=_read_role(),
+                        lock_timeout_ms=tk.config.get(
+                            "ckanext.tangerang.datastore_swap_lock_timeout_ms"
+                        ),
+                        parallel_workers=_parallel_workers(),
+                    )
             except LoadError as exc:
                 log.info("DataStore load %s of %s refused: %s", job_id, spec.resource_id, exc)
                 _finish(job, "error", error=exc.as_dict())

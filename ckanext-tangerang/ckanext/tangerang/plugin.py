@@ -17,6 +17,7 @@ from ckanext.tangerang import (
     access,
     access_actions,
     access_auth,
+    datastore_writes,
     dimension_groups,
     review,
     search,
@@ -29,14 +30,17 @@ from ckanext.tangerang.logic import action, auth, data_request_action, showcase_
 
 def _actions() -> dict[str, Action]:
     """The public functions of ``logic/action.py``, as ``@tk.blanket.actions`` would take
-    them, except the ``xloader_status`` guard where xloader is not loaded: a chained
-    action needs the action it wraps."""
+    them, except the ``xloader_status`` guard where xloader is not loaded and the DataStore
+    writes' waits where the DataStore is not: a chained action needs the action it wraps."""
     actions = dict(get_local_functions(action))
     # The actions of the data requests and the showcase live in modules of their own.
     for module in (data_request_action, showcase_action, version_actions):
         actions.update(get_local_functions(module))
     if not p.plugin_loaded("xloader"):
         del actions["xloader_status"]
+    if not p.plugin_loaded("datastore"):
+        for name in datastore_writes.CHAINED_WRITES:
+            del actions[name]
     actions.update(_access_functions(access_actions))
     return actions
 

@@ -381,6 +381,60 @@ def tangerang_datastore_load_status(context: Context, data_dict: DataDict) -> di
     return _load_job_dict(job)
 
 
+# The DataStore's own writes, chained so that none is lost to a load's swap (see
+# ``datastore_writes``): each checks access first, then waits for the resource's lock.
+
+
+def _written_after_load(
+    name: str, kind: str, up: Action, context: Context, data_dict: DataDict
+) -> Any:
+    """Run the DataStore's action ``name`` holding the resource's lock ``kind``."""
+    from ckanext.tangerang import datastore_writes
+
+    # A copy: the DataStore's auth functions write ``id`` into the dict they get, and the
+    # action's own schema would then refuse it.
+    tk.check_access(name, context, dict(data_dict))
+    resource_id = data_dict.get("resource_id")
+    if not isinstance(resource_id, str) or not resource_id:
+        return up(context, data_dict)  # the action's own validation answers
+    with datastore_writes.held(resource_id, kind):
+        return up(context, data_dict)
+
+
+@tk.chained_action
+def datastore_create(up: Action, context: Context, data_dict: DataDict) -> Any:
+    """The DataStore's ``datastore_create``; on an existing resource (``resource_id``), it
+    waits while a ``tangerang_datastore_load`` of it runs (up to
+    ``ckanext.tangerang.datastore_write_lock_wait_ms``, then a ValidationError and nothing
+    changed): the load's swap would drop what it changed, its index build deadlock with it.
+    A new resource (``resource``) is created at once."""
+    return _written_after_load("datastore_create", "load", up, context, data_dict)
+
+
+@tk.chained_action
+def datastore_upsert(up: Action, context: Context, data_dict: DataDict) -> Any:
+    """The DataStore's ``datastore_upsert``; it waits while a ``tangerang_datastore_load`` of
+    the resource is before its swap (up to ``ckanext.tangerang.datastore_write_lock_wait_ms``,
+    then a ValidationError and nothing written): rows written to the old table would be
+    dropped with it."""
+    return _written_after_load("datastore_upsert", "rows", up, context, data_dict)
+
+
+@tk.chained_action
+def datastore_delete(up: Action, context: Context, data_dict: DataDict) -> Any:
+    """The DataStore's ``datastore_delete`` (``datastore_records_delete`` calls it); with
+    ``filters`` it waits like ``datastore_upsert``, without (the table is dropped) like
+    ``datastore_create``, for the whole load."""
+    kind = "load" if data_dict.get("filters") is None else "rows"
+    return _written_after_load("datastore_delete", kind, up, context, data_dict)
+
+
+@tk.chained_action
+def datastore_run_triggers(up: Action, context: Context, data_dict: DataDict) -> Any:
+    """The DataStore's ``datastore_run_triggers``; it waits like ``datastore_upsert``."""
+    return _written_after_load("datastore_run_triggers", "rows", up, context, data_dict)
+
+
 def _load_spec(data: dict[str, Any]) -> Any:
     """The job's LoadSpec, after the checks across keys (ValidationError otherwise)."""
     from ckanext.tangerang import datastore_load
