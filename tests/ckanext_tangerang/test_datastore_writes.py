@@ -17,6 +17,7 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
+from ckanext.datastore.backend import DatastoreBackend
 
 from ckanext.tangerang import datastore_load
 
@@ -177,6 +178,7 @@ def test_access_is_checked_before_the_wait(resource):
                 ("datastore_delete", {}),
                 ("datastore_create", {"records": ROWS}),
                 ("datastore_run_triggers", {}),
+                ("resource_delete", {"id": rid}),
             ):
                 with pytest.raises(tk.NotAuthorized):
                     call_action(
@@ -185,6 +187,39 @@ def test_access_is_checked_before_the_wait(resource):
                         resource_id=rid,
                         **data,
                     )
+
+
+def _table_exists(resource_id: str) -> bool:
+    return DatastoreBackend.get_active_backend().resource_exists(resource_id)
+
+
+def test_deleting_the_resource_waits_for_the_load(resource):
+    # The DataStore drops the table inside resource_delete; a load's swap would bring it back.
+    rid = resource["id"]
+    context = {"user": factories.Sysadmin()["name"]}
+    with _held(rid, "load"):
+        with pytest.raises(tk.ValidationError):
+            call_action("resource_delete", context=dict(context), id=rid)
+        assert call_action("resource_show", id=rid)["datastore_active"] is True
+        assert _table_exists(rid)
+    call_action("resource_delete", context=dict(context), id=rid)
+    assert not _table_exists(rid)
+
+
+def test_a_load_of_a_resource_deleted_before_it_ran_fails_clearly(
+    dataset, editor, create_with_upload
+):
+    rid = create_with_upload(
+        CSV, "data.csv", package_id=dataset["id"], format="CSV", context={"user": editor["name"]}
+    )["id"]
+    job = call_action("tangerang_datastore_load", resource_id=rid, fields=FIELDS)
+    call_action("resource_delete", context={"user": factories.Sysadmin()["name"]}, id=rid)
+    ckan_jobs.Worker(["default"]).work(burst=True)
+    status = call_action("tangerang_datastore_load_status", id=job["id"])
+    assert status["status"] == "error"
+    assert status["error"]["kind"] == "deleted"
+    assert "deleted" in status["error"]["message"]
+    assert not _table_exists(rid)
 
 
 def test_over_http_an_editor_is_told_in_indonesian_and_in_english(app, resource, editor):

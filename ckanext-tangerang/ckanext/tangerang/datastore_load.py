@@ -169,8 +169,8 @@ class LoadError(Exception):
     """A load that cannot be done as asked, so nothing changed.
 
     ``kind`` is one of ``header``, ``type``, ``format``, ``encoding``, ``duplicate_key``,
-    ``text_search_config``, ``file``, ``locked``; ``details`` name lines and columns but
-    never repeat a cell value.
+    ``text_search_config``, ``file``, ``deleted``, ``locked``; ``details`` name lines and
+    columns but never repeat a cell value.
     """
 
     def __init__(self, kind: str, message: str, **details: Any) -> None:

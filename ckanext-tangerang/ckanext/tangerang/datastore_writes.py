@@ -2,12 +2,13 @@
 
 A load builds a new table from the file and swaps it in for the old one. A row written to the
 old table meanwhile (``datastore_upsert``, ``datastore_delete`` with filters,
-``datastore_run_triggers``) would vanish with it, and a ``datastore_create`` or a
-table-dropping ``datastore_delete`` would be undone by the swap or deadlock with the index
-build. The chained actions in ``logic/action.py`` run those writes inside ``held``: the
-resource's advisory lock (``datastore_load.lock_key``), waited for at most
+``datastore_run_triggers``) would vanish with it, a ``datastore_create`` or a table-dropping
+``datastore_delete`` would be undone by the swap or deadlock with the index build, and a
+``resource_delete`` would see its table come back. The chained actions in
+``logic/action.py`` run those writes inside ``held``: the resource's advisory lock
+(``datastore_load.lock_key``), waited for at most
 ``ckanext.tangerang.datastore_write_lock_wait_ms``; after that the caller gets a clear error
-and nothing was written.
+and nothing was changed.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.tangerang import datastore_load
 
-# The DataStore actions ``logic/action.py`` chains.
+# The actions ``logic/action.py`` chains (``resource_delete``: the DataStore drops the table
+# in its ``after_resource_delete``).
 CHAINED_WRITES = (
     "datastore_create",
     "datastore_upsert",
     "datastore_delete",
     "datastore_run_triggers",
+    "resource_delete",
 )
 # The locks this call stack holds already: an action that a wrapped action calls for the same
 # resource must not wait for its caller (the caller's lock sits on another connection).
@@ -75,6 +78,6 @@ def busy_message(wait_s: float) -> str:
     """Why a write was refused, in the request's language."""
     return tk._(
         "The resource's DataStore table is being reloaded (tangerang_datastore_load) and "
-        "nothing was written: the load held it for {seconds:g} s. Try again in a moment; "
+        "nothing was changed: the load held it for {seconds:g} s. Try again in a moment; "
         "tangerang_datastore_load_status shows where the load stands."
     ).format(seconds=wait_s)

@@ -115,7 +115,10 @@ def _record_failure(job_id: str, exc: Exception) -> None:
 
 def _uploaded_file(resource_id: str) -> Path:
     """The resource's file in CKAN's own file store (no HTTP, no token)."""
-    resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
+    try:
+        resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
+    except tk.ObjectNotFound:
+        raise LoadError("deleted", "the resource was deleted after the load was queued") from None
     if resource.get("url_type") != "upload":
         raise LoadError("file", "the resource has no uploaded file in CKAN's file store")
     path = Path(uploader.get_resource_uploader(resource).get_path(resource_id))

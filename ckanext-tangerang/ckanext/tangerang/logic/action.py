@@ -386,15 +386,20 @@ def tangerang_datastore_load_status(context: Context, data_dict: DataDict) -> di
 
 
 def _written_after_load(
-    name: str, kind: str, up: Action, context: Context, data_dict: DataDict
+    name: str,
+    kind: str,
+    up: Action,
+    context: Context,
+    data_dict: DataDict,
+    id_key: str = "resource_id",
 ) -> Any:
-    """Run the DataStore's action ``name`` holding the resource's lock ``kind``."""
+    """Run action ``name`` holding the lock ``kind`` of the resource ``data_dict[id_key]``."""
     from ckanext.tangerang import datastore_writes
 
     # A copy: the DataStore's auth functions write ``id`` into the dict they get, and the
     # action's own schema would then refuse it.
     tk.check_access(name, context, dict(data_dict))
-    resource_id = data_dict.get("resource_id")
+    resource_id = data_dict.get(id_key)
     if not isinstance(resource_id, str) or not resource_id:
         return up(context, data_dict)  # the action's own validation answers
     with datastore_writes.held(resource_id, kind):
@@ -427,6 +432,15 @@ def datastore_delete(up: Action, context: Context, data_dict: DataDict) -> Any:
     ``datastore_create``, for the whole load."""
     kind = "load" if data_dict.get("filters") is None else "rows"
     return _written_after_load("datastore_delete", kind, up, context, data_dict)
+
+
+@tk.chained_action
+def resource_delete(up: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's ``resource_delete``; it waits like ``datastore_create`` while a
+    ``tangerang_datastore_load`` of the resource runs. The DataStore drops the table inside
+    ``resource_delete`` (its ``after_resource_delete``), and a load's swap would otherwise
+    bring the table back for a deleted resource."""
+    return _written_after_load("resource_delete", "load", up, context, data_dict, id_key="id")
 
 
 @tk.chained_action
@@ -553,6 +567,8 @@ def _load_error_message(error: dict[str, Any]) -> str:
         )
     if kind == "file":
         return tk._("The resource has no uploaded file in CKAN's file store")
+    if kind == "deleted":
+        return tk._("The resource was deleted before the load could start")
     if kind == "locked":
         return tk._("The old table stayed in use, so the load gave up; try again")
     return tk._("Internal error; the CKAN worker log has the details")
