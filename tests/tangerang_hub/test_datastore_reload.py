@@ -3,6 +3,7 @@
 A reader thread polls ``datastore_search`` every 50 ms while ``publish.load_datastore``
 reloads 30,000 rows with 31,000: it may see only the old total or the new one (never 0,
 never a partial count, never a missing table), and the new total right after the job ends.
+A writer thread upserting meanwhile loses nothing it was told was written once the load ran.
 """
 
 from __future__ import annotations
@@ -100,6 +101,51 @@ class Poller:
         return [total for moment, total in self.seen if start <= moment <= end]
 
 
+@dataclass
+class Writer:
+    """Upserts one new row at a time from its own thread, noting the load's status (its id and
+    status) as it was just before each upsert, until stopped; while a load is pending it only
+    watches, so that it writes as soon as the load runs."""
+
+    resource_id: str
+    accepted: list[tuple[str, str, str]] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        client = bot_client()
+        number = 0
+        while not self._stop.is_set():
+            load = client.call("tangerang_datastore_load_status", resource_id=self.resource_id)
+            if load["status"] == "pending":
+                # About to run: watch closely, to write as soon as it does.
+                time.sleep(0.01)
+                continue
+            number += 1
+            key = f"W{number:06d}"
+            try:
+                client.call(
+                    "datastore_upsert",
+                    resource_id=self.resource_id,
+                    records=[{"kode_faskes": key, "nama": "Ditulis selama pemuatan"}],
+                    method="upsert",
+                    force=True,  # the uploaded resource is read-only to the DataStore
+                )
+                self.accepted.append((load["id"], load["status"], key))
+            except CkanError as exc:
+                self.refused.append((key, str(exc)))
+            time.sleep(0.02)
+
+    def __enter__(self) -> Writer:
+        self._thread = threading.Thread(target=self.run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+
 @pytest.fixture
 def resource(tmp_path: Path) -> Iterator[tuple[Contract, str, Path]]:
     """A private fasyankes dataset of dinkes whose CSV resource holds OLD_ROWS rows, loaded."""
@@ -151,6 +197,39 @@ def test_readers_see_the_old_total_or_the_new_one_and_the_new_one_at_once(resour
     assert totals == sorted(totals, key=lambda t: t == NEW_ROWS)
     found = client.call("datastore_search", resource_id=resource_id, q="layanan", limit=0)
     assert found["total"] == NEW_SERVICE_ROWS
+
+
+def test_a_write_accepted_once_the_load_runs_is_in_the_new_table(resource):
+    # Before the load holds the resource, a write goes to the old table and the file replaces
+    # it, as any reload does. Once the load's status is "running", the write waits for the
+    # swap (or is refused, saying so) and is in the new table: none is dropped with the old.
+    contract, resource_id, data = resource
+    client = bot_client()
+    with Writer(resource_id) as writer:
+        while len(writer.accepted) < 3:
+            time.sleep(0.05)
+        _replace_file(resource_id, data, fasyankes_csv(NEW_ROWS, changed=True))
+        load_datastore(client, contract, resource_id, TIMEOUT)
+        new_load = client.call("tangerang_datastore_load_status", resource_id=resource_id)["id"]
+        while not [a for a in writer.accepted if a[0] == new_load and a[1] == "complete"]:
+            time.sleep(0.05)
+    during = {
+        key for load, status, key in writer.accepted if (load, status) == (new_load, "running")
+    }
+    after = {
+        key for load, status, key in writer.accepted if (load, status) == (new_load, "complete")
+    }
+    assert during, "the writer must have written while the load ran"
+    written = {key for key, _ in writer.refused} | during | after
+    found = client.call(
+        "datastore_search",
+        resource_id=resource_id,
+        filters={"kode_faskes": sorted(written)},
+        fields=["kode_faskes"],
+        limit=len(written),
+    )["records"]
+    assert {r["kode_faskes"] for r in found} == during | after
+    assert all("tangerang_datastore_load" in message for _, message in writer.refused)
 
 
 def test_a_bad_file_fails_the_publish_and_keeps_the_old_table(resource):

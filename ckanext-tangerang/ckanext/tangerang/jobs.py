@@ -39,21 +39,25 @@ def load_datastore(job_id: str) -> None:
     if job is None or job.status != "pending":
         log.warning("DataStore load %s: no pending job row, nothing to do", job_id)
         return
-    job.status, job.started_at = "running", utcnow()
-    session.commit()
-    # From the request to here: the queue, RQ's fork and the work horse's load_environment.
-    queued = round((job.started_at - job.created).total_seconds(), 3)
     spec = LoadSpec.from_dict(job.spec)
     conn = datastore_load.connect()
     try:
-        began = time.perf_counter()
         datastore_load.ensure_trigger_function(conn)
+        # The resource's locks first (see datastore_writes): "load" keeps another load,
+        # datastore_create and resource_delete waiting to the end of the index build; "rows"
+        # keeps row writes waiting until the swap, which would drop what they wrote to the
+        # old table. Writes in flight finish first, so ``running`` means the resource is
+        # held: a write accepted after that is in the new table.
         with datastore_load.resource_lock(conn, spec.resource_id):
-            try:
-                path = _uploaded_file(spec.resource_id)
-                # Row writes (datastore_upsert, ...) wait from here to the swap: the swap
-                # would drop what they wrote to the old table. Those in flight finish first.
-                with datastore_load.resource_lock(conn, spec.resource_id, "rows"):
+            with datastore_load.resource_lock(conn, spec.resource_id, "rows"):
+                job.status, job.started_at = "running", utcnow()
+                session.commit()
+                # From the request to here: the queue, RQ's fork, the work horse's
+                # load_environment and any wait for the resource.
+                queued = round((job.started_at - job.created).total_seconds(), 3)
+                began = time.perf_counter()
+                try:
+                    path = _uploaded_file(spec.resource_id)
                     setup = round(time.perf_counter() - began, 3)
                     result = datastore_load.load(
                         conn,
@@ -66,10 +70,10 @@ def load_datastore(job_id: str) -> None:
                         ),
                         parallel_workers=_parallel_workers(),
                     )
-            except LoadError as exc:
-                log.info("DataStore load %s of %s refused: %s", job_id, spec.resource_id, exc)
-                _finish(job, "error", error=exc.as_dict())
-                return
+                except LoadError as exc:
+                    log.info("DataStore load %s of %s refused: %s", job_id, spec.resource_id, exc)
+                    _finish(job, "error", error=exc.as_dict())
+                    return
             timings = {"queued": queued, "setup": setup, **result.timings}
             with datastore_load.timed(timings, "activate"):
                 _set_datastore_active(spec.resource_id)
@@ -101,7 +105,7 @@ def _record_failure(job_id: str, exc: Exception) -> None:
             except sqlalchemy.exc.DBAPIError:
                 session.close()  # its connection died: the next statement opens a new one
             job = session.get(DatastoreLoadJob, job_id)
-            if job is not None and job.status == "running":
+            if job is not None and job.status in ("pending", "running"):
                 _finish(job, "error", error=_internal_error(exc))
             elif job is not None and job.indexes == "building":
                 job.indexes = "error"
