@@ -211,9 +211,9 @@ class ResourceBusy(Exception):
 
 def lock_key(resource_id: str, kind: str) -> str:
     """The advisory lock's name: ``load`` is held by a load for its whole run (a later load,
-    ``datastore_create`` and a table-dropping ``datastore_delete`` wait for it); ``rows`` from
-    the load's start to its swap (row writes wait for it: made on the old table, the swap
-    would drop them)."""
+    ``datastore_create``, a table-dropping ``datastore_delete`` and ``resource_delete`` wait
+    for it); ``rows`` from the load's start to its swap (row writes wait for it: made on the
+    old table, the swap would drop them). See ``datastore_writes``."""
     return f"tangerang_datastore_{kind}:{resource_id}"
 
 
