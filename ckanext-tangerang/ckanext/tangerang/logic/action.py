@@ -356,7 +356,8 @@ def tangerang_datastore_load_status(context: Context, data_dict: DataDict) -> di
     :param resource_id: or a resource: its latest load
     :type resource_id: string
 
-    :returns: ``id``, ``resource_id``; ``status``: ``pending``, ``running``, ``complete``
+    :returns: ``id``, ``resource_id``; ``status``: ``pending``, ``running`` (the load holds
+        the resource: a DataStore write from then on waits for the swap), ``complete``
         (the new table is live, ``datastore_search`` answers its ``total``) or ``error``
         (the old table is untouched); ``rows``; ``indexes``: the search indexes built after
         ``complete`` (``building``, ``ready`` or ``error``); ``timings``: seconds per step
