@@ -114,6 +114,7 @@ def test_load_makes_a_typed_table_with_its_data_dictionary(resource):
         "activate",
         "analyze",
         "indexes",
+        "vacuum",
     }
     result = _search(resource["id"], sort="kode")
     assert result["total"] == 3
@@ -329,6 +330,25 @@ def test_the_new_table_is_analyzed_once_it_is_live(resource):
     finally:
         conn.close()
     assert {"_id", "_full_text", "kode", "nama", "jumlah", "tanggal"} <= analyzed
+
+
+def test_the_new_table_is_vacuumed_once_its_indexes_are_built(resource):
+    """Autovacuum finds nothing to do on it, so it holds no lock the next reload waits for.
+    (Its count of rows inserted since the VACUUM may still grow by the load's own rows: the
+    loader's backend sends its statistics at most once a second.)"""
+    _load(resource["id"])
+    conn = datastore_load.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT last_vacuum IS NOT NULL, n_dead_tup"
+                " FROM pg_stat_user_tables WHERE relname = %s",
+                (resource["id"],),
+            )
+            vacuumed = cur.fetchone()
+    finally:
+        conn.close()
+    assert vacuumed == (True, 0)
 
 
 class _SettingAtBuild(psycopg2.extensions.cursor):

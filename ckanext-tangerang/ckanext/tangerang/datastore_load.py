@@ -36,10 +36,11 @@ writers) under CKAN's index names, so a later ``datastore_create`` finds them: `
 with ``ckan.datastore.default_fts_index_method``, and one per column whose type is in
 ``ckan.datastore.default_fts_index_field_types``. ``ANALYZE`` waits until then because nothing
 a reader gets depends on it (``total`` is the cached count, the order ``_id``'s index) and it
-cost 0.3 s per million rows inside the swap's transaction.
+cost 0.3 s per million rows inside the swap's transaction. Then ``vacuum`` leaves autovacuum
+nothing to do on the new table, which would otherwise make the next reload's swap wait.
 
-Only ``load``, ``analyze`` and ``build_indexes`` write; they take a psycopg2 connection from
-``connect``.
+Only ``load``, ``analyze``, ``build_indexes`` and ``vacuum`` write; they take a psycopg2
+connection from ``connect``.
 """
 
 from __future__ import annotations
@@ -661,6 +662,23 @@ def analyze(conn: Any, resource_id: str) -> None:
     with conn.cursor() as cur:
         cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(resource_id)))
     conn.commit()
+
+
+def vacuum(conn: Any, resource_id: str) -> None:
+    """``VACUUM`` the live table once its indexes are built (neither readers nor writers wait).
+
+    A million new rows pass autovacuum's insert threshold, so it would visit the table within
+    a minute, holding a lock that the next load's swap waits for: the swap's attempts end at
+    ``lock_timeout_ms``, the same second after which PostgreSQL would cancel autovacuum for
+    it, so a reload soon after a load could fail "locked". Vacuumed here, the table gives
+    autovacuum nothing to do until it is written to again.
+    """
+    conn.autocommit = True  # VACUUM runs outside a transaction block
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("VACUUM {}").format(sql.Identifier(resource_id)))
+    finally:
+        conn.autocommit = False
 
 
 def build_indexes(

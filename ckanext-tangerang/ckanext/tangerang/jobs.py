@@ -14,6 +14,7 @@ from typing import Any
 import ckan.lib.uploader as uploader
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import psycopg2
 import sqlalchemy.exc
 from sqlalchemy.engine import make_url
 
@@ -174,7 +175,16 @@ def _build_indexes(
             field_types=tk.config.get("ckan.datastore.default_fts_index_field_types") or [],
         )
     job.indexes = "ready"
-    job.timings = timings
+    job.timings = dict(timings)  # a copy: the session compares the next value with this one
+    model.Session.commit()
+    # Still under the resource's "load" lock; a failure costs only autovacuum's later visit.
+    try:
+        with datastore_load.timed(timings, "vacuum"):
+            datastore_load.vacuum(conn, spec.resource_id)
+    except psycopg2.Error:
+        log.exception("DataStore load %s: VACUUM of %s failed", job.id, spec.resource_id)
+        return
+    job.timings = dict(timings)
     model.Session.commit()
 
 

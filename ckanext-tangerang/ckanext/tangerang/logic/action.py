@@ -361,7 +361,8 @@ def tangerang_datastore_load_status(context: Context, data_dict: DataDict) -> di
         (the new table is live, ``datastore_search`` answers its ``total``) or ``error``
         (the old table is untouched); ``rows``; ``indexes``: the search indexes built after
         ``complete`` (``building``, ``ready`` or ``error``); ``timings``: seconds per step
-        (``copy``, ``full_text``, ``prepare``, ``swap``, ``indexes``); ``error``: ``kind``,
+        (``queued``, ``setup``, ``copy``, ``full_text``, ``prepare``, ``swap``, ``activate``,
+        then ``analyze``, ``indexes`` and ``vacuum``); ``error``: ``kind``,
         a ``message`` and the ``line``/``column`` it names, never a cell value or a
         credential; ``created``, ``started_at``, ``finished_at`` (UTC)
     :rtype: dict
