@@ -239,7 +239,7 @@ def test_over_http_an_editor_is_told_in_indonesian_and_in_english(app, resource,
     app.post("/api/3/action/datastore_upsert", json=body, status=403)
 
 
-def test_a_load_holds_rows_until_its_swap_and_load_through_its_indexes(
+def test_a_load_holds_rows_until_its_swap_and_load_to_its_end(
     dataset, editor, create_with_upload, monkeypatch
 ):
     rid = create_with_upload(
@@ -258,8 +258,9 @@ def test_a_load_holds_rows_until_its_swap_and_load_through_its_indexes(
     monkeypatch.setattr(
         datastore_load, "build_indexes", watched("indexes", datastore_load.build_indexes)
     )
+    monkeypatch.setattr(datastore_load, "vacuum", watched("vacuum", datastore_load.vacuum))
     job = call_action("tangerang_datastore_load", resource_id=rid, fields=FIELDS)
     ckan_jobs.Worker(["default"]).work(burst=True)
     assert call_action("tangerang_datastore_load_status", id=job["id"])["status"] == "complete"
-    assert seen == {"load": (True, True), "indexes": (False, True)}
+    assert seen == {"load": (True, True), "indexes": (False, True), "vacuum": (False, True)}
     assert not _held_elsewhere(rid, "rows") and not _held_elsewhere(rid, "load")
