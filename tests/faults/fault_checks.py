@@ -17,7 +17,6 @@ import csv
 import hashlib
 import io
 import json
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import requests
 from ckan_site import bot_client, bot_token, site_url
+from in_thread import InThread
 
 from tangerang_hub.ckan_client import CkanClient, CkanError, NotFound
 from tangerang_hub.contracts import Contract
@@ -156,7 +156,7 @@ class Outages:
 
 
 @dataclass
-class Poller:
+class Poller(InThread):
     """Polls ``datastore_search`` (limit 0) on one resource from its own thread, with no
     retries, until stopped: `seen` holds (time, total or MISSING), `errors` (time, text)."""
 
@@ -164,11 +164,11 @@ class Poller:
     interval: float = 0.05
     seen: list[tuple[float, int | str]] = field(default_factory=list)
     errors: list[tuple[float, str]] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
+    join_timeout = 20.0
 
     def run(self) -> None:
         client = CkanClient(site_url(), bot_token(), timeout=10, retries=0)
-        while not self._stop.is_set():
+        while not self.stopped():
             try:
                 result = client.call("datastore_search", resource_id=self.resource_id, limit=0)
                 self.seen.append((time.monotonic(), int(result["total"])))
@@ -179,16 +179,11 @@ class Poller:
             time.sleep(self.interval)
 
     def __enter__(self) -> Poller:
-        self._thread = threading.Thread(target=self.run, daemon=True)
-        self._thread.start()
+        super().__enter__()
         deadline = time.monotonic() + 30
         while not self.seen and time.monotonic() < deadline:
             time.sleep(0.02)
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=20)
 
 
 def assert_readers_saw(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from ckan_site import bot_client, bot_token, contract_copy
+from in_thread import InThread
 
 from tangerang_hub.catalog import dataset_metadata
 from tangerang_hub.ckan_client import CkanError
@@ -69,18 +69,17 @@ def fasyankes_csv(rows: int, *, changed: bool = False) -> bytes:
 
 
 @dataclass
-class Poller:
+class Poller(InThread):
     """Polls ``datastore_search`` totals from its own thread until stopped."""
 
     resource_id: str
     interval: float = 0.05
     seen: list[tuple[float, int | None]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
         client = bot_client()
-        while not self._stop.is_set():
+        while not self.stopped():
             try:
                 result = client.call("datastore_search", resource_id=self.resource_id, limit=0)
                 self.seen.append((time.monotonic(), int(result["total"])))
@@ -88,21 +87,12 @@ class Poller:
                 self.errors.append(str(exc))
             time.sleep(self.interval)
 
-    def __enter__(self) -> Poller:
-        self._thread = threading.Thread(target=self.run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
     def totals(self, start: float, end: float = float("inf")) -> list[int | None]:
         return [total for moment, total in self.seen if start <= moment <= end]
 
 
 @dataclass
-class Writer:
+class Writer(InThread):
     """Upserts one new row at a time from its own thread, noting the load's status (its id and
     status) as it was just before each upsert, until stopped; while a load is pending it only
     watches, so that it writes as soon as the load runs."""
@@ -110,12 +100,12 @@ class Writer:
     resource_id: str
     accepted: list[tuple[str, str, str]] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
+    join_timeout = 30.0  # an upsert may wait for the load's lock
 
     def run(self) -> None:
         client = bot_client()
         number = 0
-        while not self._stop.is_set():
+        while not self.stopped():
             load = client.call("tangerang_datastore_load_status", resource_id=self.resource_id)
             if load["status"] == "pending":
                 # About to run: watch closely, to write as soon as it does.
@@ -135,15 +125,6 @@ class Writer:
             except CkanError as exc:
                 self.refused.append((key, str(exc)))
             time.sleep(0.02)
-
-    def __enter__(self) -> Writer:
-        self._thread = threading.Thread(target=self.run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=30)
 
 
 @pytest.fixture
