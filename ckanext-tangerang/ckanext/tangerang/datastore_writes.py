@@ -13,7 +13,6 @@ and nothing was changed.
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,11 +29,6 @@ CHAINED_WRITES = (
     "datastore_run_triggers",
     "resource_delete",
 )
-# The locks this call stack holds already: an action that a wrapped action calls for the same
-# resource must not wait for its caller (the caller's lock sits on another connection).
-_HELD: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
-    "tangerang_datastore_locks", default=frozenset()
-)
 
 
 @contextmanager
@@ -48,9 +42,6 @@ def held(resource_id: str, kind: str) -> Iterator[None]:
     from ckanext.datastore.backend.postgres import get_write_engine
 
     key = datastore_load.lock_key(resource_id, kind)
-    if key in _HELD.get():
-        yield
-        return
     wait_s = tk.config.get("ckanext.tangerang.datastore_write_lock_wait_ms") / 1000
     conn = get_write_engine().raw_connection()
     try:
@@ -61,11 +52,9 @@ def held(resource_id: str, kind: str) -> Iterator[None]:
     if not locked:
         conn.close()
         raise tk.ValidationError({"resource_id": [busy_message(wait_s)]})
-    token = _HELD.set(_HELD.get() | {key})
     try:
         yield
     finally:
-        _HELD.reset(token)
         try:
             datastore_load.unlock(conn, key)
         except Exception:
