@@ -1,12 +1,14 @@
 """What a column name says: the personal-data kind it announces, or that it holds figures or codes.
 
 Names are read as tokens: NFKC-folded, camelCase split (`noTelp` -> `no telp`), lower-cased,
-cut at every non-alphanumeric character, trailing digits dropped (`hp2` -> `hp`) and glued
-number words split off (`nohp` -> `no hp`, `phonenumber` -> `phone number`).
+cut at every non-alphanumeric character, trailing digits dropped (`hp2` -> `hp`), glued
+number words split off (`nohp` -> `no hp`, `phonenumber` -> `phone number`) and neighbours
+that spell a kind's word together joined (`WhatsApp` -> `whatsapp`).
 
 `header_kind` (Indonesian and English):
 
 - `nik`: nik, nomor induk kependudukan; ktp / e-ktp with a number word (`no_ktp`) or alone;
+  identitas with a number word (`nomor_identitas`);
 - `kk`: nkk; kk / kartu keluarga with a number word (`no_kk`) or alone;
 - `npwp`: npwp;
 - `phone`: hp, handphone, ponsel, telp, telpon, telepon, tlp, tlpn, telephone, phone, mobile,
@@ -68,6 +70,9 @@ _WEAK: dict[str, frozenset[str]] = {
     "kk": frozenset({"kk"}),
     "phone": frozenset({"cp"}),
 }
+# Announce their kind only with a number word (`nomor_identitas`; `identitas` alone may be a
+# description).
+_NUMBERED: dict[str, frozenset[str]] = {"nik": frozenset({"identitas"})}
 _PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
     "nik": (("nomor", "induk", "kependudukan"), ("e", "ktp")),
     "kk": (("kartu", "keluarga"),),
@@ -213,8 +218,59 @@ _FIGURE_OR_CODE = _FIGURE_WORDS | frozenset(
     }
 )
 _ROW_NUMBER_WORDS = frozenset({"no", "nomor", "nomer", "urut", "nr"})
-_NAME_COLUMNS = frozenset(
-    {"nama", "name", "nama_lengkap", "full_name", "nama_warga", "nama_pasien", "nama_pelapor"}
+_NAME_WORDS = frozenset({"nama", "name", "nm"})
+# Who a name column names, after (`nama_siswa`) or before (`patient_name`) the name word.
+_PERSON_WORDS = frozenset(
+    {
+        "lengkap",
+        "full",
+        "first",
+        "last",
+        "warga",
+        "penduduk",
+        "pasien",
+        "patient",
+        "pelapor",
+        "siswa",
+        "murid",
+        "student",
+        "peserta",
+        "participant",
+        "pemohon",
+        "applicant",
+        "pendaftar",
+        "responden",
+        "respondent",
+        "penerima",
+        "recipient",
+        "bantuan",
+        "manfaat",
+        "ibu",
+        "mother",
+        "ayah",
+        "father",
+        "orang",
+        "tua",
+        "wali",
+        "suami",
+        "istri",
+        "anak",
+        "bayi",
+        "balita",
+        "lansia",
+        "kepala",
+        "keluarga",
+        "kk",
+        "pegawai",
+        "karyawan",
+        "guru",
+        "korban",
+        "pemilik",
+        "owner",
+        "pengguna",
+        "pribadi",
+        "person",
+    }
 )
 
 
@@ -238,7 +294,20 @@ def _tokens(name: str) -> tuple[str, ...]:
         if not word:
             continue
         out.extend(_unglue(word))
-    return tuple(out)
+    return tuple(_rejoin(out))
+
+
+def _rejoin(words: list[str]) -> list[str]:
+    """Two neighbours that spell a known word together are that word: the camelCase split cut
+    `WhatsApp` into `whats app` and `TelePon` into `tele pon`."""
+    known = _known_words()
+    out: list[str] = []
+    for word in words:
+        if out and out[-1] + word in known:
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
 
 
 def _unglue(word: str) -> list[str]:
@@ -257,7 +326,7 @@ def _unglue(word: str) -> list[str]:
 
 
 def _known_words() -> frozenset[str]:
-    return frozenset().union(*_STRONG.values(), *_WEAK.values())
+    return frozenset().union(*_STRONG.values(), *_WEAK.values(), *_NUMBERED.values())
 
 
 def _has_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
@@ -289,12 +358,25 @@ def header_kind(name: str) -> str | None:
                 return kind
         if numbered and _WEAK.get(kind, frozenset()).intersection(words):
             return kind
+        if _NUMBER_WORDS.intersection(words) and _NUMBERED.get(kind, frozenset()).intersection(
+            words
+        ):
+            return kind
     return None
 
 
+@lru_cache(maxsize=4096)
 def is_name_column(name: str) -> bool:
-    """A column of people's names (`nama`, `nama_lengkap`, `full_name`...)."""
-    return normalize_header(name) in _NAME_COLUMNS
+    """A column of people's names: `nama`, or a name word with words for people only
+    (`nama_lengkap`, `Nama Siswa`, `NAMA_KK`, `nama_penerima_bantuan`, `full_name`), or
+    `penerima` alone. `nama_sekolah` and `nama_jalan` name no one."""
+    words = tokens(name)
+    if words == ["penerima"]:
+        return True
+    names = [i for i, w in enumerate(words) if w in _NAME_WORDS]
+    if len(names) != 1:
+        return False
+    return set(words[: names[0]] + words[names[0] + 1 :]) <= _PERSON_WORDS
 
 
 @lru_cache(maxsize=4096)

@@ -9,7 +9,9 @@ space/joiner, BOM, soft hyphen, word joiner, LRM/RLM) and combining marks remove
 runs as one space. Then digit groups are joined into tokens and chains:
 
 - a single `.` or `,` between two groups binds them into one token (a decimal or a thousands
-  mark: `3671014502900001.5`, `1.234.567`), unless both groups have 5+ digits;
+  mark: `3671014502900001.5`, `1.234.567`), unless both groups have 5+ digits; a whole number
+  written as a decimal (9+ digits, then a fraction of zeros: `3671014502900001.0`, as a float
+  column is exported) is its integer part;
 - any other run of up to 5 characters that are neither letters nor digits (spaces, dashes of
   any kind, `/`, `_`, `|`, parentheses, `+`...) separates tokens of one chain, so
   `3671/0145/0290/0001`, `3671_0145_0290_0001`, `3671–0145–0290–0001` and `(+62) 812-3456-7890`
@@ -228,11 +230,14 @@ _PHONE_WORD_BEFORE = re.compile(
     r"mobile|cp)\b[^\w]{0,4}$",
     re.IGNORECASE,
 )
-_AT = r"(?:@|\s?[\[({]\s?(?:at|et)\s?[\])}]\s?)"
-_DOT = r"(?:\.|\s?[\[({]\s?dot\s?[\])}]\s?)"
+# `@` with a space either side or in brackets (`budi @ example.com`, `budi[@]example.com`), or
+# the word in brackets (`budi [at] example [dot] com`); a domain's dot may follow a space.
+_AT = r"(?:\s?(?:@|[\[({]\s?(?:@|at|et)\s?[\])}])\s?)"
+_DOT = r"(?:\s?\.|\s?[\[({]\s?(?:\.|dot)\s?[\])}]\s?)"
+_DOMAIN_PART = r"[^\W_](?:[\w\-]*[^\W_])?"  # letters (IDN included), digits, inner `-`/`_`
 _EMAIL = re.compile(
-    rf"(?P<local>[A-Za-z0-9._%+\-]+){_AT}(?P<domain>[A-Za-z0-9\-]+(?:{_DOT}[A-Za-z0-9\-]+)*"
-    rf"{_DOT}[A-Za-z]{{2,}})",
+    rf"(?P<local>[A-Za-z0-9._%+\-]+){_AT}(?P<domain>{_DOMAIN_PART}(?:{_DOT}{_DOMAIN_PART})*"
+    rf"{_DOT}[^\W\d_]{{2,}})",
     re.IGNORECASE,
 )
 _DOT_WORD = re.compile(_DOT, re.IGNORECASE)
@@ -242,16 +247,22 @@ _MONTHS = (
     r"jul(?:i|y)?|agu(?:stus)?|agt|ags|aug(?:ust)?|sep(?:tember)?|okt(?:ober)?|oct(?:ober)?|"
     r"nov(?:ember)?|des(?:ember)?|dec(?:ember)?"
 )
+# A date as people write one: 17-08-1990, 17/8/90, 1990-08-17, 1990/08/17, 17 Agustus 1990,
+# 17-Agu-1990, 17Agustus1990, 17 Agustus, 1990, Agustus 17, 1990.
 _DATE = (
-    r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}"
-    rf"|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}})"
+    r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    rf"|\d{{1,2}}[\s\-/.]*(?:{_MONTHS})\.?[\s\-/.,]*\d{{4}}"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}})(?!\d)"
 )
+# The birth words: lahir (not in `hari lahir`, an anniversary), tgl/tanggal (ke)lahiran, lhr,
+# TTL, DOB, date of birth, born; `kelahiran` alone says births, counted, not someone's.
 _DOB = re.compile(
-    r"\b(?:lahir|kelahiran|tgl\.?\s*lahir|tanggal\s+lahir|ttl|dob|date\s+of\s+birth|born)\b"
+    r"(?:(?<![^\W_])(?:tgl|tanggal)[\s._:-]*(?:ke)?(?:lahir|lhr)(?:an)?"
+    r"|(?<!hari )(?<![^\W_])(?:lahir|lhr)|\b(?:ttl|dob|date\s+of\s+birth|born))(?![^\W_])"
     rf"[^\d\n]{{0,40}}?(?P<date>{_DATE})",
     re.IGNORECASE,
 )
-_DOB_HINT = re.compile(r"lahir|ttl|dob|birth|born", re.IGNORECASE)
+_DOB_HINT = re.compile(r"lahir|lhr|ttl|dob|birth|born", re.IGNORECASE)
 _MAX_JSON = 200_000  # characters: longer JSON text is scanned as text only
 
 
@@ -293,9 +304,16 @@ def _chains(text: str, barriers: Sequence[tuple[int, int]]) -> list[list[_Token]
     last_end = None
     for parts in tokens:
         start, end = parts[0].start(), parts[-1].end()
-        token = _Token(
-            start, end, "".join(p.group() for p in parts), bool(_THOUSANDS.match(text[start:end]))
-        )
+        digits = "".join(p.group() for p in parts)
+        if (
+            len(parts) == 2
+            and len(parts[0].group()) >= _MIN_DIGITS
+            and not parts[1].group().strip("0")
+        ):
+            # A whole number written as a decimal (`3671014502900001.0`, a float column
+            # exported by pandas or a spreadsheet): its digits are the integer part.
+            digits = parts[0].group()
+        token = _Token(start, end, digits, bool(_THOUSANDS.match(text[start:end])))
         gap = text[last_end:start] if last_end is not None else None
         if (
             gap is not None
@@ -466,6 +484,7 @@ def _json_hits(
 
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+_WHOLE_DECIMAL = re.compile(r"[+-]?(\d+)[.,]0+")
 
 
 def number_digits(value: object) -> str | None:
@@ -482,6 +501,8 @@ def number_digits(value: object) -> str | None:
         text = fold(value).text.strip()
         if re.fullmatch(r"[+-]?\d+", text):
             return text.lstrip("+-")
+        if whole := _WHOLE_DECIMAL.fullmatch(text):  # `3671014502900001.0`
+            return whole.group(1)
         if _SCIENTIFIC.match(text):
             try:
                 number = Decimal(text.replace(",", "."))

@@ -6,7 +6,8 @@ in `text` of what it came from, so a hit in the folded text masks the right span
 Folding, character by character:
 
 - invisible format characters (Unicode category Cf: zero-width space/joiner/non-joiner, BOM,
-  soft hyphen, word joiner, LRM/RLM and the bidi controls) and combining marks (Mn, Me) are
+  soft hyphen, word joiner, LRM/RLM and the bidi controls), combining marks (Mn, Me) and the
+  Hangul fillers (U+115F, U+1160, U+3164, U+FFA0: letters by category, blank on screen) are
   removed;
 - every Unicode decimal digit (category Nd: Arabic-Indic `٣`, Extended Arabic-Indic `۳`,
   Devanagari `३`, fullwidth `３`, ...) becomes its ASCII digit;
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 
 _REMOVED = ("Cf", "Mn", "Me")
 _MINUS_SIGNS = "\u2212\u2796\ufe63\uff0d"
+# Letters (category Lo) that render as nothing: inside a NIK they would split it in two.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class Folded:
 
 def _fold_char(char: str) -> str:
     category = unicodedata.category(char)
-    if category in _REMOVED:
+    if category in _REMOVED or char in _BLANK_LETTERS:
         return ""
     if char.isspace() or category == "Zs":
         return " "

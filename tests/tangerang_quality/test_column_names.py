@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from tangerang_quality.column_names import figure_or_code_name, header_kind, normalize_header
+from tangerang_quality.column_names import (
+    figure_or_code_name,
+    header_kind,
+    is_name_column,
+    normalize_header,
+)
 
 
 @pytest.mark.parametrize(
@@ -24,6 +29,10 @@ from tangerang_quality.column_names import figure_or_code_name, header_kind, nor
         ("wa", "phone"),
         ("No. WA", "phone"),
         ("whatsapp", "phone"),
+        ("WhatsApp", "phone"),
+        ("No. WhatsApp", "phone"),
+        ("TelePon", "phone"),
+        ("HandPhone", "phone"),
         ("kontak", "phone"),
         ("contact_person", "phone"),
         ("phone", "phone"),
@@ -45,6 +54,8 @@ from tangerang_quality.column_names import figure_or_code_name, header_kind, nor
         ("ktp", "nik"),
         ("e-KTP", "nik"),
         ("nomor_induk_kependudukan", "nik"),
+        ("nomor_identitas", "nik"),
+        ("No. Identitas", "nik"),
         ("kk", "kk"),
         ("no_kk", "kk"),
         ("No. KK", "kk"),
@@ -79,6 +90,8 @@ def test_names_that_announce_personal_data(name: str, kind: str) -> None:
         "kk_miskin",
         "nama",
         "mobil",
+        "identitas",  # without a number word: may describe
+        "status_identitas",
     ],
 )
 def test_names_that_count_or_describe(name: str) -> None:
@@ -108,3 +121,23 @@ def test_normalize_header() -> None:
 )
 def test_figure_or_code_names(name: str, expected: bool) -> None:
     assert figure_or_code_name(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("nama", True),
+        ("nama_lengkap", True),
+        ("Nama Siswa", True),
+        ("NAMA_KK", True),
+        ("Nama Penerima Bantuan", True),
+        ("patient_name", True),
+        ("Penerima", True),
+        ("nama_sekolah", False),  # names a school, not a person
+        ("nama_fasilitas", False),
+        ("nama_jalan", False),
+        ("jenis", False),
+    ],
+)
+def test_name_columns(name: str, expected: bool) -> None:
+    assert is_name_column(name) is expected

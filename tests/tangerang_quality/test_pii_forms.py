@@ -68,12 +68,50 @@ NIK_FORMS = {
     "fullwidth digits": digits_in(0xFF10),
     "Arabic-Indic in a sentence": "NIK pelapor " + digits_in(0x0660) + " (terlampir)",
     "mixed scripts and separators": digits_in(0x0660, "3671") + "-0145\u200b-" + "0290/0001",
+    "Hangul filler inside": "36710145\u316402900001",
+    "halfwidth Hangul filler between digits": "\uffa0".join(NIK),
+    "a float's zero fraction (pandas)": NIK + ".0",
+    "a decimal comma's zero fraction": NIK + ",00",
+}
+EMAILS = {
+    "spaces around @": "budi @ example.com",
+    "a space after @": "budi@ example.com",
+    "a space before the dot": "budi@example .com",
+    "[@]": "budi[@]example.com",
+    "[.]": "budi@example[.]com",
+    "(.)": "budi@example(.)com",
+    "an IDN domain": "budi@contöh.id",
+}
+BIRTH_DATES = {
+    "Lahir: 17-Agu-1990": "Lahir: 17-Agu-1990",
+    "Lahir 1990/08/17": "Lahir 1990/08/17",
+    "Tgl Lhr": "Tgl Lhr: 17-08-1990",
+    "Lahir 17 Agustus, 1990": "Lahir 17 Agustus, 1990",
+    "Agustus 17, 1990": "Lahir: Agustus 17, 1990",
+    "tgl_lahir=": "tgl_lahir=1990-08-17",
+    "TTL glued": "TTL: Tangerang,17Agustus1990",
+    "tanggal kelahiran": "tanggal kelahiran 17-08-1990",
 }
 
 # Each: the table, and the kind that must be found.
 FOUND: dict[str, tuple[Table, str]] = {
     **{f"phone {k}": (text(v), "phone") for k, v in PHONES.items()},
     **{f"NIK {k}": (text(v), "nik") for k, v in NIK_FORMS.items()},
+    **{f"e-mail {k}": (text(v), "email") for k, v in EMAILS.items()},
+    **{f"date of birth {k}": (text(v), "dob") for k, v in BIRTH_DATES.items()},
+    "NIK as floats in a numeric column": (
+        {
+            "kode": ("string", ["001", "002"]),
+            "nilai": ("string", [NIK + ".0", "3671011708450002.0"]),
+        },
+        "nik",
+    ),
+    "phone as a float in a phone column": (text("81234567890.0", "No HP"), "phone"),
+    "phone lost its 0, column WhatsApp": (text("81234567890", "WhatsApp"), "phone"),
+    "NIK numbers in a column nomor_identitas": (
+        {"nomor_identitas": ("integer", [int(NIK), 100, 250])},
+        "nik",
+    ),
     "phone lost its 0, integer column no_telp": (
         {"kode": ("string", ["001"]), "no_telp": ("integer", [81234567890])},
         "phone",
@@ -166,6 +204,9 @@ CLEAN: dict[str, Table] = {
     "years": text("2019 2020 2021 2022"),
     "sequence": text(", ".join(str(n) for n in range(1, 21))),
     "social handle": text("Instagram: @dinkes.tangerang"),
+    "an anniversary: hari lahir": text("Hari Lahir Pancasila 01-06-1945"),
+    "births counted: kelahiran": text("Jumlah kelahiran periode 01-01-2023 s/d 31-12-2023"),
+    "a decimal that is no whole number": text(NIK + ".5"),
     "JSON of codes and totals": text(json.dumps({"kode": "36.71.01.1001", "jumlah": 1234567})),
     "row number beside a value": {
         "no": ("integer", [3]),
@@ -192,6 +233,28 @@ def test_scan_finds_each_form(table: Table, kind: str) -> None:
 @pytest.mark.parametrize("table", CLEAN.values(), ids=CLEAN.keys())
 def test_scan_passes_each_clean_look_alike(table: Table) -> None:
     assert scan(table) == []
+
+
+NAMES_OF_PEOPLE = ("nama", "Nama Siswa", "NAMA_KK", "Nama Penerima Bantuan", "Penerima")
+
+
+def beside(name: str) -> Table:
+    return {name: ("string", ["Budi Santoso"]), "Tanggal Lahir": ("string", ["17-08-1990"])}
+
+
+@pytest.mark.parametrize("name", NAMES_OF_PEOPLE)
+def test_scan_finds_a_birth_date_beside_a_name(name: str) -> None:
+    assert [(f.row, f.column, f.kind) for f in scan(beside(name)) if f.row is not None] == [
+        (0, "Tanggal Lahir", "dob")
+    ]
+
+
+@pytest.mark.parametrize("name", NAMES_OF_PEOPLE)
+def test_gate_blocks_a_birth_date_beside_a_name(make_contract, name: str) -> None:
+    result = gate(make_contract, beside(name))
+    shown = [p.message_en for p in result.blocking if p.row == 2]
+    assert len(shown) == 1 and shown[0].startswith("date of birth beside a name: "), shown
+    assert "1990" not in shown[0]
 
 
 def test_split_finding_names_every_column_and_the_row() -> None:

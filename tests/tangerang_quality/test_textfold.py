@@ -26,7 +26,11 @@ def test_every_unicode_decimal_digit_becomes_ascii(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "invisible", ["\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\u2060", "\u200e", "\u200f"]
+    "invisible",
+    [
+        *("\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\u2060", "\u200e", "\u200f"),
+        *("\u115f", "\u1160", "\u3164", "\uffa0"),  # the Hangul fillers: blank letters
+    ],
 )
 def test_invisible_format_characters_are_removed(invisible: str) -> None:
     assert fold(invisible.join(NIK)).text == NIK
