@@ -6,9 +6,10 @@ would read. Rules (for stewards in schemas/README.md):
 
 * Kind: JSON when the media type says `json` or the name ends `.json`; XLSX when the media
   type says `spreadsheetml` or the name ends `.xlsx`/`.xlsm`; anything else is CSV text.
-* Text: decoded as UTF-8 (with or without BOM). Windows-1252 only when the bytes hold no valid
-  UTF-8 multi-byte sequence at all; a file mixing both is refused naming the byte offset (counted
-  in the file, BOM included) and the line.
+* Text: decoded as UTF-8 (with or without BOM). UTF-16 and UTF-32 by their BOM, and UTF-16
+  without one when its NUL bytes say so (Excel's "Unicode Text" is UTF-16 with a BOM).
+  Windows-1252 only when the bytes hold no valid UTF-8 multi-byte sequence at all; a file mixing
+  both is refused naming the byte offset (counted in the file, BOM included) and the line.
 * CSV: the delimiter is `;`, `,` or tab, whichever the first non-blank line uses most outside
   quotes (`,` when it uses none). Quoting is Python's `csv` default dialect (`"` quotes,
   `""` inside quotes, no escape character, a cell at most `csv.field_size_limit()` long). The
@@ -212,7 +213,8 @@ _UTF8_MULTIBYTE = re.compile(
 
 
 def decode(content: bytes, filename: str) -> str:
-    """UTF-8 (BOM optional); Windows-1252 only for bytes with no UTF-8 multi-byte sequence.
+    """UTF-8 (BOM optional), UTF-16/UTF-32 (`_wide_encoding`); Windows-1252 only for bytes
+    with no UTF-8 multi-byte sequence.
 
     One stray byte in an otherwise UTF-8 file must not turn every accented letter into
     mojibake, so a mixed file is refused naming where the bad byte is.
@@ -220,8 +222,63 @@ def decode(content: bytes, filename: str) -> str:
     return _decode(content, filename)[0]
 
 
+# Byte order marks of the UTF-16 and UTF-32 forms, longest first (UTF-32LE's starts as UTF-16LE's).
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_WIDE_SAMPLE = 4096  # bytes looked at for UTF-16 without a byte order mark
+
+
+def _wide_encoding(content: bytes) -> str | None:
+    """The codec of a UTF-16/UTF-32 file: by its byte order mark, or (UTF-16 without one, as
+    some exports write it) by the NUL byte in every character of text that is mostly ASCII."""
+    for bom, codec in _WIDE_BOMS:
+        if content.startswith(bom):
+            return codec
+    sample = content[: _WIDE_SAMPLE - _WIDE_SAMPLE % 2]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd >= 0.9 * half and even <= 0.1 * half:
+        return "utf-16-le"
+    if even >= 0.9 * half and odd <= 0.1 * half:
+        return "utf-16-be"
+    return None
+
+
+def _decode_wide(content: bytes, codec: str, filename: str) -> str:
+    try:
+        return content.decode(codec).removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            [
+                Problem(
+                    filename,
+                    content[: exc.start].decode(codec, "replace").count("\n") + 1,
+                    None,
+                    say(
+                        "berkas ini {codec} tetapi byte {bad} bukan {codec} yang sah; simpan "
+                        "ulang sebagai CSV UTF-8",
+                        "the file is {codec} but byte {bad} is not valid {codec}; save it again "
+                        "as CSV UTF-8",
+                        codec=codec.upper().removesuffix("-LE").removesuffix("-BE"),
+                        bad=exc.start,
+                    ),
+                    expectation="encoding",
+                )
+            ]
+        ) from None
+
+
 def _decode(content: bytes, filename: str) -> tuple[str, int | None]:
-    """`decode`, and where the UTF-8 text starts in the bytes (None for Windows-1252)."""
+    """`decode`, and where the UTF-8 text starts in the bytes (None for another encoding)."""
+    wide = _wide_encoding(content)
+    if wide is not None:
+        return _decode_wide(content, wide, filename), None
     bom = content.startswith(b"\xef\xbb\xbf")
     body = content[3:] if bom else content
     try:
@@ -341,7 +398,7 @@ def _csv_columns(content: bytes, filename: str) -> Columns:
     bom = 3 if content.startswith(b"\xef\xbb\xbf") else 0
     text: str | None = None  # ASCII is UTF-8: then no more than the header is decoded
     utf8_start: int | None = bom
-    if not (content.isascii() or (bom and content[bom:].isascii())):
+    if _wide_encoding(content) or not (content.isascii() or (bom and content[bom:].isascii())):
         text, utf8_start = _decode(content, filename)
     try:
         return _arrow_csv(content, utf8_start, text, filename)

@@ -78,6 +78,49 @@ def test_pure_cp1252_still_decodes() -> None:
     assert decode("Café – km²".encode("cp1252"), "x.csv") == "Café – km²"
 
 
+UNICODE_TEXT = "kode\tnama\n3671010\tCipondoh – Kel. Ketapang\n3671020\tCiledug\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "read_as"),
+    [
+        (UNICODE_TEXT.encode("utf-16"), "UTF-16 with its BOM (Excel's Unicode Text)"),
+        (b"\xfe\xff" + UNICODE_TEXT.encode("utf-16-be"), "UTF-16 big-endian with its BOM"),
+        (UNICODE_TEXT.encode("utf-16-le"), "UTF-16 little-endian without a BOM"),
+        (UNICODE_TEXT.encode("utf-16-be"), "UTF-16 big-endian without a BOM"),
+        (UNICODE_TEXT.encode("utf-32"), "UTF-32 with its BOM"),
+    ],
+)
+def test_wide_unicode_files_are_read_as_what_they_are(raw: bytes, read_as: str) -> None:
+    expected = Rows(
+        ["kode", "nama"],
+        [(2, ["3671010", "Cipondoh – Kel. Ketapang"]), (3, ["3671020", "Ciledug"])],
+        1,
+    )
+    assert read_rows(csv_batch(raw)) == expected, read_as
+    columns = read_columns(csv_batch(raw))
+    assert [c.text.to_pylist() for c in columns.columns] == [
+        ["3671010", "3671020"],
+        ["Cipondoh – Kel. Ketapang", "Ciledug"],
+    ], read_as
+
+
+def test_utf16_json_is_read() -> None:
+    raw = json.dumps([{"kode": "3671010", "nama": "Cipondoh"}]).encode("utf-16")
+    rows = read_rows(RawBatch(None, raw, "data.json", "application/json"))
+    assert rows.header == ["kode", "nama"] and rows.rows == [(1, ["3671010", "Cipondoh"])]
+
+
+def test_cut_utf16_file_is_refused_naming_the_byte() -> None:
+    raw = UNICODE_TEXT.encode("utf-16")[:-1]  # a file cut in the middle of a character
+    with pytest.raises(ReadError) as info:
+        read_rows(csv_batch(raw, "potong.csv"))
+    [problem] = info.value.problems
+    assert problem.file == "potong.csv" and problem.row == 3  # the line the cut character ends
+    assert f"byte {len(raw) - 1} is not valid UTF-16" in problem.describe("en")
+    assert "bukan UTF-16 yang sah" in problem.describe("id")
+
+
 def test_csv_rows_carry_their_line_numbers() -> None:
     text = "\n\n a \tb\tc\n1\t2\t3\n\n4\t 5\n"
     rows = read_rows(csv_batch(text.encode()))
