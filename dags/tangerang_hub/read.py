@@ -12,7 +12,8 @@ would read. Rules (for stewards in schemas/README.md):
   both is refused naming the byte offset (counted in the file, BOM included) and the line.
 * CSV: the delimiter is `;`, `,` or tab, whichever the first non-blank line uses most outside
   quotes (`,` when it uses none). Quoting is Python's `csv` default dialect (`"` quotes,
-  `""` inside quotes, no escape character, a cell at most `csv.field_size_limit()` long). The
+  `""` inside quotes, no escape character, a cell at most `csv.field_size_limit()` long; a
+  quote still open at the end of the file is refused naming the row it opened in). The
   first non-blank row is the header; cells are stripped there and kept as written elsewhere.
   A blank row (every cell empty after trimming) is skipped but counted, so row numbers are
   rows as a spreadsheet shows them (a quoted cell spanning lines counts as one row).
@@ -357,13 +358,33 @@ def _count_outside_quotes(line: str, char: str) -> int:
 NO_HEADER = say("berkas kosong (tidak ada baris judul)", "the file is empty (no header row)")
 
 
+class _Lines:
+    """The text's lines for `csv.reader`, remembering where the line read next starts."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = io.StringIO(text, newline="")
+        self.offset = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.offset += len(line)
+        return line
+
+
 def _csv_rows(text: str, filename: str) -> Rows:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
+    delimiter = detect_delimiter(text)
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter)
     rows: list[tuple[int, list[Any]]] = []
     header: list[str] | None = None
     header_row = 1
+    number = last_start = next_start = 0  # where the last record read starts, and the next
     try:
         for number, values in enumerate(reader, 1):
+            last_start, next_start = next_start, lines.offset
             if not any(v.strip() for v in values):
                 continue  # blank line; numbering still counts it
             if header is None:
@@ -381,7 +402,32 @@ def _csv_rows(text: str, filename: str) -> Rows:
         raise ReadError([Problem(filename, reader.line_num, None, message)]) from exc
     if header is None:
         raise ReadError([Problem(filename, None, None, NO_HEADER)])
+    if _quote_left_open(text[last_start:], delimiter):
+        # csv ends a quoted cell that never closes at the end of the file: the rest of the
+        # file would be one cell of the last record
+        row = number
+        message = say(
+            "tanda kutip yang dibuka di baris {row} tidak pernah ditutup: sisa berkas akan "
+            "menjadi satu sel; tutup tanda kutipnya lalu simpan ulang",
+            "a quote opened in row {row} is never closed: the rest of the file would become "
+            "one cell; close the quote and save the file again",
+            row=row,
+        )
+        raise ReadError([Problem(filename, row, None, message, expectation="csv")])
     return Rows(header, rows, header_row)
+
+
+def _quote_left_open(record: str, delimiter: str) -> bool:
+    """True when the text of one record ends inside a quoted cell (what `csv`'s strict mode
+    calls "unexpected end of data"; it is no error without it)."""
+    if '"' not in record:
+        return False
+    try:
+        for _ in csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 # CSV through pyarrow's parser. It splits rows and cells as Python's `csv` does for every row of
@@ -405,6 +451,31 @@ def _csv_columns(content: bytes, filename: str) -> Columns:
     except _Fallback:
         text = decode(content, filename) if text is None else text
         return columns_of(_csv_rows(text, filename))
+
+
+def _may_end_in_open_quote(data: str | bytes, delimiter: str) -> bool:
+    """Whether the file (its text, or its UTF-8 bytes) may end inside a quoted cell, which
+    pyarrow, like `csv`, reads as a cell running to the end of the file.
+
+    Inside a quote only `""` stands for `"` (any other quote closes it), so after the quote
+    that opened such a cell every run of quotes is even, and that quote opens its run and
+    starts a cell (after a delimiter, a line ending or nothing). Found from the end with
+    `rfind`; a True may be wrong (a closing quote can look so), never a False: then
+    `_csv_rows`, which knows, reads the file."""
+    quote, starts = (
+        ('"', (delimiter, "\n", "\r"))
+        if isinstance(data, str)
+        else (b'"', (delimiter.encode(), b"\n", b"\r"))
+    )
+    end = len(data)
+    while (last := data.rfind(quote, 0, end)) >= 0:
+        first = last
+        while first > 0 and data[first - 1 : first] == quote:
+            first -= 1
+        if (last - first + 1) % 2:  # an odd run: its first quote opened the cell, or closed one
+            return first == 0 or data[first - 1 : first] in starts
+        end = first
+    return False
 
 
 def _header_record(text: str, delimiter: str) -> tuple[list[str], int, int] | None:
@@ -467,6 +538,8 @@ def _arrow_csv(content: bytes, utf8_start: int | None, text: str | None, filenam
             body = pa.py_buffer(content).slice(start)
     if body[:3].to_pybytes() == b"\xef\xbb\xbf":
         raise _Fallback  # pyarrow would drop a BOM that opens the first data row
+    if _may_end_in_open_quote(content if text is None else text, delimiter):
+        raise _Fallback  # `_csv_rows` says where the quote opened
     width = len(header)
     if not body.size:  # a header and nothing else (pyarrow calls that an empty file)
         empty = pa.chunked_array([], pa.string())

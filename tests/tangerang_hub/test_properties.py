@@ -398,6 +398,9 @@ LONG_CELL = ("a;b\n1;" + "x" * (csv.field_size_limit() + 1) + "\n").encode()
 @given(csv_files())
 @example(b'a;b\n1;2\n"x')  # a quote left open at the end of the file
 @example(b'a;b\n1;2;"x')  # ... in a row of another width
+@example(b'a;b\n1;x"\n2;"y')  # ... after a stray quote: an even count of quotes
+@example(b'a;"b\n')  # ... in the header
+@example(b'a;b\n1;2;3;"x')  # ... in a cell beyond the header's width
 @example(b'a;b;c;d\nx;y";"\n')  # found: ... after a quote inside a cell
 @example(b"a;b\n;;\n \n\n1")  # blank rows of every width, a short last row
 @example(LONG_CELL)  # a cell over csv's limit: the Python reader says where

@@ -121,6 +121,14 @@ def test_cut_utf16_file_is_refused_naming_the_byte() -> None:
     assert "bukan UTF-16 yang sah" in problem.describe("id")
 
 
+@pytest.mark.parametrize(
+    "content", [b'a;b\n1;"x""y"\n', b'a;b\n1;2"3\n', b'a;b\n"1\n2";3\n', b'a;b\n1;"x"""']
+)
+def test_closed_quotes_are_no_open_quote(content: bytes) -> None:
+    assert read_rows(csv_batch(content)).rows[0][0] == 2
+    assert read_columns(csv_batch(content)).num_rows == 1
+
+
 def test_csv_rows_carry_their_line_numbers() -> None:
     text = "\n\n a \tb\tc\n1\t2\t3\n\n4\t 5\n"
     rows = read_rows(csv_batch(text.encode()))
@@ -344,7 +352,10 @@ def test_columns_are_read_by_pyarrow_with_the_rows_row_numbers(monkeypatch) -> N
         # over csv's field limit: csv says where
         (b"a;b\n1;" + b"x" * 131_073 + b"\n", "uji.csv row 2: CSV error: field larger than"),
         (b"a;b\n\xef\xbb\xbf1;2\n", r"'\ufeff1'"),  # a BOM opening a data row: pyarrow drops it
-        (b'a;b\n1;2\n3;"4\n', r"'4\n'"),  # a quote open at the end: the line ending is in the cell
+        # a quote left open: refused where it opened, not read as one cell to the end
+        (b'a;b\n1;2\n3;"4\n', "uji.csv row 3: a quote opened in row 3 is never closed"),
+        (b'a;b\n1;"x\n3;y\n5;z\n', "uji.csv row 2: a quote opened in row 2 is never closed"),
+        (b'a;"b\n', "uji.csv row 1: a quote opened in row 1 is never closed"),
     ],
 )
 def test_python_reader_answers_where_pyarrow_cannot(content: bytes, shows: str) -> None:
