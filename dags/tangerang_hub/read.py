@@ -18,15 +18,20 @@ would read. Rules (for stewards in schemas/README.md):
   A blank row (every cell empty after trimming) is skipped but counted, so row numbers are
   rows as a spreadsheet shows them (a quoted cell spanning lines counts as one row).
 * XLSX: the first worksheet, read by `sources.excel.read_worksheet` under the one table of Excel
-  limits (`sources.excel.DEFAULT_MAX_*`: 20 MB, 100 MB unpacked, 20 sheets, 200,000 rows,
+  limits (`sources.excel.DEFAULT_MAX_*`: 20 MB, 100 MB unpacked, 10 MB for a part that is no
+  sheet (styles, theme), 20 sheets, 200,000 rows,
   200 columns, 5,000,000 cells, defusedxml required, `<dimension>` ignored); cells hold the
   values Excel cached, not formulas. The first non-empty row is the header; rows are numbered
   as Excel shows them; an absent trailing cell is an empty cell (XLSX has no row length).
-* JSON: a list of objects; or the first list of objects inside the document, looking in
+* Not text: a ZIP, gzip, PDF or XLS file and an HTML page (a portal's error page) read as CSV
+  or JSON are refused for what they are (`check_is_text`), as is a path that is no regular file.
+* JSON: a list of objects (an item that is no object among them is refused, naming it); or
+  the first list of objects inside the document, looking in
   `records`, `result` and `data` first, then the other keys, breadth first up to 5 levels deep
   (CKAN's `{"result": {"records": [...]}}`, BMKG's `{"Infogempa": {"gempa": [...]}}`); a document
   without one is a single record whose columns are the dotted paths of its values
   (`kontak.email`). The header is every key in order of first appearance; records count from 1.
+  A key twice in one object, `NaN`, `Infinity` and numbers beyond a float are refused.
 * Records from a connector: same as JSON records; a connector that read a file gives the file
   row of each record in `meta["row_numbers"]`. A text holding a lone UTF-16 surrogate (JSON's
   `"\\ud800"` without its pair) is refused, naming its record and column.
@@ -44,6 +49,7 @@ in Bahasa Indonesia and English (`texts.say`).
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import mimetypes
@@ -61,6 +67,7 @@ import pyarrow.csv as pacsv
 from tangerang_hub.arrow_memory import use_engine_pool
 from tangerang_hub.sources.base import RawBatch
 from tangerang_hub.values import is_empty
+from tangerang_quality.masking import mask_identifiers
 from tangerang_quality.problems import Problem
 from tangerang_quality.texts import Said, say
 
@@ -137,8 +144,11 @@ class Columns:
 def file_batch(path: Path) -> RawBatch:
     """The batch a run reads from a local file (`hub run --source-file`, `hub scan`).
 
-    OSError when the file cannot be read.
+    OSError when the file cannot be read, or is no regular file: reading a named pipe or a
+    device would wait for a writer, or never end.
     """
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise OSError(errno.EINVAL, "not a regular file (a pipe, socket or device)", str(path))
     content = path.read_bytes()
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return RawBatch(records=None, content=content, filename=path.name, media_type=media_type)
@@ -157,9 +167,11 @@ def read_rows(batch: RawBatchLike) -> Rows:
     media_type = (batch.media_type or "").lower()
     name = batch.filename.lower()
     if "json" in media_type or name.endswith(".json"):
+        check_is_text(batch.content, batch.filename)
         return _json_rows(batch.content, batch.filename)
     if "spreadsheetml" in media_type or name.endswith((".xlsx", ".xlsm")):
         return _xlsx_rows(batch.content, batch.filename)
+    check_is_text(batch.content, batch.filename)
     return _csv_rows(decode(batch.content, batch.filename), batch.filename)
 
 
@@ -211,6 +223,58 @@ _UTF8_MULTIBYTE = re.compile(
     rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
     rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
+
+
+# Files that are no text table, by their first bytes: what to tell the steward instead of a
+# complaint about encodings or missing columns.
+_SIGNATURES = (
+    (
+        b"PK\x03\x04",
+        say(
+            "berkas ini arsip ZIP (misalnya XLSX), bukan teks CSV/JSON; beri akhiran .xlsx "
+            "atau simpan sebagai CSV UTF-8",
+            "the file is a ZIP archive (an XLSX, perhaps), not CSV/JSON text; name it .xlsx or "
+            "save it as CSV UTF-8",
+        ),
+    ),
+    (
+        b"\x1f\x8b",
+        say(
+            "berkas ini terkompresi gzip, bukan teks CSV/JSON; ekstrak dulu",
+            "the file is gzip-compressed, not CSV/JSON text; decompress it first",
+        ),
+    ),
+    (
+        b"%PDF",
+        say("berkas ini PDF, bukan tabel CSV/JSON", "the file is a PDF, not a CSV/JSON table"),
+    ),
+    (
+        b"\xd0\xcf\x11\xe0",
+        say(
+            "berkas ini dokumen Office lama (XLS), bukan teks CSV/JSON; simpan sebagai XLSX atau "
+            "CSV UTF-8",
+            "the file is an old Office document (XLS), not CSV/JSON text; save it as XLSX or "
+            "CSV UTF-8",
+        ),
+    ),
+)
+_HTML = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE)
+
+
+def check_is_text(content: bytes, filename: str) -> None:
+    """ReadError when the bytes are a known kind of file that is no text table: a ZIP, gzip,
+    PDF or XLS file, or an HTML page (a portal's error page saved as the export)."""
+    for signature, said in _SIGNATURES:
+        if content.startswith(signature):
+            raise ReadError([Problem(filename, None, None, said, expectation="encoding")])
+    if _HTML.match(content[:1024]):
+        said = say(
+            "berkas ini halaman web (HTML), bukan tabel CSV/JSON: sumbernya mungkin mengirim "
+            "halaman galat",
+            "the file is a web page (HTML), not a CSV/JSON table: the source may have sent an "
+            "error page",
+        )
+        raise ReadError([Problem(filename, 1, None, said, expectation="encoding")])
 
 
 def decode(content: bytes, filename: str) -> str:
@@ -441,6 +505,7 @@ ARROW_BLOCK_BYTES = 4 << 20  # a row longer than a block makes pyarrow fail: the
 
 
 def _csv_columns(content: bytes, filename: str) -> Columns:
+    check_is_text(content, filename)
     bom = 3 if content.startswith(b"\xef\xbb\xbf") else 0
     text: str | None = None  # ASCII is UTF-8: then no more than the header is decoded
     utf8_start: int | None = bom
@@ -716,21 +781,83 @@ def _is_text(value: str) -> bool:
     return True
 
 
+class _JsonRefused(ValueError):
+    """JSON that parses but cannot be read as one table without losing a value."""
+
+    def __init__(self, said: Said) -> None:
+        super().__init__(said.render("en"))
+        self.said = said
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:  # json.loads would keep the last value and drop the first unread
+            raise _JsonRefused(
+                say(
+                    "kunci {key!r} muncul dua kali dalam satu objek; nilai pertama akan hilang",
+                    "the key {key!r} appears twice in one object; its first value would be lost",
+                    key=mask_identifiers(key),
+                )
+            )
+        seen[key] = value
+    return seen
+
+
+def _no_constant(name: str) -> Any:
+    raise _JsonRefused(
+        say(
+            "{name} bukan angka JSON yang sah; tulis sel kosong (null) atau angka",
+            "{name} is no valid JSON number; write an empty cell (null) or a number",
+            name=name,
+        )
+    )
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _JsonRefused(
+            say(
+                "angka {number} di luar jangkauan angka desimal",
+                "the number {number} is out of the range of a decimal number",
+                number=mask_identifiers(text[:40]),
+            )
+        )
+    return value
+
+
 def _json_rows(content: bytes, filename: str) -> Rows:
     text = decode(content, filename)
     try:
-        data = json.loads(text)
+        data = json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_no_constant,
+            parse_float=_finite,
+        )
+    except _JsonRefused as exc:
+        raise ReadError([Problem(filename, None, None, exc.said)]) from None
     except json.JSONDecodeError as exc:
         raise ReadError([Problem(filename, exc.lineno, None, _not_json(exc.msg))]) from exc
     except (ValueError, RecursionError) as exc:  # a 5000-digit number, nesting past the stack
         raise ReadError([Problem(filename, None, None, _not_json(str(exc)))]) from None
+    if isinstance(data, list) and any(isinstance(r, dict) for r in data):
+        stray = next((i for i, r in enumerate(data, 1) if not isinstance(r, dict)), None)
+        if stray is not None:
+            message = say(
+                "record {record} bukan objek JSON seperti record lainnya",
+                "record {record} is not a JSON object like the other records",
+                record=stray,
+            )
+            raise ReadError([Problem(filename, stray, None, message)])
     records = _find_records(data)
     if records is None:
         if not isinstance(data, dict | list):
             message = say(
                 "diharapkan objek JSON, ditemukan satu nilai {kind} saja",
                 "expected JSON objects, found a bare {kind}",
-                kind=type(data).__name__,
+                kind=_json_kind(data),
             )
             raise ReadError([Problem(filename, None, None, message)])
         try:
@@ -741,6 +868,15 @@ def _json_rows(content: bytes, filename: str) -> Rows:
             )
             raise ReadError([Problem(filename, None, None, message)]) from None
     return _records_rows(records, filename)
+
+
+def _json_kind(value: Any) -> str:
+    """The JSON name of a parsed value's type (`null`, `string`, `number`, `boolean`)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    return "string" if isinstance(value, str) else "number"
 
 
 def _not_json(detail: str) -> Said:

@@ -180,7 +180,14 @@ def test_json_without_a_record_list_is_one_record_of_dotted_paths() -> None:
     ("content", "message"),
     [
         (b"{not json", "not valid JSON"),
-        (b"5", "found a bare int"),
+        (b"5", "found a bare number"),
+        (b"null", "found a bare null"),
+        # parses, but a value would be lost or be no number
+        (b'[{"nik": "3671014502900001", "nik": "-"}]', "the key 'nik' appears twice in one object"),
+        (b'[{"a": NaN}]', "NaN is no valid JSON number"),
+        (b'[{"a": -Infinity}]', "-Infinity is no valid JSON number"),
+        (b'[{"a": 1e400}]', "the number 1e400 is out of the range"),
+        (b'[{"a": 1}, 2, "x"]', "row 2: record 2 is not a JSON object like the other records"),
         (b"[" * 100_000, "not valid JSON"),  # nested past the stack
         (b"1" * 5000, "not valid JSON"),  # past Python's integer digit limit
     ],
@@ -201,6 +208,37 @@ def test_half_a_surrogate_pair_is_refused_where_it_is() -> None:
         read_rows(RawBatch([{"\udfff": 1}], None, "api", ""))
     pair = read_rows(RawBatch(None, content[: content.index(b", {")] + b"]", "a.json", ""))
     assert pair.rows == [(1, ["1", "\U0001f600"])]  # a whole pair is one character
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00", "a ZIP archive (an XLSX, perhaps)"),
+        (b"\x1f\x8b\x08\x00", "gzip-compressed"),
+        (b"%PDF-1.7\n", "a PDF"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (XLS)"),
+        (b"\n  <!DOCTYPE html>\n<html><body>502 Bad Gateway</body></html>", "a web page (HTML)"),
+        (b"<HTML>\n<title>Error</title>", "a web page (HTML)"),
+    ],
+)
+@pytest.mark.parametrize("name", ["ekspor.csv", "ekspor.json"])
+def test_a_file_of_another_kind_is_named_for_what_it_is(
+    content: bytes, says: str, name: str
+) -> None:
+    batch = RawBatch(None, content, name, "application/octet-stream")
+    for read in (read_rows, read_columns):
+        with pytest.raises(ReadError) as info:
+            read(batch)
+        assert says in str(info.value) and info.value.problems[0].file == name
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipa.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="not a regular file"):
+        file_batch(fifo)  # reading it would block until a writer came
 
 
 def test_file_batch_is_what_a_run_reads(tmp_path: Path) -> None:

@@ -47,6 +47,23 @@ DEFAULT_MAX_COLUMNS = 200
 DEFAULT_MAX_CELLS = 5_000_000
 
 
+MAX_PART_BYTES = 10_000_000  # styles.xml, a theme, workbook.xml: a few hundred KB in practice
+
+
+def _megabytes(**sizes: int) -> dict[str, str]:
+    """Each size as `<key>_id` (`151,2 MB`) and `<key>_en` (`151.2 MB`), in KB or MB from
+    10,000 bytes on: a byte count can have as many digits as a NIK, and messages mask those."""
+    out = {}
+    for key, size in sizes.items():
+        if size < 10_000:
+            out[f"{key}_id"], out[f"{key}_en"] = f"{size} byte", f"{size} bytes"
+            continue
+        unit, scale = ("KB", 1_000) if size < 1_000_000 else ("MB", 1_000_000)
+        text = f"{size / scale:.1f}"
+        out[f"{key}_id"], out[f"{key}_en"] = f"{text.replace('.', ',')} {unit}", f"{text} {unit}"
+    return out
+
+
 def check_workbook_limits(
     content: bytes, name: str, max_sheets: int, max_uncompressed: int
 ) -> None:
@@ -66,13 +83,32 @@ def check_workbook_limits(
     if total > max_uncompressed:
         raise SourceError(
             say(
-                "{name} berukuran {total} byte setelah dibuka, melebihi batas {limit}",
-                "{name} unpacks to {total} bytes, over the limit of {limit}",
+                "{name} berukuran {total_id} setelah dibuka, melebihi batas {limit_id}",
+                "{name} unpacks to {total_en}, over the limit of {limit_en}",
                 name=name,
-                total=total,
-                limit=max_uncompressed,
+                **_megabytes(total=total, limit=max_uncompressed),
             )
         )
+    # Styles, themes and the workbook's own parts are read whole into memory by openpyxl
+    # (90 MB of `<xf/>` in styles.xml took 11 GB); only sheets and shared strings hold data.
+    for info in infos:
+        if (
+            info.filename.endswith(".xml")
+            and not info.filename.startswith("xl/worksheets/")
+            and info.filename != "xl/sharedStrings.xml"
+            and info.file_size > MAX_PART_BYTES
+        ):
+            raise SourceError(
+                say(
+                    "{name}: bagian {part} berukuran {total_id}, melebihi batas {limit_id} "
+                    "untuk bagian selain lembar kerja",
+                    "{name}: its part {part} is {total_en}, over the limit of {limit_en} for a "
+                    "part that is no sheet",
+                    name=name,
+                    part=info.filename,
+                    **_megabytes(total=info.file_size, limit=MAX_PART_BYTES),
+                )
+            )
     sheets = [
         i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
     ]
@@ -417,11 +453,10 @@ class ExcelHook(SourceHook):
         if size > max_bytes:
             raise SourceError(
                 say(
-                    "{file} berukuran {size} byte, melebihi batas {limit}",
-                    "{file} is {size} bytes, over the cap of {limit}",
+                    "{file} berukuran {total_id}, melebihi batas {limit_id}",
+                    "{file} is {total_en}, over the cap of {limit_en}",
                     file=newest,
-                    size=size,
-                    limit=max_bytes,
+                    **_megabytes(total=size, limit=max_bytes),
                 )
             )
         content = newest.read_bytes()

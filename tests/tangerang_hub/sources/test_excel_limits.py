@@ -80,6 +80,33 @@ def test_trailing_empty_cells_are_trimmed() -> None:
     assert read_sheet_rows(content, "f.xlsx") == [["a", "b"], ["1"]]
 
 
+def test_a_huge_styles_part_is_refused_before_openpyxl_reads_it(monkeypatch) -> None:
+    from tangerang_hub.sources import excel
+
+    # A real styles.xml is a few KB; this one carries 200 KB of `<xf/>`, as a styles bomb does.
+    monkeypatch.setattr(excel, "MAX_PART_BYTES", 100_000)
+    source, padded = io.BytesIO(workbook()), io.BytesIO()
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                data = data.replace(
+                    b"</styleSheet>", b"<!--" + b"<xf/>" * 40_000 + b"--></styleSheet>"
+                )
+            dst.writestr(item, data)
+    with pytest.raises(
+        SourceError, match=r"its part xl/styles\.xml is 20\d\.\d KB, over the limit"
+    ):
+        read_sheet_rows(padded.getvalue(), "f.xlsx")
+    read_sheet_rows(workbook(), "f.xlsx")  # the same workbook unpadded is read
+
+
+def test_a_big_workbook_says_its_size_in_mb_unmasked() -> None:
+    from tangerang_hub.sources.excel import _megabytes
+
+    assert _megabytes(total=158_334_344) == {"total_id": "158,3 MB", "total_en": "158.3 MB"}
+
+
 def test_read_sheet_rows_checks_the_archive_first() -> None:
     content = workbook()
     with pytest.raises(SourceError, match="unpacks to"):
