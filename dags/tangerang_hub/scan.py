@@ -8,7 +8,8 @@ the reader refuses is unreadable here too, with the reader's reason. Files other
 
 Detection is the quality library's: `tangerang_quality.pii.scan_columns` on the columns, their
 names included (a NIK typed as a column name; cells beyond the header's width are scanned as
-`column_N`), and `tangerang_quality.formula.is_formula_injection` on every cell.
+`column_N`), and `tangerang_quality.formula.is_formula_injection` on every cell, the header's
+too.
 
 Prints `file:row:column: kind nilai=masked` per finding (an XLSX file is named
 `file.xlsx[Sheet]`; rows as the reader numbers them: a spreadsheet's row, JSON records from 1;
@@ -158,6 +159,9 @@ def scan_sheet(sheet: Sheet) -> list[ScanHit]:
             (row, order.get(f.column, 0), ScanHit(sheet.name, row, column, f.kind, f.masked))
         )
     for column, values in sheet.columns.items():
+        if is_formula_injection(column):  # a header cell is a cell too
+            hit = ScanHit(sheet.name, sheet.header_row, column, formula.KIND, _preview(column))
+            found.append((hit.row, order[column], hit))
         for i, value in enumerate(values):
             if is_formula_injection(value):
                 hit = ScanHit(

@@ -50,6 +50,14 @@ def test_rupiah_totals_are_clean() -> None:
     assert out.startswith("clean")
 
 
+def test_a_formula_in_the_header_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "judul.csv"
+    path.write_text("=cmd|' /C calc'!A0;b\n1;2\n", encoding="utf-8")
+    code, out = run(path)
+    assert code == EXIT_FOUND, out
+    assert "judul.csv:1:=cmd|' /C calc'!A0: formula" in out
+
+
 def test_cp1252_semicolon_csv_with_formula(tmp_path: Path) -> None:
     path = tmp_path / "laporan.csv"
     path.write_bytes('nama;catatan\nCaf\xe9 Asri;=HYPERLINK("x")\n'.encode("cp1252"))
