@@ -25,6 +25,8 @@ would read. Rules (for stewards in schemas/README.md):
   as Excel shows them; an absent trailing cell is an empty cell (XLSX has no row length).
 * Not text: a ZIP, gzip, PDF or XLS file and an HTML page (a portal's error page) read as CSV
   or JSON are refused for what they are (`check_is_text`), as is a path that is no regular file.
+  A NUL character (0x00), which no PostgreSQL text can hold, is refused naming its byte and line
+  (in JSON and connector records, its record and column).
 * JSON: a list of objects (an item that is no object among them is refused, naming it); or
   the first list of objects inside the document, looking in
   `records`, `result` and `data` first, then the other keys, breadth first up to 5 levels deep
@@ -267,6 +269,8 @@ def check_is_text(content: bytes, filename: str) -> None:
     for signature, said in _SIGNATURES:
         if content.startswith(signature):
             raise ReadError([Problem(filename, None, None, said, expectation="encoding")])
+    if _wide_encoding(content) is None and (nul := content.find(b"\x00")) >= 0:
+        _refuse_nul(filename, content[:nul].count(b"\n") + 1, nul)
     if _HTML.match(content[:1024]):
         said = say(
             "berkas ini halaman web (HTML), bukan tabel CSV/JSON: sumbernya mungkin mengirim "
@@ -275,6 +279,17 @@ def check_is_text(content: bytes, filename: str) -> None:
             "error page",
         )
         raise ReadError([Problem(filename, 1, None, said, expectation="encoding")])
+
+
+def _refuse_nul(filename: str, line: int, offset: int) -> None:
+    said = say(
+        "byte {offset} (baris {line}) {why}",
+        "byte {offset} (line {line}) {why}",
+        offset=offset,
+        line=line,
+        why=HOLDS_NUL,
+    )
+    raise ReadError([Problem(filename, line, None, said, expectation="encoding")])
 
 
 def decode(content: bytes, filename: str) -> str:
@@ -317,7 +332,7 @@ def _wide_encoding(content: bytes) -> str | None:
 
 def _decode_wide(content: bytes, codec: str, filename: str) -> str:
     try:
-        return content.decode(codec).removeprefix("\ufeff")
+        text = content.decode(codec).removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise ReadError(
             [
@@ -337,6 +352,11 @@ def _decode_wide(content: bytes, codec: str, filename: str) -> str:
                 )
             ]
         ) from None
+    if (nul := text.find("\x00")) >= 0:
+        tail = text[nul:].encode(codec)
+        tail = tail[{"utf-16": 2, "utf-32": 4}.get(codec, 0) :]  # without the BOM encode adds
+        _refuse_nul(filename, text.count("\n", 0, nul) + 1, len(content) - len(tail))
+    return text
 
 
 def _decode(content: bytes, filename: str) -> tuple[str, int | None]:
@@ -761,24 +781,33 @@ SURROGATE = say(
 def _refuse_surrogates(header: list[Any], rows: list[tuple[int, list[Any]]], filename: str) -> None:
     """JSON can escape half a UTF-16 pair (`"\\ud800"`); no UTF-8 file or table can hold it."""
     for name in header:
-        if isinstance(name, str) and not _is_text(name):
-            message = say("nama kolom {why}", "a column name {why}", why=SURROGATE)
+        if isinstance(name, str) and (why := _not_text(name)):
+            message = say("nama kolom {why}", "a column name {why}", why=why)
             raise ReadError([Problem(filename, None, None, message)])
     for number, cells in rows:
         for name, cell in zip(header, cells, strict=True):
-            if isinstance(cell, str) and not _is_text(cell):
-                message = say("nilainya {why}", "the value {why}", why=SURROGATE)
+            if isinstance(cell, str) and (why := _not_text(cell)):
+                message = say("nilainya {why}", "the value {why}", why=why)
                 raise ReadError([Problem(filename, number, str(name), message)])
 
 
-def _is_text(value: str) -> bool:
+HOLDS_NUL = say(
+    "berisi karakter NUL (0x00), yang tidak dapat disimpan dalam tabel; hapus karakter itu",
+    "holds a NUL character (0x00), which no table can store; remove it",
+)
+
+
+def _not_text(value: str) -> Said | None:
+    """Why `value` cannot be published as text (a lone surrogate, a NUL), or None."""
+    if "\x00" in value:
+        return HOLDS_NUL
     if value.isascii():
-        return True
+        return None
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return False
-    return True
+        return SURROGATE
+    return None
 
 
 class _JsonRefused(ValueError):

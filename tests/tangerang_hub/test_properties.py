@@ -423,8 +423,13 @@ def test_pyarrow_path_itself_matches_csv(text: str, bom: bool) -> None:
     raw = batch(content.encode())
     data = raw.content or b""
     decoded, start = read._decode(data, raw.filename)  # UTF-8 text: decodes
+
+    def arrow() -> Any:
+        read.check_is_text(data, raw.filename)  # as `read_columns` does first
+        return read._arrow_csv(data, start, decoded, raw.filename)
+
     try:
-        fast = read_outcome(lambda: read._arrow_csv(data, start, decoded, raw.filename))
+        fast = read_outcome(arrow)
     except read._Fallback:
         return
     assert fast == read_outcome(lambda: columns_of(read_rows(raw)))

@@ -232,6 +232,36 @@ def test_a_file_of_another_kind_is_named_for_what_it_is(
         assert says in str(info.value) and info.value.problems[0].file == name
 
 
+@pytest.mark.parametrize(
+    ("content", "name", "row", "says"),
+    [
+        (
+            b"kode;nama\n1;Budi\n2;Bu\x00di\n",
+            "nul.csv",
+            3,
+            f"byte {len(b'kode;nama|1;Budi|2;Bu')} (line 3) holds a NUL",
+        ),
+        (
+            "kode\tnama\n1\tBu\x00di\n".encode("utf-16"),
+            "nul.csv",
+            2,
+            f"byte {2 + 2 * len('kode|nama|1|Bu')} (line 2) holds",
+        ),
+        (b'[{"kode": "1", "nama": "Bu\\u0000di"}]', "nul.json", 1, "the value holds a NUL"),
+    ],
+)
+def test_a_nul_character_is_refused_where_it_is(
+    content: bytes, name: str, row: int, says: str
+) -> None:
+    # PostgreSQL's text cannot hold one: refused before anything is staged or uploaded
+    batch = RawBatch(None, content, name, "application/octet-stream")
+    for read in (read_rows, read_columns):
+        with pytest.raises(ReadError) as info:
+            read(batch)
+        [problem] = info.value.problems
+        assert (problem.file, problem.row) == (name, row) and says in problem.describe("en")
+
+
 def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     import os
 
