@@ -2,9 +2,9 @@
 
 Each file is read exactly as `hub run --source-file PATH` reads it: `read.file_batch`, then
 `read.read_rows` (the same decoding and refusal of a file mixing encodings, the same `;`/`,`/tab
-delimiter, the first worksheet of an XLSX under the same limits, the same JSON records). A file
-the reader refuses is unreadable here too, with the reader's reason. Files other than `.csv`,
-`.tsv`, `.txt`, `.xlsx`, `.xlsm` and `.json` are refused.
+delimiter, the first visible worksheet of an XLSX under the same limits, the same JSON
+records). A file the reader refuses is unreadable here too, with the reader's reason. Files
+other than `.csv`, `.tsv`, `.txt`, `.xlsx`, `.xlsm` and `.json` are refused.
 
 Detection is the quality library's: `tangerang_quality.pii.scan_columns` on the columns, their
 names included (a NIK typed as a column name; cells beyond the header's width are scanned as

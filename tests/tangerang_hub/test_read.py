@@ -315,6 +315,26 @@ def test_xlsm_is_read_as_a_workbook(tmp_path: Path) -> None:
     assert read_rows(batch).header == ["Kode Unit", "Jumlah Penduduk"]
 
 
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_xlsx_hidden_first_sheet_is_skipped_for_the_one_a_steward_sees(
+    tmp_path: Path, state: str
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "lama"
+    book.active.append(["nik", "catatan"])
+    book.active.sheet_state = state
+    seen = book.create_sheet("Data")
+    for row in XLSX_ROWS:
+        seen.append(row)
+    book.active = 1
+    path = tmp_path / "tersembunyi.xlsx"
+    book.save(path)
+    rows = read_rows(RawBatch(None, path.read_bytes(), path.name, XLSX_TYPE))
+    assert (rows.sheet, rows.header) == ("Data", ["Kode Unit", "Jumlah Penduduk"])
+
+
 def test_xlsx_over_20_mb_is_refused() -> None:
     batch = RawBatch(None, b"PK" + b"\0" * (20 * 1024 * 1024), "besar.xlsx", XLSX_TYPE)
     with pytest.raises(ReadError, match="over the limit") as info:

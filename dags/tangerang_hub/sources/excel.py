@@ -3,7 +3,7 @@
 ``params``:
   folder + pattern    watched folder and glob (``*.xlsx``); the newest file is read
   path | url          or a file over HTTP from the connection
-  sheet               sheet name or 0-based index (first sheet)
+  sheet               sheet name or 0-based index (the first visible sheet)
   header_row, header_rows, columns, names, total_pattern, footnote_pattern
                       table detection overrides, see `excel_table.read_table`
   max_bytes (20 MB), max_sheets (20), max_uncompressed (100 MB),
@@ -186,8 +186,11 @@ def _read(
             )
         ) from None
     try:
-        if sheet is None:
-            worksheet = workbook.worksheets[0]
+        if sheet is None:  # the first sheet a steward sees: a hidden one is skipped
+            worksheet = next(
+                (ws for ws in workbook.worksheets if ws.sheet_state == "visible"),
+                workbook.worksheets[0],
+            )
         elif isinstance(sheet, int):
             worksheet = workbook.worksheets[sheet]
         else:
@@ -308,7 +311,8 @@ def read_worksheet(
 
     Zip-bomb and sheet-count limits (`check_workbook_limits`), defusedxml required, and
     lazy reading under row/column/cell caps; any violation is a `SourceError` naming
-    the file (and the sheet). `sheet` is a name or 0-based index; None is the first sheet.
+    the file (and the sheet). `sheet` is a name or 0-based index; None is the first visible
+    sheet (a hidden or very hidden sheet before it is skipped: the steward never saw it).
     """
     check_workbook_limits(content, filename, max_sheets, max_uncompressed)
     return _read(
