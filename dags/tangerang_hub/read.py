@@ -483,7 +483,7 @@ def _csv_rows(text: str, filename: str) -> Rows:
             "CSV error: {detail}",
             detail=str(exc),
         )
-        raise ReadError([Problem(filename, reader.line_num, None, message)]) from exc
+        raise ReadError([Problem(filename, number + 1, None, message)]) from exc
     if header is None:
         raise ReadError([Problem(filename, None, None, NO_HEADER)])
     if _quote_left_open(text[last_start:], delimiter):

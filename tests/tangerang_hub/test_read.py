@@ -129,6 +129,15 @@ def test_closed_quotes_are_no_open_quote(content: bytes) -> None:
     assert read_columns(csv_batch(content)).num_rows == 1
 
 
+def test_a_quoted_cell_over_the_limit_is_named_by_the_row_it_starts_in() -> None:
+    # 70,000 lines inside one quoted cell: the row is the record, not the line csv gave up on
+    content = b'a;b\n1;2\n3;"' + b"xx\n" * 70_000 + b'"\n4;5\n'
+    for read in (read_rows, read_columns):
+        with pytest.raises(ReadError) as info:
+            read(csv_batch(content))
+        assert "row 3: CSV error: field larger than field limit" in str(info.value)
+
+
 def test_csv_rows_carry_their_line_numbers() -> None:
     text = "\n\n a \tb\tc\n1\t2\t3\n\n4\t 5\n"
     rows = read_rows(csv_batch(text.encode()))
