@@ -538,13 +538,14 @@ def _csv_columns(content: bytes, filename: str) -> Columns:
         return columns_of(_csv_rows(text, filename))
 
 
-def _may_end_in_open_quote(data: str | bytes, delimiter: str) -> bool:
+def _may_end_in_open_quote(data: str | bytes, delimiter: str, begin: int = 0) -> bool:
     """Whether the file (its text, or its UTF-8 bytes) may end inside a quoted cell, which
     pyarrow, like `csv`, reads as a cell running to the end of the file.
 
     Inside a quote only `""` stands for `"` (any other quote closes it), so after the quote
     that opened such a cell every run of quotes is even, and that quote opens its run and
-    starts a cell (after a delimiter, a line ending or nothing). Found from the end with
+    starts a cell (after a delimiter, a line ending or `begin`, where the text starts after a
+    BOM). Found from the end with
     `rfind`; a True may be wrong (a closing quote can look so), never a False: then
     `_csv_rows`, which knows, reads the file."""
     quote, starts = (
@@ -555,10 +556,10 @@ def _may_end_in_open_quote(data: str | bytes, delimiter: str) -> bool:
     end = len(data)
     while (last := data.rfind(quote, 0, end)) >= 0:
         first = last
-        while first > 0 and data[first - 1 : first] == quote:
+        while first > begin and data[first - 1 : first] == quote:
             first -= 1
         if (last - first + 1) % 2:  # an odd run: its first quote opened the cell, or closed one
-            return first == 0 or data[first - 1 : first] in starts
+            return first <= begin or data[first - 1 : first] in starts
         end = first
     return False
 
@@ -623,7 +624,8 @@ def _arrow_csv(content: bytes, utf8_start: int | None, text: str | None, filenam
             body = pa.py_buffer(content).slice(start)
     if body[:3].to_pybytes() == b"\xef\xbb\xbf":
         raise _Fallback  # pyarrow would drop a BOM that opens the first data row
-    if _may_end_in_open_quote(content if text is None else text, delimiter):
+    whole, begin = (content, utf8_start or 0) if text is None else (text, 0)
+    if _may_end_in_open_quote(whole, delimiter, begin):
         raise _Fallback  # `_csv_rows` says where the quote opened
     width = len(header)
     if not body.size:  # a header and nothing else (pyarrow calls that an empty file)

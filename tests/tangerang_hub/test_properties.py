@@ -400,6 +400,7 @@ LONG_CELL = ("a;b\n1;" + "x" * (csv.field_size_limit() + 1) + "\n").encode()
 @example(b'a;b\n1;2;"x')  # ... in a row of another width
 @example(b'a;b\n1;x"\n2;"y')  # ... after a stray quote: an even count of quotes
 @example(b'a;"b\n')  # ... in the header
+@example(b'\xef\xbb\xbf"a;b\n')  # ... in the header, right after a BOM
 @example(b'a;b\n1;2;3;"x')  # ... in a cell beyond the header's width
 @example(b'a;b;c;d\nx;y";"\n')  # found: ... after a quote inside a cell
 @example(b"a;b\n;;\n \n\n1")  # blank rows of every width, a short last row
