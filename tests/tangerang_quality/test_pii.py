@@ -243,3 +243,26 @@ def test_redact_masks_long_digit_runs_and_emails() -> None:
     assert "5678" not in out
     assert "budi@" not in out and "b***@example.go.id" in out
     assert "1234567" in out  # shorter than 8 digits: kept
+
+
+def test_text_nested_past_the_stack_is_scanned_as_text() -> None:
+    # `[[[[…` looks like JSON; parsing it recursed past Python's stack and crashed the scan
+    assert scan_text("[" * 20_000) == []
+    assert [m.kind for m in scan_text("[" * 20_000 + " NIK 3671014502900001")] == ["nik"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_span_set_says_what_a_pass_over_every_span_says(seed: int) -> None:
+    import random
+
+    from tangerang_quality.pii import _Spans
+
+    rng = random.Random(seed)
+    spans, kept = _Spans(), []
+    for _ in range(300):
+        start = rng.randrange(1000)
+        end = start + rng.randrange(1, 30)
+        free = not any(s < end and start < e for s, e in kept)
+        assert spans.claim(start, end) is free
+        if free:
+            kept.append((start, end))
