@@ -325,6 +325,7 @@ def _unglue(word: str) -> list[str]:
     return [word]
 
 
+@lru_cache(maxsize=1)
 def _known_words() -> frozenset[str]:
     return frozenset().union(*_STRONG.values(), *_WEAK.values(), *_NUMBERED.values())
 

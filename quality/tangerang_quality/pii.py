@@ -846,6 +846,11 @@ def scan_split(
     code beside a count that happens to join into a valid NIK in a few rows does not.
     """
     names = list(columns)
+    position = {name: i for i, name in enumerate(names)}
+    if joinable is not None:
+        # a set: a list, looked up for every column of every row, made this quadratic in the
+        # width (a 100,000-column CSV took over a minute)
+        joinable = frozenset(joinable)
     n_rows = max((len(v) for v in columns.values()), default=0)
     hits: dict[tuple[str, ...], list[SplitHit]] = {}
     tried: dict[tuple[str, ...], int] = {}
@@ -857,5 +862,5 @@ def scan_split(
                 hits.setdefault(cols, []).append(SplitHit(r, cols, kind, masked))
     return sorted(
         (h for cols, found in hits.items() if 2 * len(found) >= tried[cols] for h in found),
-        key=lambda h: (h.row, names.index(h.columns[0])),
+        key=lambda h: (h.row, position[h.columns[0]]),
     )
