@@ -18,8 +18,8 @@ would read. Rules (for stewards in schemas/README.md):
   A blank row (every cell empty after trimming) is skipped but counted, so row numbers are
   rows as a spreadsheet shows them (a quoted cell spanning lines counts as one row).
 * XLSX: the first visible worksheet, read by `sources.excel.read_worksheet` under the one table
-  of Excel limits (`sources.excel.DEFAULT_MAX_*`: 20 MB, 100 MB unpacked, 10 MB for a part
-  that is no sheet (styles, theme), 20 sheets, 200,000 rows,
+  of Excel limits (`sources.excel.DEFAULT_MAX_*`: 20 MB, 100 MB unpacked, 10,000,000 bytes
+  for a part that is no sheet (styles, theme), 20 sheets, 200,000 rows,
   200 columns, 5,000,000 cells, defusedxml required, `<dimension>` ignored); cells hold the
   values Excel cached, not formulas. The first non-empty row is the header; rows are numbered
   as Excel shows them; an absent trailing cell is an empty cell (XLSX has no row length).

@@ -51,14 +51,15 @@ MAX_PART_BYTES = 10_000_000  # styles.xml, a theme, workbook.xml: a few hundred 
 
 
 def _megabytes(**sizes: int) -> dict[str, str]:
-    """Each size as `<key>_id` (`151,2 MB`) and `<key>_en` (`151.2 MB`), in KB or MB from
-    10,000 bytes on: a byte count can have as many digits as a NIK, and messages mask those."""
+    """Each size as `<key>_id` (`151,2 MB`) and `<key>_en` (`151.2 MB`), in KB or MB (this
+    module's `MB`, so `DEFAULT_MAX_UNCOMPRESSED` reads `100.0 MB`) from 10,000 bytes on: a byte
+    count can have as many digits as a NIK, and messages mask those."""
     out = {}
     for key, size in sizes.items():
         if size < 10_000:
             out[f"{key}_id"], out[f"{key}_en"] = f"{size} byte", f"{size} bytes"
             continue
-        unit, scale = ("KB", 1_000) if size < 1_000_000 else ("MB", 1_000_000)
+        unit, scale = ("KB", MB // 1024) if size < MB else ("MB", MB)
         text = f"{size / scale:.1f}"
         out[f"{key}_id"], out[f"{key}_en"] = f"{text.replace('.', ',')} {unit}", f"{text} {unit}"
     return out

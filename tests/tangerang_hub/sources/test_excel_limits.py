@@ -11,7 +11,12 @@ import openpyxl
 import pytest
 
 from tangerang_hub.sources.base import SourceError
-from tangerang_hub.sources.excel import ExcelHook, read_rows, read_sheet_rows
+from tangerang_hub.sources.excel import (
+    DEFAULT_MAX_UNCOMPRESSED,
+    ExcelHook,
+    read_rows,
+    read_sheet_rows,
+)
 
 
 def workbook(
@@ -95,7 +100,7 @@ def test_a_huge_styles_part_is_refused_before_openpyxl_reads_it(monkeypatch) -> 
                 )
             dst.writestr(item, data)
     with pytest.raises(
-        SourceError, match=r"its part xl/styles\.xml is 20\d\.\d KB, over the limit"
+        SourceError, match=r"its part xl/styles\.xml is 19\d\.\d KB, over the limit"
     ):
         read_sheet_rows(padded.getvalue(), "f.xlsx")
     read_sheet_rows(workbook(), "f.xlsx")  # the same workbook unpadded is read
@@ -104,7 +109,8 @@ def test_a_huge_styles_part_is_refused_before_openpyxl_reads_it(monkeypatch) -> 
 def test_a_big_workbook_says_its_size_in_mb_unmasked() -> None:
     from tangerang_hub.sources.excel import _megabytes
 
-    assert _megabytes(total=158_334_344) == {"total_id": "158,3 MB", "total_en": "158.3 MB"}
+    assert _megabytes(total=158_334_344) == {"total_id": "151,0 MB", "total_en": "151.0 MB"}
+    assert _megabytes(limit=DEFAULT_MAX_UNCOMPRESSED)["limit_en"] == "100.0 MB"  # as documented
 
 
 def test_read_sheet_rows_checks_the_archive_first() -> None:
