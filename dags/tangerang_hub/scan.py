@@ -1,15 +1,18 @@
 """`hub scan PATH...`: look for personal data and formula injection in files, no contract needed.
 
 Each file is read exactly as `hub run --source-file PATH` reads it: `read.file_batch`, then
-`read.read_rows` (the same decoding and refusal of a file mixing encodings, the same `;`/`,`/tab
-delimiter, the first visible worksheet of an XLSX under the same limits, the same JSON
-records). A file the reader refuses is unreadable here too, with the reader's reason. Files
-other than `.csv`, `.tsv`, `.txt`, `.xlsx`, `.xlsm` and `.json` are refused.
+`read.read_columns` (the same decoding and refusal of a file mixing encodings, the same
+`;`/`,`/tab delimiter, the first visible worksheet of an XLSX under the same limits, the same
+JSON records; a CSV's columns stay Arrow arrays). A file the reader refuses is unreadable here
+too, with the reader's reason. Files other than `.csv`, `.tsv`, `.txt`, `.xlsx`, `.xlsm` and
+`.json` are refused.
 
-Detection is the quality library's: `tangerang_quality.pii.scan_columns` on the columns, their
-names included (a NIK typed as a column name; cells beyond the header's width are scanned as
-`column_N`), and `tangerang_quality.formula.is_formula_injection` on every cell, the header's
-too.
+Detection is the quality library's: `tangerang_quality.table_scan.scan_columns` on the
+columns, their names included (a NIK typed as a column name; cells beyond the header's width
+are scanned as `column_N`: a file with such rows is read with `read.read_rows`, which keeps
+them), and `tangerang_quality.formula.is_formula_injection` on every cell, the header's too.
+Both read only the cells the `candidates` masks leave, each distinct value once, with the
+verdict of reading every cell.
 
 Prints `file:row:column: kind nilai=masked` per finding (an XLSX file is named
 `file.xlsx[Sheet]`; rows as the reader numbers them: a spreadsheet's row, JSON records from 1;
@@ -25,18 +28,23 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+import pyarrow as pa
+
 from tangerang_hub.messages import language
-from tangerang_hub.read import ReadError, file_batch, read_rows
+from tangerang_hub.read import Cells, ReadError, file_batch, read_columns, read_rows
 from tangerang_quality import formula
+from tangerang_quality.candidates import formula_candidates
 from tangerang_quality.formula import is_formula_injection
 from tangerang_quality.masking import mask_identifiers
-from tangerang_quality.pii import COLUMN_NAME_MARK, kind_label, scan_columns
+from tangerang_quality.pii import COLUMN_NAME_MARK, kind_label
 from tangerang_quality.problems import WHERE
+from tangerang_quality.table_scan import Values, scan_columns
 from tangerang_quality.texts import Said, SaidError, say
 
 EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND = 0, 1, 2
@@ -80,8 +88,8 @@ class Sheet:
     """What a run reads from one file, as columns. `row_numbers[i]` is data row i's row."""
 
     name: str
-    columns: dict[str, list[Any]]
-    row_numbers: list[int]
+    columns: dict[str, Values]
+    row_numbers: Sequence[int]
     header_row: int
 
 
@@ -98,7 +106,10 @@ def read_file(path: Path) -> Sheet:
             )
         )
     try:
-        rows = read_rows(file_batch(path))
+        batch = file_batch(path)
+        table = read_columns(batch)
+        if any(odd.extra for odd in table.odd_rows):  # cells beyond the header: keep them
+            return _sheet_of_rows(path, read_rows(batch))
     except OSError as exc:
         raise UnreadableFile(
             say(
@@ -122,25 +133,61 @@ def read_file(path: Path) -> Sheet:
                 reasons_en=reasons["en"],
             )
         ) from None
-    name = f"{path}[{rows.sheet}]" if rows.sheet is not None else str(path)
+    names = _names(table.header, len(table.header))
+    return Sheet(
+        _sheet_name(path, table.sheet),
+        {name: _values(cells) for name, cells in zip(names, table.columns, strict=True)},
+        table.row_numbers.to_numpy(),
+        table.header_row or 1,
+    )
+
+
+def _sheet_of_rows(path: Path, rows: Any) -> Sheet:
     data = [cells for _, cells in rows.rows]
-    return Sheet(name, _columns(rows.header, data), [n for n, _ in rows.rows], rows.header_row or 1)
+    width = max([len(rows.header), *(len(r) for r in data)])
+    columns = {
+        name: [r[i] if i < len(r) else None for r in data]
+        for i, name in enumerate(_names(rows.header, width))
+    }
+    numbers = [n for n, _ in rows.rows]
+    return Sheet(_sheet_name(path, rows.sheet), columns, numbers, rows.header_row or 1)
+
+
+def _sheet_name(path: Path, sheet: str | None) -> str:
+    return f"{path}[{sheet}]" if sheet is not None else str(path)
+
+
+def _values(cells: Cells) -> Values:
+    """A column as the detectors take it: Arrow text, or a list when it holds other values
+    (JSON numbers, Excel dates), which read from a list of Python rows anyway."""
+    if not cells.values:
+        return cells.text
+    values = cells.text.to_pylist()
+    for index, value in cells.values.items():
+        values[index] = value
+    return values
 
 
 def _where(row: int | None, lang: str) -> str:
     return f"{WHERE[lang][0]} {row}: " if row is not None else ""
 
 
-def _columns(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
-    """{column name: values}; unnamed and extra cells become `column_N`, repeats `name_N`."""
+def _names(header: Sequence[Any], width: int) -> list[str]:
+    """The columns' names: unnamed and extra cells become `column_N`, repeats `name_N`."""
     names = [str(h).strip() or f"column_{i + 1}" for i, h in enumerate(header)]
-    width = max([len(names), *(len(r) for r in rows)])
     names += [f"column_{i + 1}" for i in range(len(names), width)]
-    columns: dict[str, list[Any]] = {}
+    unique: dict[str, None] = {}
     for i, name in enumerate(names):
-        key = name if name not in columns else f"{name}_{i + 1}"
-        columns[key] = [r[i] if i < len(r) else None for r in rows]
-    return columns
+        unique[name if name not in unique else f"{name}_{i + 1}"] = None
+    return list(unique)
+
+
+def _formula_cells(values: Values) -> Iterator[tuple[int, Any]]:
+    """(index, value) of the cells that may be a formula (`candidates.formula_candidates`)."""
+    rows = np.flatnonzero(formula_candidates(values)).tolist()
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return zip(rows, values.take(pa.array(rows, pa.int64())).to_pylist(), strict=True)
+    return ((i, values[i]) for i in rows)
 
 
 def _preview(value: str) -> str:
@@ -162,11 +209,10 @@ def scan_sheet(sheet: Sheet) -> list[ScanHit]:
         if is_formula_injection(column):  # a header cell is a cell too
             hit = ScanHit(sheet.name, sheet.header_row, column, formula.KIND, _preview(column))
             found.append((hit.row, order[column], hit))
-        for i, value in enumerate(values):
+        for i, value in _formula_cells(values):
             if is_formula_injection(value):
-                hit = ScanHit(
-                    sheet.name, sheet.row_numbers[i], column, formula.KIND, _preview(str(value))
-                )
+                row = int(sheet.row_numbers[i])
+                hit = ScanHit(sheet.name, row, column, formula.KIND, _preview(str(value)))
                 found.append((hit.row, order[column], hit))
     return [hit for _, _, hit in sorted(found, key=lambda item: item[:2])]
 

@@ -20,7 +20,8 @@ Text (a column whose values are all `str` or null; anything else marks every cel
     (e-mail), a birth word (a date of birth), a `{` or `[` (JSON walked with its keys) or a
     number in scientific notation (`8.12E10`, read as its whole digits);
   - a formula or leading-sign text (`formula_candidates`) starts, after whitespace, with one of
-    `= + - @`: a cell whose first character is an ASCII letter or digit is neither;
+    `= + - @`: a cell whose first character is an ASCII letter or digit is neither, and neither
+    is a plain signed number (`-6,2152`; no leading zero before a digit, `formula._stripped`);
   - a part of a split identifier (`split_part_candidates`) has a digit and no letter, and is not
     a decimal or a Kemendagri code such as `36.71.10` as a whole (`pii._NOT_A_PART`).
 
@@ -30,7 +31,7 @@ or more, so a number below 10^8 in absolute value is neither.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -69,7 +70,14 @@ _NUMBER_OR_CODE = (
 )
 
 
-def _strings(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray | None:
+# A plain number as the whole text, whitespace around it allowed: `formula._stripped` reads it
+# as a number (`pii.is_number_text`: no leading zero before a digit) and so as no formula.
+_PLAIN_NUMBER = rf"^{_WS}*[+-]?(?:0|[1-9][0-9]*)(?:[.,][0-9]+)?{_WS}*$"
+
+
+def text_values(
+    values: Sequence[Any] | pd.Series | pa.Array | pa.ChunkedArray,
+) -> pa.Array | pa.ChunkedArray | None:
     """The values as an Arrow string array, or None when some value is not text or null."""
     if isinstance(values, pa.Array | pa.ChunkedArray):
         if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
@@ -111,7 +119,7 @@ def _everywhere(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 def pii_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """True where `pii.scan_value` may find personal data in the cell (see the module rules)."""
-    text = _strings(values)
+    text = text_values(values)
     if text is None:
         return _everywhere(values)
     return _mask(per_distinct(text, _may_hold_pii))
@@ -123,21 +131,28 @@ def _may_hold_pii(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArra
 
 def formula_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """True where `formula.is_formula_injection` or `formula.starts_with_sign` may hold."""
-    text = _strings(values)
+    text = text_values(values)
     if text is None:
         return _everywhere(values)
     return _mask(per_distinct(text, _may_be_formula))
 
 
 def _may_be_formula(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    if isinstance(text, pa.ChunkedArray):
+        return pa.chunked_array([_may_be_formula(chunk) for chunk in text.chunks], pa.bool_())
     # the first character not an ASCII letter or digit (an empty text too), read without a
     # regular expression: a third of the time
-    return pc.invert(pc.ascii_is_alnum(pc.utf8_slice_codeunits(text, 0, 1)))
+    mask = np.array(_mask(pc.invert(pc.ascii_is_alnum(pc.utf8_slice_codeunits(text, 0, 1)))))
+    where = np.flatnonzero(mask)
+    if len(where):  # of those, a plain signed number (`-6,2152`, a latitude) is none either
+        number = pc.match_substring_regex(text.take(pa.array(where)), _PLAIN_NUMBER)
+        mask[where] = ~_mask(number)
+    return pa.array(mask)
 
 
 def split_part_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """True where `pii.split_part` may give digits (numbers and other non-text values: True)."""
-    text = _strings(values)
+    text = text_values(values)
     if text is None:
         return _everywhere(values)
     return _mask(per_distinct(text, _may_be_part))

@@ -69,7 +69,6 @@ from stdnum.id import npwp as stdnum_npwp
 from tangerang_quality.column_names import (
     figure_or_code_name,
     header_kind,
-    is_name_column,
 )
 from tangerang_quality.masking import mask_date, mask_digits, mask_email, mask_identifiers
 from tangerang_quality.textfold import fold
@@ -513,6 +512,9 @@ def _json_hits(
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 _WHOLE_DECIMAL = re.compile(r"[+-]?(\d+)[.,]0+")
+# A number with more digits is no identifier, and is not spelled out: `1e999999999` would take
+# all memory, and Python refuses to print an int of over 4300 digits.
+_MAX_NUMBER_DIGITS = 64
 
 
 def number_digits(value: object) -> str | None:
@@ -524,6 +526,8 @@ def number_digits(value: object) -> str | None:
             return None
         return str(abs(int(value)))
     if isinstance(value, int):
+        if value.bit_length() > _MAX_NUMBER_DIGITS * 4:  # surely more than 64 digits
+            return None
         return str(abs(value))
     if isinstance(value, str):
         text = fold(value).text.strip()
@@ -535,6 +539,8 @@ def number_digits(value: object) -> str | None:
             try:
                 number = Decimal(text.replace(",", "."))
             except InvalidOperation:
+                return None
+            if number.adjusted() >= _MAX_NUMBER_DIGITS:
                 return None
             return str(abs(int(number))) if number == number.to_integral_value() else None
         return None
@@ -634,6 +640,8 @@ def cell_text(value: object) -> str | None:
         if value != value or not value.is_integer():  # NaN, or a fraction: not an identifier
             return None
         return str(int(value))
+    if isinstance(value, int) and value.bit_length() > _MAX_NUMBER_DIGITS * 4:
+        return None  # no identifier, and too long for Python to print
     if isinstance(value, dict | list | tuple):
         return json.dumps(value, ensure_ascii=False, default=str)
     text = str(value)
@@ -660,72 +668,6 @@ def header_findings(name: str) -> list[Finding]:
         out.append(Finding(None, name, kind, COLUMN_NAME_MARK))
     out.extend(Finding(None, name, m.kind, m.masked) for m in scan_text(str(name)))
     return out
-
-
-def scan_column(
-    name: str,
-    values: Sequence[object],
-    *,
-    numeric: bool | None = None,
-    check_header: bool = True,
-) -> list[Finding]:
-    """Findings in one column: its header (`header_findings`), then each value.
-
-    `numeric` says the column holds quantities (contract type integer/number, or inferred with
-    `is_numeric_column` when None). Digits in such a column are only reported when the header is
-    suspicious or at least half the non-empty values are hits, so a column of rupiah totals is
-    clean while a column of NIKs stored as numbers is not.
-    """
-    findings = header_findings(name) if check_header else []
-    column_kind = header_kind(name)
-    if numeric is None:
-        numeric = is_numeric_column(values)
-    per_row: list[Finding] = []
-    filled = 0
-    for i, value in enumerate(values):
-        text = cell_text(value)
-        if text is None:
-            continue
-        filled += 1
-        for m in scan_text(text, column_kind=column_kind):
-            per_row.append(Finding(i, name, m.kind, m.masked))
-    if numeric and column_kind is None:
-        digit_rows = {f.row for f in per_row if f.kind in DIGIT_KINDS}
-        if len(digit_rows) * 2 < max(filled, 1):
-            per_row = [f for f in per_row if f.kind not in DIGIT_KINDS]
-    return findings + per_row
-
-
-def scan_columns(
-    columns: Mapping[str, Sequence[object]],
-    *,
-    numeric: dict[str, bool] | None = None,
-    skip: Iterable[str] = (),
-) -> list[Finding]:
-    """Findings in a whole table given as {column: values} in the file's column order.
-
-    Each column as `scan_column`, plus the name-beside-birth-date rule and identifiers split
-    over adjacent columns (`scan_split`; a skipped column separates its neighbours).
-    """
-    numeric = numeric or {}
-    skipped = set(skip)
-    findings: list[Finding] = []
-    has_name = any(is_name_column(c) for c in columns)
-    for name, values in columns.items():
-        if name in skipped:
-            continue
-        col = scan_column(name, values, numeric=numeric.get(name))
-        findings.extend(col)
-        if has_name and header_kind(name) == "dob":
-            flagged = {f.row for f in col if f.row is not None}
-            for i, value in enumerate(values):
-                text = cell_text(value)
-                if text is not None and i not in flagged:
-                    findings.append(Finding(i, name, "dob", mask_date(text)))
-    joinable = [c for c in columns if c not in skipped]
-    for hit in scan_split(columns, joinable=joinable):
-        findings.append(Finding(hit.row, hit.columns[0], hit.kind, hit.masked, hit.columns))
-    return findings
 
 
 # -- identifiers split over adjacent columns --------------------------------------------------

@@ -25,7 +25,7 @@ from great_expectations.expectations.metadata_types import FailureSeverity
 from great_expectations.expectations.registry import get_expectation_impl
 
 import tangerang_quality.expectations as tqe
-from tangerang_quality.pii import header_kind, is_name_column
+from tangerang_quality.column_names import header_kind, is_name_column
 from tangerang_quality.types import ContractLike, FieldLike, ReferenceCodes
 
 ERROR, WARNING = "error", "warning"

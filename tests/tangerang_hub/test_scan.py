@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pyarrow as pa
 import pytest
 
 from tangerang_hub import scan
@@ -133,6 +134,20 @@ def test_tab_delimited_file_is_read_by_columns(tmp_path: Path) -> None:
     assert f"{path}:2:catatan: formula" in out
 
 
+def test_a_csv_stays_in_arrow_columns_and_cells_beyond_the_header_are_scanned(
+    tmp_path: Path,
+) -> None:
+    plain = tmp_path / "rapi.csv"
+    plain.write_text("nama;no_hp\nBudi;0812-3456-7890\n", encoding="utf-8")
+    sheet = scan.read_file(plain)
+    assert all(isinstance(v, pa.ChunkedArray) for v in sheet.columns.values())  # no lists
+    wide = tmp_path / "lebar.csv"  # row 3 has a cell the header does not name
+    wide.write_text(f"nama;kota\nBudi;Tangerang\nSiti;Tangerang;{NIK}\n", encoding="utf-8")
+    code, out = run(wide)
+    assert code == EXIT_FOUND
+    assert f"{wide}:3:column_3: nik value=3671" in out
+
+
 def test_mixed_encoding_is_refused_naming_the_byte(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -236,5 +251,8 @@ def test_scan_reads_exactly_what_a_run_reads(
     sheet = scan.read_file(path)
     table = normalize(batch, string_contract(list(sheet.columns)))
     assert list(sheet.columns) == ["kode", "nama"]
-    assert table.to_pydict() == {c: [as_text(v) for v in vs] for c, vs in sheet.columns.items()}
-    assert row_numbers(table) == sheet.row_numbers
+    columns = {
+        c: vs.to_pylist() if hasattr(vs, "to_pylist") else vs for c, vs in sheet.columns.items()
+    }
+    assert table.to_pydict() == {c: [as_text(v) for v in vs] for c, vs in columns.items()}
+    assert row_numbers(table) == [int(n) for n in sheet.row_numbers]

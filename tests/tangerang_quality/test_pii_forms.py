@@ -1,5 +1,5 @@
 """Personal data in the many ways a real spreadsheet writes it: each form is found by the
-detectors `hub scan` uses (`pii.scan_columns`) and blocks `run_gate`; each clean look-alike
+detectors `hub scan` uses (`table_scan.scan_columns`) and blocks `run_gate`; each clean look-alike
 passes both. One table of cases serves both, so the two can never drift apart."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import pytest
 
 from tangerang_hub.contracts import Field
 from tangerang_quality.gate import mask_table, run_gate
-from tangerang_quality.pii import scan_columns, scan_text
+from tangerang_quality.pii import scan_text
+from tangerang_quality.table_scan import scan_columns
 
 NIK = "3671014502900001"  # invented, valid structure: 367101, 5 Feb 1990 (woman), serial 0001
 PHONE = "081234567890"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import numpy as np
 import pandas as pd
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import (
@@ -17,18 +16,13 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     multicolumn_condition_partial,
 )
 
-from tangerang_quality.candidates import (
-    map_candidates,
-    number_candidates,
-    pii_candidates,
-    split_part_candidates,
-)
-from tangerang_quality.column_names import figure_or_code_name
+from tangerang_quality.candidates import map_candidates, number_candidates, pii_candidates
 from tangerang_quality.expectations.present import (
     PresentValuesMetricProvider,
     present_values_partial,
 )
-from tangerang_quality.pii import KINDS, scan_number, scan_split, scan_value
+from tangerang_quality.pii import KINDS, scan_number, scan_value
+from tangerang_quality.table_scan import split_hits
 
 
 class ColumnValuesNotContainPii(PresentValuesMetricProvider):
@@ -96,20 +90,8 @@ class MulticolumnValuesNotContainSplitPii(MulticolumnMapMetricProvider):
 
     @multicolumn_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column_list, joinable=None, **kwargs):
-        # Only rows with two adjacent cells that may be parts can hold a split identifier;
-        # the others give scan_split no window at all, so leaving them out changes nothing.
-        parts = [
-            split_part_candidates(column_list[name])
-            if (joinable is None or name in joinable) and not figure_or_code_name(name)
-            else np.zeros(len(column_list), dtype=bool)  # never a part (pii._split_windows)
-            for name in column_list.columns
-        ]
-        rows = np.zeros(len(column_list), dtype=bool)
-        for left, right in zip(parts, parts[1:], strict=False):
-            rows |= left & right
-        positions = np.flatnonzero(rows)
-        columns = {name: column_list[name].iloc[positions].tolist() for name in column_list.columns}
-        flagged = {positions[hit.row] for hit in scan_split(columns, joinable=joinable)}
+        columns = {name: column_list[name] for name in column_list.columns}
+        flagged = {hit.row for hit in split_hits(columns, joinable=joinable)}
         return pd.Series(
             [i not in flagged for i in range(len(column_list))], index=column_list.index
         )
