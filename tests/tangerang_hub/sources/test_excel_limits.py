@@ -80,6 +80,39 @@ def test_a_far_away_stray_cell_is_over_the_column_cap() -> None:
         read_sheet_rows(content, "f.xlsx")
 
 
+def test_rows_padded_with_blank_cells_to_xfd_are_read_as_their_cells() -> None:
+    # every row ends with an empty `<c r="XFD…"/>`: openpyxl pads each row to 16,384 cells
+    content = workbook(rows=[["kecamatan", "jumlah"], ["36.71.01", 1], ["36.71.02", 2]])
+    with zipfile.ZipFile(io.BytesIO(content)) as source:
+        parts = {item.filename: source.read(item.filename) for item in source.infolist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    xml = re.sub(r'(<row r="(\d+)"[^>]*>)(.*?)</row>', r'\1\3<c r="XFD\2"/></row>', xml)
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    assert xml.count('"XFD') == 3
+    rows = read_sheet_rows(out.getvalue(), "f.xlsx")
+    assert rows == [["kecamatan", "jumlah"], ["36.71.01", 1], ["36.71.02", 2]]
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (("a", None, *([None] * 300)), ["a"]),
+        (("a", "b", *([" "] * 150), *([None] * 150)), ["a", "b"]),  # blank text is empty too
+        (("a", *([None] * 250), "x", None), ["a", *([None] * 250), "x"]),  # kept: over the cap
+        (("a", *([" "] * 250), 0, " "), ["a", *([" "] * 250), 0]),
+    ],
+    ids=["none", "blank-text", "value-far-away", "zero-far-away"],
+)
+def test_trimming_checks_the_cells_past_the_cap_at_once(row, expected) -> None:
+    from tangerang_hub.sources.excel import _trimmed
+
+    assert _trimmed(row, 200) == expected
+
+
 def test_trailing_empty_cells_are_trimmed() -> None:
     content = workbook(rows=[["a", "b", None, " "], ["1", None, "", None]])
     assert read_sheet_rows(content, "f.xlsx") == [["a", "b"], ["1"]]
