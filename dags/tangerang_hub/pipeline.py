@@ -32,6 +32,7 @@ from typing import Any
 from tangerang_hub import messages, shrink_guard, source_state
 from tangerang_hub import workdir as layout
 from tangerang_hub.contracts import Contract
+from tangerang_hub.local_file import error_said
 from tangerang_hub.normalize import NormalizeError, normalize
 from tangerang_hub.publish import publish as publish_to_ckan
 from tangerang_hub.raw_store import RawFiles, load_raw, save_raw
@@ -115,7 +116,7 @@ def read_source_file(path: Path) -> RawBatch:
                 "berkas sumber {path} tidak dapat dibaca: {error}",
                 "cannot read source file {path}: {error}",
                 path=path,
-                error=exc.strerror or exc,
+                error=error_said(exc),
             )
         ) from exc
 

@@ -51,7 +51,6 @@ in Bahasa Indonesia and English (`texts.say`).
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import json
 import mimetypes
@@ -67,6 +66,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from tangerang_hub.arrow_memory import use_engine_pool
+from tangerang_hub.local_file import read_whole_file
 from tangerang_hub.sources.base import RawBatch
 from tangerang_hub.values import is_empty
 from tangerang_quality.masking import mask_identifiers
@@ -146,12 +146,10 @@ class Columns:
 def file_batch(path: Path) -> RawBatch:
     """The batch a run reads from a local file (`hub run --source-file`, `hub scan`).
 
-    OSError when the file cannot be read, or is no regular file: reading a named pipe or a
-    device would wait for a writer, or never end.
+    OSError when the file cannot be read (`local_file.read_whole_file`: no regular file, or
+    one that changed while it was read).
     """
-    if path.exists() and not path.is_dir() and not path.is_file():
-        raise OSError(errno.EINVAL, "not a regular file (a pipe, socket or device)", str(path))
-    content = path.read_bytes()
+    content = read_whole_file(path)
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return RawBatch(records=None, content=content, filename=path.name, media_type=media_type)
 

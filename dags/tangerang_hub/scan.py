@@ -36,6 +36,7 @@ from typing import Any, TextIO
 import numpy as np
 import pyarrow as pa
 
+from tangerang_hub.local_file import error_said
 from tangerang_hub.messages import language
 from tangerang_hub.read import Cells, ReadError, file_batch, read_columns, read_rows
 from tangerang_quality import formula
@@ -116,7 +117,7 @@ def read_file(path: Path) -> Sheet:
                 "{path}: berkas tidak dapat dibaca: {error}",
                 "{path}: cannot read the file: {error}",
                 path=path,
-                error=exc.strerror or exc,
+                error=error_said(exc),
             )
         ) from exc
     except ReadError as exc:

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tangerang_hub.http_client import client_for
+from tangerang_hub.local_file import error_said, read_whole_file
 from tangerang_hub.sources.base import RawBatch, SourceError, SourceHook
 from tangerang_hub.sources.excel_table import TableError, read_table
 from tangerang_hub.workdir import private_folder, prune, retention_days
@@ -483,7 +484,17 @@ class ExcelHook(SourceHook):
                     **_megabytes(total=size, limit=max_bytes),
                 )
             )
-        content = newest.read_bytes()
+        try:
+            content = read_whole_file(newest)
+        except OSError as exc:  # still being copied into the folder, most likely
+            raise SourceError(
+                say(
+                    "{file} tidak dapat dibaca: {error}",
+                    "{file} cannot be read: {error}",
+                    file=newest,
+                    error=error_said(exc),
+                )
+            ) from exc
         etag = '"' + hashlib.sha256(content).hexdigest() + '"'
         return content, newest.name, newest.resolve().as_uri(), etag, None
 
