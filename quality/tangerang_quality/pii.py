@@ -35,7 +35,8 @@ Rules that keep false alarms down:
   and dates (`17-08-1945`, `2024-01-05`). Letter numbers (`050/123/Bappeda/2024`) are broken
   by their letters; Kemendagri codes, NIB, years and sequences fail the structural checks.
 - Numeric columns (every value a number, see `is_numeric_column`) are totals: their digits are
-  only reported when the column name raises suspicion or most values are valid identifiers.
+  only reported when the column name raises suspicion or most of their values as long as an
+  identifier (9 digits or more) are valid identifiers (`table_scan.scan_column`).
 - NPWP: the `XX.XXX.XXX.X-XXX.XXX` layout always counts; other 15/16-digit candidates count
   when python-stdnum's check digit holds (16 digits not starting with 0 are NIK-shaped and go
   through the NIK rule).

@@ -11,7 +11,7 @@ The rules, as `pii`'s module docstring has them:
 
 - each column's name (`pii.header_findings`) and values (`scan_column`); a numeric column (all
   its values numbers, `pii.is_numeric_column`) only reports digits when its name raises
-  suspicion or at least half its non-empty values are identifiers;
+  suspicion or at least half its values as long as an identifier are identifiers;
 - every value of a birth-date column beside a name column (`column_names.is_name_column`);
 - identifiers split over adjacent columns (`split_hits`, `pii.scan_split`).
 """
@@ -31,6 +31,7 @@ from tangerang_quality.candidates import pii_candidates, split_part_candidates, 
 from tangerang_quality.column_names import figure_or_code_name, header_kind, is_name_column
 from tangerang_quality.masking import mask_date
 from tangerang_quality.pii import (
+    _MIN_DIGITS,
     DIGIT_KINDS,
     Finding,
     Match,
@@ -60,8 +61,9 @@ def scan_column(
 
     `numeric` says the column holds quantities (contract type integer/number, or inferred with
     `pii.is_numeric_column` when None). Digits in such a column are only reported when the
-    header is suspicious or at least half the non-empty values are hits, so a column of rupiah
-    totals is clean while a column of NIKs stored as numbers is not.
+    header is suspicious or at least half the values as long as an identifier (9 digits or
+    more) are hits, so a column of rupiah totals is clean while a column of NIKs stored as
+    numbers, or one NIK among small counts, is not.
     """
     findings = header_findings(name) if check_header else []
     column_kind = header_kind(name)
@@ -80,7 +82,7 @@ def scan_column(
         per_row.extend(Finding(i, name, m.kind, m.masked) for m in matches)
     if numeric and column_kind is None and per_row:
         digit_rows = {f.row for f in per_row if f.kind in DIGIT_KINDS}
-        if len(digit_rows) * 2 < max(_filled(values, text), 1):
+        if len(digit_rows) * 2 < max(_long(values, text), 1):
             per_row = [f for f in per_row if f.kind not in DIGIT_KINDS]
     return findings + per_row
 
@@ -165,18 +167,25 @@ def _distinct(values: Values, text: pa.Array | pa.ChunkedArray | None) -> Iterat
         yield from unique.slice(start, _SLICE).to_pylist()
 
 
-def _filled(values: Values, text: pa.Array | pa.ChunkedArray | None) -> int:
-    """How many cells hold something to scan (`pii.cell_text` is not None)."""
+def _long(values: Values, text: pa.Array | pa.ChunkedArray | None) -> int:
+    """How many cells hold a number as long as an identifier (`pii._MIN_DIGITS` digits or
+    more): the totals an identifier-like total is weighed against. A NIK among counts of 1
+    to 50 is one of one such cells, one total among a column of billions one of many."""
     if text is None:
-        return sum(cell_text(v) is not None for v in _python(values))
+        return sum(_is_long(v) for v in _python(values))
     counts = pc.value_counts(text)
     return sum(
         count
         for value, count in zip(
             counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True
         )
-        if value is not None and cell_text(value) is not None
+        if _is_long(value)
     )
+
+
+def _is_long(value: Any) -> bool:
+    text = cell_text(value)
+    return text is not None and sum(c.isdigit() for c in text) >= _MIN_DIGITS
 
 
 def _cache_key(value: Any) -> Any:

@@ -39,18 +39,18 @@ def reference_scan(columns: dict[str, list]) -> list[Finding]:
     for name, values in columns.items():
         column_kind = header_kind(name)
         numeric = is_numeric_column(values)
-        per_row, filled = [], 0
+        per_row, long = [], 0
         for i, value in enumerate(values):
             text = cell_text(value)
             if text is None:
                 continue
-            filled += 1
+            long += sum(c.isdigit() for c in text) >= 9  # as long as an identifier
             per_row += [
                 Finding(i, name, m.kind, m.masked) for m in scan_text(text, column_kind=column_kind)
             ]
         if numeric and column_kind is None:
             digit_rows = {f.row for f in per_row if f.kind in DIGIT_KINDS}
-            if len(digit_rows) * 2 < max(filled, 1):
+            if len(digit_rows) * 2 < max(long, 1):
                 per_row = [f for f in per_row if f.kind not in DIGIT_KINDS]
         findings += header_findings(name) + per_row
         if has_name and column_kind == "dob":
@@ -138,6 +138,16 @@ def test_numeric_column_of_totals_is_clean_even_when_one_total_looks_like_a_nik(
     totals = [1234567890123456, int(NIK_F), 9876543210987654, 2500000000000000]
     assert is_numeric_column(totals)
     assert scan_column("total_anggaran", totals) == []
+
+
+def test_one_nik_among_small_counts_is_reported_but_not_among_big_totals() -> None:
+    counts = [1, 2, 5, int(NIK_F), 3, 12, 7]  # a JSON `nomor` column with a NIK in it
+    assert [f.row for f in scan_column("nomor", counts)] == [3]
+    as_text = [str(v) for v in counts]
+    assert [f.row for f in scan_column("nomor", as_text)] == [3]
+    # rupiah totals of 9-12 digits: one happens to read as a mobile number (62 8...)
+    totals = [150_000_000, 2_500_000_000, 62_812_345_678, 980_000_000, 1_250_000_000]
+    assert scan_column("anggaran", totals) == []
 
 
 def test_numeric_column_of_niks_is_reported() -> None:
