@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-import numpy as np
 import pyarrow as pa
 
 from tangerang_hub.local_file import error_said
@@ -45,7 +44,7 @@ from tangerang_quality.formula import is_formula_injection
 from tangerang_quality.masking import mask_identifiers
 from tangerang_quality.pii import COLUMN_NAME_MARK, kind_label
 from tangerang_quality.problems import WHERE
-from tangerang_quality.table_scan import Values, scan_columns
+from tangerang_quality.table_scan import Values, candidate_rows, scan_columns
 from tangerang_quality.texts import Said, SaidError, say
 
 EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND = 0, 1, 2
@@ -185,7 +184,7 @@ def _names(header: Sequence[Any], width: int) -> list[str]:
 
 def _formula_cells(values: Values) -> Iterator[tuple[int, Any]]:
     """(index, value) of the cells that may be a formula (`candidates.formula_candidates`)."""
-    rows = np.flatnonzero(formula_candidates(values)).tolist()
+    rows = candidate_rows(values, formula_candidates).tolist()
     if isinstance(values, pa.Array | pa.ChunkedArray):
         return zip(rows, values.take(pa.array(rows, pa.int64())).to_pylist(), strict=True)
     return ((i, values[i]) for i in rows)

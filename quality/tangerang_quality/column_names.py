@@ -274,6 +274,12 @@ _PERSON_WORDS = frozenset(
 )
 
 
+# What a name says is looked up several times per column of a scan (the column, its header
+# findings, the split check): a cache wider than a hostile CSV's 100,000 columns computes each
+# once (at 4096, each pass over such a header missed every time: 70 s in `hub scan`).
+NAMES_CACHED = 1 << 17
+
+
 def normalize_header(name: str) -> str:
     """`No. Telp/HP` -> `no_telp_hp`, `noTelp` -> `no_telp`: tokens joined by `_`."""
     return "_".join(tokens(name))
@@ -284,7 +290,7 @@ def tokens(name: str) -> list[str]:
     return list(_tokens(str(name)))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=NAMES_CACHED)
 def _tokens(name: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKC", name)
     text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text)
@@ -335,7 +341,7 @@ def _has_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=NAMES_CACHED)
 def header_kind(name: str) -> str | None:
     """The personal-data kind a column name announces (`no_hp` -> `phone`), or None."""
     words = tokens(name)
@@ -366,7 +372,7 @@ def header_kind(name: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=NAMES_CACHED)
 def is_name_column(name: str) -> bool:
     """A column of people's names: `nama`, or a name word with words for people only
     (`nama_lengkap`, `Nama Siswa`, `NAMA_KK`, `nama_penerima_bantuan`, `full_name`), or
@@ -380,7 +386,7 @@ def is_name_column(name: str) -> bool:
     return set(words[: names[0]] + words[names[0] + 1 :]) <= _PERSON_WORDS
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=NAMES_CACHED)
 def figure_or_code_name(name: str) -> bool:
     """The name says figures, codes, coordinates or dates (and announces no personal data).
 

@@ -733,20 +733,31 @@ def split_row(
     (`column_names.figure_or_code_name`); up to 4 adjacent cells are joined. A cell that is an
     identifier by itself is reported on its own, never joined.
     """
-    return [(cols, kind, masked) for cols, kind, masked, _ in _split_windows(row, joinable)]
+    layout = _SplitLayout.of(list(row), joinable)
+    return [(cols, kind, masked) for cols, kind, masked, _ in _split_windows(row, layout)]
+
+
+@dataclass(frozen=True)
+class _SplitLayout:
+    """What the column names say for splits, worked out once per table, not once per row."""
+
+    names: list[str]
+    kinds: list[str | None]  # `header_kind` of each column
+    joins: list[bool]  # whether the column may hold a part at all
+
+    @classmethod
+    def of(cls, names: list[str], joinable: Collection[str] | None) -> _SplitLayout:
+        joins = [(joinable is None or c in joinable) and not figure_or_code_name(c) for c in names]
+        return cls(names, [header_kind(c) for c in names], joins)
 
 
 def _split_windows(
-    row: Mapping[str, object], joinable: Collection[str] | None
+    row: Mapping[str, object], layout: _SplitLayout
 ) -> list[tuple[tuple[str, ...], str, str, bool]]:
     """As `split_row`, plus the candidates that are no identifier (kind "", masked "")."""
-    names = list(row)
-    kinds = [header_kind(c) for c in names]
+    names, kinds = layout.names, layout.kinds
     parts = [
-        split_part(row[c])
-        if (joinable is None or c in joinable) and not figure_or_code_name(c)
-        else None
-        for c in names
+        split_part(row[c]) if join else None for c, join in zip(names, layout.joins, strict=True)
     ]
     alone = [
         p is not None and _judge(p, column_kind=k, bare=k == "phone") is not None
@@ -797,9 +808,10 @@ def scan_split(
     n_rows = max((len(v) for v in columns.values()), default=0)
     hits: dict[tuple[str, ...], list[SplitHit]] = {}
     tried: dict[tuple[str, ...], int] = {}
+    layout = _SplitLayout.of(names, joinable)
     for r in range(n_rows):
         row = {c: (columns[c][r] if r < len(columns[c]) else None) for c in names}
-        for cols, kind, masked, is_hit in _split_windows(row, joinable):
+        for cols, kind, masked, is_hit in _split_windows(row, layout):
             tried[cols] = tried.get(cols, 0) + 1
             if is_hit:
                 hits.setdefault(cols, []).append(SplitHit(r, cols, kind, masked))

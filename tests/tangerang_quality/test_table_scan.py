@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime
 
 import pyarrow as pa
+import pytest
 from hostile_text import texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tangerang_quality import table_scan
 from tangerang_quality.column_names import header_kind, is_name_column
 from tangerang_quality.masking import mask_date
 from tangerang_quality.pii import (
@@ -81,9 +83,12 @@ def text_tables(draw: st.DrawFn) -> dict[str, list[str | None]]:
 @given(text_tables())
 def test_text_tables_as_lists_and_as_arrow_give_the_reference_findings(table) -> None:
     expected = reference_scan(table)
-    assert scan_columns(table) == expected
     arrow = {name: pa.chunked_array([pa.array(v, pa.string())]) for name, v in table.items()}
-    assert scan_columns(arrow) == expected
+    for masked_from in (table_scan.MASK_FROM_ROWS, 0):  # short columns cell by cell, or masked
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(table_scan, "MASK_FROM_ROWS", masked_from)
+            assert scan_columns(table) == expected
+            assert scan_columns(arrow) == expected
 
 
 values = (
@@ -99,7 +104,11 @@ values = (
 @given(st.lists(values, min_size=1, max_size=10), st.sampled_from(NAMES))
 def test_columns_of_any_values_give_the_reference_findings(column, name) -> None:
     table = {name: column, "lain": [None] * len(column)}
-    assert scan_columns(table) == reference_scan(table)
+    expected = reference_scan(table)
+    for masked_from in (table_scan.MASK_FROM_ROWS, 0):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(table_scan, "MASK_FROM_ROWS", masked_from)
+            assert scan_columns(table) == expected
 
 
 def test_repeated_values_are_judged_once_and_reported_on_every_row() -> None:
@@ -128,6 +137,22 @@ def test_a_shorter_column_has_no_cells_in_the_rows_it_lacks() -> None:
     }
     assert split_hits(columns) == scan_split(columns)
     assert [h.row for h in split_hits(columns)] == [1, 2, 3]
+
+
+def test_a_short_column_is_read_cell_by_cell_and_a_long_one_through_its_mask() -> None:
+    from tangerang_quality.candidates import pii_candidates
+
+    asked: list[int] = []
+
+    def mask(values):
+        asked.append(len(values))
+        return pii_candidates(values)
+
+    short = ["Budi", f"NIK {NIK_F}"]
+    assert list(table_scan.candidate_rows(short, mask)) == [0, 1] and asked == []
+    long = ["Budi"] * table_scan.MASK_FROM_ROWS + [f"NIK {NIK_F}"]
+    assert list(table_scan.candidate_rows(long, mask)) == [len(long) - 1]
+    assert asked == [len(long)]
 
 
 def test_kk_column_labels_a_nik_shaped_number_as_kk() -> None:
