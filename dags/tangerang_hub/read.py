@@ -177,14 +177,20 @@ def read_rows(batch: RawBatchLike) -> Rows:
 
 def read_columns(batch: RawBatchLike) -> Columns:
     """The batch as columns, exactly the rows `read_rows` gives; `ReadError` when unreadable."""
+    if is_csv(batch):
+        return _csv_columns(batch.content, batch.filename)  # type: ignore[arg-type]
+    return columns_of(read_rows(batch))
+
+
+def is_csv(batch: RawBatchLike) -> bool:
+    """Whether the batch is delimited text (read by pyarrow as columns), not JSON, a
+    workbook or a connector's records (read as rows)."""
     name = batch.filename.lower()
     media_type = (batch.media_type or "").lower()
     is_text = not ("json" in media_type or name.endswith(".json")) and not (
         "spreadsheetml" in media_type or name.endswith((".xlsx", ".xlsm"))
     )
-    if batch.records is None and batch.content is not None and is_text:
-        return _csv_columns(batch.content, batch.filename)
-    return columns_of(read_rows(batch))
+    return batch.records is None and batch.content is not None and is_text
 
 
 def columns_of(rows: Rows) -> Columns:

@@ -37,7 +37,15 @@ import pyarrow as pa
 
 from tangerang_hub.local_file import error_said
 from tangerang_hub.messages import language
-from tangerang_hub.read import Cells, ReadError, file_batch, read_columns, read_rows
+from tangerang_hub.read import (
+    Cells,
+    ReadError,
+    columns_of,
+    file_batch,
+    is_csv,
+    read_columns,
+    read_rows,
+)
 from tangerang_quality import formula
 from tangerang_quality.candidates import formula_candidates
 from tangerang_quality.formula import is_formula_injection
@@ -107,9 +115,12 @@ def read_file(path: Path) -> Sheet:
         )
     try:
         batch = file_batch(path)
-        table = read_columns(batch)
-        if any(odd.extra for odd in table.odd_rows):  # cells beyond the header: keep them
-            return _sheet_of_rows(path, read_rows(batch))
+        # JSON and workbooks are read as rows anyway; a CSV stays in Arrow columns unless a
+        # row has cells beyond the header, which only the rows keep
+        rows = None if is_csv(batch) else read_rows(batch)
+        table = read_columns(batch) if rows is None else columns_of(rows)
+        if any(odd.extra for odd in table.odd_rows):
+            return _sheet_of_rows(path, rows or read_rows(batch))
     except OSError as exc:
         raise UnreadableFile(
             say(

@@ -148,6 +148,25 @@ def test_a_csv_stays_in_arrow_columns_and_cells_beyond_the_header_are_scanned(
     assert f"{wide}:3:column_3: nik value=3671" in out
 
 
+def test_a_workbook_is_read_once_and_a_cell_beyond_its_header_is_scanned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["nama", "kota"])
+    wb.active.append(["Budi", "Tangerang", None, f"NIK {NIK}"])  # a note in column D
+    path = tmp_path / "catatan.xlsx"
+    wb.save(path)
+    reads: list[str] = []
+    read_rows = scan.read_rows
+    monkeypatch.setattr(
+        scan, "read_rows", lambda batch: reads.append(batch.filename) or read_rows(batch)
+    )
+    code, out = run(path)
+    assert code == EXIT_FOUND
+    assert f"{path}[Sheet]:2:column_4: nik value=3671" in out
+    assert reads == ["catatan.xlsx"]
+
+
 def test_mixed_encoding_is_refused_naming_the_byte(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
