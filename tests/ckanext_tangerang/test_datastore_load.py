@@ -316,6 +316,71 @@ def test_ids_follow_the_file_when_parallel_workers_build_the_table(
     assert "Gather" in plan  # the load's statement was planned in parallel too
 
 
+class _RecordingCursor(psycopg2.extensions.cursor):
+    """Keeps the text of every statement the load runs."""
+
+    statements: list[str] = []
+
+    def execute(self, query: Any, vars: Any = None) -> Any:
+        text = query.as_string(self) if hasattr(query, "as_string") else str(query)
+        _RecordingCursor.statements.append(text)
+        return super().execute(query, vars)
+
+
+def _recording(connect: Any) -> Any:
+    def recording() -> Any:
+        conn = connect()
+        conn.cursor_factory = _RecordingCursor
+        return conn
+
+    _RecordingCursor.statements = []
+    return recording
+
+
+def _full_text_build() -> str:
+    [build] = [
+        s for s in _RecordingCursor.statements if s.startswith("CREATE TABLE") and " AS " in s
+    ]
+    return build
+
+
+@pytest.mark.parametrize("lookups", [True, False])
+def test_few_valued_columns_take_their_full_text_from_a_lookup_with_the_same_result(
+    resource, create_with_upload, monkeypatch, lookups
+):
+    """A column of few values gets its tsvector once per value; each row's _full_text is
+    what one to_tsvector over its full-text columns gives, empty and NULL cells included."""
+    kinds = ["Puskesmas Kecamatan", "Rumah Sakit Umum", "Klinik Pratama", ""]
+    rows = [f"{n:04d},{kinds[n % 4]},{n},2024-01-31" for n in range(1, 41)]
+    _upload(create_with_upload, resource, "kode,nama,jumlah,tanggal\n" + "\n".join(rows) + "\n")
+    if lookups:  # the bounds, lowered to this small file: nama has 4 values, kode 40
+        monkeypatch.setattr(datastore_load, "LOOKUP_MIN_ROWS", 40)
+        monkeypatch.setattr(datastore_load, "LOOKUP_MAX_DISTINCT", 10)
+    monkeypatch.setattr(datastore_load, "connect", _recording(datastore_load.connect))
+    assert _load(resource["id"], full_text_columns=["nama", "kode"])["status"] == "complete"
+
+    joins = _full_text_build().split(" FROM ", 1)[1]
+    assert (" LEFT JOIN " in joins) is lookups  # 40 rows are too few by default
+    assert ('."nama"' in joins) is lookups
+    assert '."kode"' not in joins  # 40 values: more than the bound
+    conn = datastore_load.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                'SELECT "_id", "nama" IS NULL, "_full_text"::text,'
+                " to_tsvector('indonesian', concat_ws(' ', \"nama\", \"kode\"))::text FROM {}"
+                ' ORDER BY "_id"'.format(datastore_load.ckan_identifier(resource["id"]))
+            )
+            found = cur.fetchall()
+    finally:
+        conn.close()
+    assert len(found) == 40
+    assert sum(1 for _, empty, _, _ in found if empty) == 10  # COPY reads ,, as NULL
+    assert [(i, got) for i, _, got, _ in found] == [(i, want) for i, _, _, want in found]
+    assert _search(resource["id"], q="pratama")["total"] == 10
+    assert _search(resource["id"], q="0004")["total"] == 1
+
+
 def test_the_new_table_is_analyzed_once_it_is_live(resource):
     """ANALYZE runs after the swap, outside its transaction, but it runs."""
     _load(resource["id"])
