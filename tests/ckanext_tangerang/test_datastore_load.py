@@ -21,7 +21,7 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action, call_auth
 from ckanext.datastore.backend import postgres as ckan_datastore
 
-from ckanext.tangerang import datastore_load, jobs
+from ckanext.tangerang import copy_halves, datastore_load, jobs
 
 pytestmark = [
     pytest.mark.ckan_config(
@@ -326,6 +326,10 @@ class _RecordingCursor(psycopg2.extensions.cursor):
         _RecordingCursor.statements.append(text)
         return super().execute(query, vars)
 
+    def copy_expert(self, sql: str, file: Any, size: int = 8192) -> Any:
+        _RecordingCursor.statements.append(sql)
+        return super().copy_expert(sql, file, size)
+
 
 def _recording(connect: Any) -> Any:
     def recording() -> Any:
@@ -379,6 +383,91 @@ def test_few_valued_columns_take_their_full_text_from_a_lookup_with_the_same_res
     assert [(i, got) for i, _, got, _ in found] == [(i, want) for i, _, _, want in found]
     assert _search(resource["id"], q="pratama")["total"] == 10
     assert _search(resource["id"], q="0004")["total"] == 1
+
+
+def _datastore_rows(query: str, *args: Any) -> list[tuple[Any, ...]]:
+    conn = datastore_load.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(query, args)
+            return cur.fetchall()
+    finally:
+        conn.close()
+
+
+def _stage_tables() -> list[str]:
+    found = _datastore_rows(r"SELECT relname FROM pg_class WHERE relname LIKE '\_tgc\_%%'")
+    return sorted(name for (name,) in found)
+
+
+def test_a_big_file_is_copied_in_two_halves_and_ids_still_follow_the_file(
+    resource, create_with_upload, monkeypatch
+):
+    """Rows with line breaks and quotes inside quoted cells, on both sides of the middle:
+    the second half starts at a line break outside quotes and its _ids continue the first's."""
+    keys = list(range(3_000))
+    random.Random(7).shuffle(keys)
+    names = {k: f'"Klinik ""Sehat""\nBaru {k}"' if k % 7 == 0 else f"Puskesmas {k}" for k in keys}
+    rows = [f"{k:05d},{names[k]},{k},2024-01-31" for k in keys]
+    _upload(create_with_upload, resource, "kode,nama,jumlah,tanggal\n" + "\n".join(rows) + "\n")
+    monkeypatch.setattr(copy_halves, "MIN_BYTES", 0)
+    monkeypatch.setattr(datastore_load, "connect", _recording(datastore_load.connect))
+    assert _load(resource["id"])["status"] == "complete"
+
+    copies = [s for s in _RecordingCursor.statements if s.startswith("COPY ")]
+    assert len(copies) == 2  # the second on a connection of its own
+    assert {"HEADER true" in c for c in copies} == {True, False}
+    found = _search(resource["id"], sort="_id", fields="_id,kode,nama", limit=len(keys))
+    expected = [
+        (line, f"{k:05d}", f'Klinik "Sehat"\nBaru {k}' if k % 7 == 0 else f"Puskesmas {k}")
+        for line, k in enumerate(keys, 1)
+    ]
+    assert [(r["_id"], r["kode"], r["nama"]) for r in found["records"]] == expected
+    assert _stage_tables() == []
+
+
+@pytest.mark.parametrize("halves", [True, False])
+@pytest.mark.parametrize("line", [31, 151])  # in the first half, in the second
+def test_a_bad_cell_in_either_half_names_the_files_line_and_leaves_no_stage(
+    resource, create_with_upload, monkeypatch, halves, line
+):
+    _load(resource["id"])
+    rows = [f"{n:04d},Puskesmas {n},{n},2024-01-31" for n in range(1, 201)]
+    rows[line - 2] = f"{line - 1:04d},Puskesmas,dua belas,2024-01-31"  # after the header
+    _upload(create_with_upload, resource, "kode,nama,jumlah,tanggal\n" + "\n".join(rows) + "\n")
+    if halves:
+        monkeypatch.setattr(copy_halves, "MIN_BYTES", 0)
+    status = _load(resource["id"])
+    assert status["status"] == "error"
+    error = status["error"]
+    assert (error["kind"], error["line"], error["column"]) == ("type", line, "jumlah")
+    assert _search(resource["id"])["total"] == 3  # the old table
+    assert _stage_tables() == []
+
+
+def test_a_second_half_left_by_a_dead_load_is_dropped_by_the_next(
+    resource, create_with_upload, monkeypatch
+):
+    rows = [f"{n:04d},Puskesmas {n},{n},2024-01-31" for n in range(1, 101)]
+    _upload(create_with_upload, resource, "kode,nama,jumlah,tanggal\n" + "\n".join(rows) + "\n")
+    orphan, held = "_tgc_0rphan_2", "_tgc_stillused_2"
+    holder = datastore_load.connect()
+    try:
+        with holder.cursor() as cur:
+            cur.execute(f'CREATE UNLOGGED TABLE "{orphan}" (a int)')
+            cur.execute(f'CREATE UNLOGGED TABLE "{held}" (a int)')
+            cur.execute(
+                "SELECT pg_advisory_lock(hashtextextended(%s, 0))", (copy_halves.lock_key(held),)
+            )
+        holder.commit()
+        monkeypatch.setattr(copy_halves, "MIN_BYTES", 0)
+        assert _load(resource["id"])["status"] == "complete"
+        assert _stage_tables() == [held]  # a load in progress keeps its lock
+    finally:
+        with holder.cursor() as cur:
+            cur.execute(f'DROP TABLE IF EXISTS "{orphan}", "{held}"')
+        holder.commit()
+        holder.close()
 
 
 def test_the_new_table_is_analyzed_once_it_is_live(resource):

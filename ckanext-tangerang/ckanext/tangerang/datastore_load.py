@@ -13,7 +13,8 @@ What readers of ``datastore_search`` see:
 The transaction, on one connection of CKAN's DataStore write URL (``load``):
 
 1. COPY the CSV into an UNLOGGED stage whose columns have the PostgreSQL types, so PostgreSQL
-   names the line and column of a cell that does not fit;
+   names the line and column of a cell that does not fit; a big CSV in two halves at once,
+   the second on a connection of its own into a second stage (``copy_halves``);
 2. ``CREATE TABLE … AS SELECT`` the new table, in CKAN's shape (``_id`` numbering the rows in
    the file's order, as the stage's identity column took them during the COPY, with a
    sequence and primary key as ``serial primary key`` gives them;
@@ -52,7 +53,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,8 @@ from typing import Any
 import psycopg2
 from psycopg2 import errors as pg_errors
 from psycopg2 import sql
+
+from ckanext.tangerang import copy_halves
 
 # The PostgreSQL types a column may have (as datastore_create takes them).
 COLUMN_TYPES = (
@@ -125,6 +128,8 @@ COPY_BUFFER_BYTES = 1 << 20
 # table in every worker, and small loads on the plain path.
 LOOKUP_MIN_ROWS = 100_000
 LOOKUP_MAX_DISTINCT = 10_000
+# The full-text pass's name for the rows it reads: the stage, or both halves of a split COPY.
+SOURCE = "_src"
 
 _COPY_CONTEXT = re.compile(r"COPY \S+, line (\d+)(?:, column ([^:]+))?")
 _QUOTED_VALUE = re.compile(r':\s*".*$', re.DOTALL)
@@ -407,10 +412,12 @@ def _lookup_columns(cur: Any, spec: LoadSpec, stage: str, rows: int) -> tuple[st
     )
 
 
-def _build_lookups(cur: Any, spec: LoadSpec, stage: str, columns: Sequence[str]) -> dict[str, str]:
+def _build_lookups(
+    cur: Any, spec: LoadSpec, stage: str, source: sql.Composable, columns: Sequence[str]
+) -> dict[str, str]:
     """One table per column of ``columns``: each distinct non-NULL value ``v`` of the column
-    in ``stage`` with its tsvector ``t`` (UNLOGGED and not TEMP: parallel workers can read
-    it). Returns column → table name."""
+    in ``source`` (the stage, or both halves) with its tsvector ``t`` (UNLOGGED and not TEMP:
+    parallel workers can read it), named after the stage. Returns column → table name."""
     config = sql.Literal(spec.text_search_config)
     tables: dict[str, str] = {}
     for n, column in enumerate(columns):
@@ -418,13 +425,13 @@ def _build_lookups(cur: Any, spec: LoadSpec, stage: str, columns: Sequence[str])
         cur.execute(
             sql.SQL(
                 'CREATE UNLOGGED TABLE {table} AS SELECT "v", to_tsvector({config}::regconfig,'
-                ' "v"::text) AS "t" FROM (SELECT DISTINCT {column} AS "v" FROM {stage}'
+                ' "v"::text) AS "t" FROM (SELECT DISTINCT {column} AS "v" FROM {source} AS "s"'
                 ' WHERE {column} IS NOT NULL) AS "d"'
             ).format(
                 table=sql.Identifier(table),
                 config=config,
                 column=sql.Identifier(column),
-                stage=sql.Identifier(stage),
+                source=source,
             )
         )
         cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
@@ -458,37 +465,47 @@ def load(
     read_role: str | None,
     lock_timeout_ms: int,
     parallel_workers: int | None = None,
+    second: Callable[[], Any] | None = None,
 ) -> LoadResult:
     """Build the new table from ``csv_path`` and swap it in, in one transaction (see the
     module docstring). ``key`` (letters and digits) names the stage tables;
-    ``parallel_workers`` (None: the server's setting) the workers of the ``_full_text`` pass.
-    Raises LoadError when the data or the request is at fault; the old table is then
-    untouched."""
+    ``parallel_workers`` (None: the server's setting) the workers of the ``_full_text`` pass;
+    ``second`` opens another connection to the same database, with which a big CSV is COPYed
+    in two halves at once (``copy_halves``). Raises LoadError when the data or the request is
+    at fault; the old table is then untouched."""
     header = read_header(csv_path)
     _check_header(spec, header)
     new, stage = f"_tg_{key}", f"_tgc_{key}"
     ids = [c.id for c in spec.columns]
     timings: dict[str, float] = {}
+    split = copy_halves.split_point(csv_path) if second is not None else None
+    half: copy_halves.SecondHalf | None = None
+    if split is not None and second is not None:
+        copy_halves.drop_orphans(conn)
+        half = copy_halves.SecondHalf(second(), stage + copy_halves.SUFFIX)
     cur = conn.cursor()
     try:
         _check_text_search_config(cur, spec.text_search_config)
         with timed(timings, "copy"):
-            # _id numbers the rows in the file's order as COPY reads them (a sequence cached
-            # per 1000: COPY's one session takes them in order), so the next pass need not.
-            cur.execute(
-                sql.SQL(
-                    'CREATE UNLOGGED TABLE {} ("_id" integer GENERATED BY DEFAULT AS IDENTITY'
-                    " (CACHE 1000), {})"
-                ).format(sql.Identifier(stage), _column_defs(spec.columns))
-            )
-            with csv_path.open("rb") as fh:
-                copy = sql.SQL(
-                    "COPY {} ({}) FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
-                ).format(sql.Identifier(stage), _ident(*header))
-                cur.copy_expert(copy.as_string(cur), fh, size=COPY_BUFFER_BYTES)
-            copied = cur.rowcount
+            if half is not None and split is not None:
+                half.start(lambda c: _copy_stage(c, spec, half.table, header, csv_path, split))
+            copied = _copy_stage(cur, spec, stage, header, csv_path, 0, split)
+            source: sql.Composable = sql.Identifier(stage)
+            if half is not None:
+                try:
+                    second_rows = half.wait()
+                except psycopg2.Error as exc:
+                    # Its lines counted from the half's first: the file has the header and
+                    # the first half's rows before them.
+                    problem = _data_problem(exc, spec, line_offset=copied + 1)
+                    if problem is None:
+                        raise
+                    raise problem from None
+                source = _halves_sql(stage, half.table, ids, copied)
+                copied += second_rows
         with timed(timings, "full_text"):
-            lookups = _build_lookups(cur, spec, stage, _lookup_columns(cur, spec, stage, copied))
+            few = _lookup_columns(cur, spec, stage, copied)
+            lookups = _build_lookups(cur, spec, stage, source, few)
             # CREATE TABLE AS, unlike INSERT … SELECT, may run in parallel workers: to_tsvector,
             # the cost of the whole load, is computed on every core, the rows gathered in
             # whatever order the workers give them (datastore_search sorts by _id unless told
@@ -503,19 +520,21 @@ def load(
             cur.execute(
                 sql.SQL(
                     'CREATE TABLE {new} AS SELECT {id}, {fts} AS "_full_text", {ids}'
-                    " FROM {stage}{joins}"
+                    " FROM {source} AS {src}{joins}"
                 ).format(
                     new=sql.Identifier(new),
-                    id=sql.Identifier(stage, "_id"),
+                    id=sql.Identifier(SOURCE, "_id"),
                     # Qualified: a lookup table's "v" and "t" may be column names too.
-                    ids=sql.SQL(", ").join(sql.Identifier(stage, c) for c in ids),
-                    fts=_full_text_sql(spec, stage, lookups),
-                    stage=sql.Identifier(stage),
-                    joins=_lookup_joins(stage, lookups),
+                    ids=sql.SQL(", ").join(sql.Identifier(SOURCE, c) for c in ids),
+                    fts=_full_text_sql(spec, SOURCE, lookups),
+                    source=source,
+                    src=sql.Identifier(SOURCE),
+                    joins=_lookup_joins(SOURCE, lookups),
                 )
             )
             rows = cur.rowcount
-            cur.execute(sql.SQL("DROP TABLE {}").format(_ident(stage, *lookups.values())))
+            stages = (stage, *([half.table] if half is not None else []), *lookups.values())
+            cur.execute(sql.SQL("DROP TABLE {}").format(_ident(*stages)))
             _serial_primary_key(cur, new, rows)
         with timed(timings, "prepare"):
             _data_dictionary(cur, new, spec.columns)
@@ -544,17 +563,72 @@ def load(
             _swap(cur, spec, new, rows, read_role, lock_timeout_ms)
         conn.commit()
     except psycopg2.Error as exc:
-        conn.rollback()
+        _abandon(conn, half)
         problem = _data_problem(exc, spec)
         if problem is None:
             raise
         raise problem from None
     except BaseException:
-        conn.rollback()
+        _abandon(conn, half)
         raise
+    else:
+        if half is not None:
+            half.close(drop=False)  # the load's transaction dropped it
     finally:
         cur.close()
     return LoadResult(rows, timings)
+
+
+def _abandon(conn: Any, half: copy_halves.SecondHalf | None) -> None:
+    """Roll the load back, and stop and drop its second half (committed on its own)."""
+    if half is not None:
+        half.cancel()
+    conn.rollback()
+    if half is not None:
+        half.close(drop=True)
+
+
+def _copy_stage(
+    cur: Any,
+    spec: LoadSpec,
+    table: str,
+    header: list[str],
+    csv_path: Path,
+    start: int,
+    end: int | None = None,
+) -> int:
+    """Create the UNLOGGED stage ``table`` with the columns' types and COPY the file's bytes
+    from ``start`` to ``end`` (None: its end) into it; returns the rows. The part at offset 0
+    holds the header line. ``_id`` numbers the rows as COPY reads them (a sequence cached per
+    1000: COPY's one session takes them in order), so the full-text pass need not."""
+    cur.execute(
+        sql.SQL(
+            'CREATE UNLOGGED TABLE {} ("_id" integer GENERATED BY DEFAULT AS IDENTITY'
+            " (CACHE 1000), {})"
+        ).format(sql.Identifier(table), _column_defs(spec.columns))
+    )
+    copy = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, HEADER {}, ENCODING 'UTF8')").format(
+        sql.Identifier(table), _ident(*header), sql.SQL("true" if start == 0 else "false")
+    )
+    with csv_path.open("rb") as fh:
+        fh.seek(start)
+        part: Any = fh if end is None else copy_halves.Head(fh, end - start)
+        cur.copy_expert(copy.as_string(cur), part, size=COPY_BUFFER_BYTES)
+    return cur.rowcount
+
+
+def _halves_sql(first: str, second: str, ids: Sequence[str], first_rows: int) -> sql.Composable:
+    """Both stages' rows, the second's ``_id`` continuing after the first's."""
+    columns = _ident(*ids)
+    return sql.SQL(
+        '(SELECT "_id", {columns} FROM {first} UNION ALL'
+        ' SELECT "_id" + {offset}, {columns} FROM {second})'
+    ).format(
+        columns=columns,
+        first=sql.Identifier(first),
+        second=sql.Identifier(second),
+        offset=sql.Literal(first_rows),
+    )
 
 
 def _serial_primary_key(cur: Any, table: str, rows: int) -> None:
@@ -727,8 +801,9 @@ def _grant(cur: Any, relation: str, grants: list[tuple[str, str]], read_role: st
         )
 
 
-def _data_problem(exc: psycopg2.Error, spec: LoadSpec) -> LoadError | None:
-    """The LoadError for an error in the data, naming line and column; None otherwise."""
+def _data_problem(exc: psycopg2.Error, spec: LoadSpec, line_offset: int = 0) -> LoadError | None:
+    """The LoadError for an error in the data, naming line and column (a COPY's line plus
+    ``line_offset``); None otherwise."""
     code = exc.pgcode or ""
     diag = exc.diag
     if code == "23505":  # unique_violation: the primary key index
@@ -741,7 +816,7 @@ def _data_problem(exc: psycopg2.Error, spec: LoadSpec) -> LoadError | None:
     if not code.startswith("22"):  # data exceptions
         return None
     match = _COPY_CONTEXT.search(diag.context or "")
-    line = int(match.group(1)) if match else None
+    line = int(match.group(1)) + line_offset if match else None
     column = match.group(2) if match and match.group(2) else None
     problem = _QUOTED_VALUE.sub("", diag.message_primary or "invalid value").strip()
     kind = {"22P04": "format", "22021": "encoding"}.get(code, "type")

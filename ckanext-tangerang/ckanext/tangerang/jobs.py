@@ -70,6 +70,7 @@ def load_datastore(job_id: str) -> None:
                             "ckanext.tangerang.datastore_swap_lock_timeout_ms"
                         ),
                         parallel_workers=_parallel_workers(),
+                        second=datastore_load.connect,
                     )
                 except LoadError as exc:
                     log.info("DataStore load %s of %s refused: %s", job_id, spec.resource_id, exc)
