@@ -348,9 +348,10 @@ def _full_text_build() -> str:
     return build
 
 
+@pytest.mark.parametrize("halves", [True, False])
 @pytest.mark.parametrize("lookups", [True, False])
 def test_few_valued_columns_take_their_full_text_from_a_lookup_with_the_same_result(
-    resource, create_with_upload, monkeypatch, lookups
+    resource, create_with_upload, monkeypatch, lookups, halves
 ):
     """A column of few values gets its tsvector once per value; each row's _full_text is
     what one to_tsvector over its full-text columns gives, empty and NULL cells included."""
@@ -360,6 +361,8 @@ def test_few_valued_columns_take_their_full_text_from_a_lookup_with_the_same_res
     if lookups:  # the bounds, lowered to this small file: nama has 4 values, kode 40
         monkeypatch.setattr(datastore_load, "LOOKUP_MIN_ROWS", 40)
         monkeypatch.setattr(datastore_load, "LOOKUP_MAX_DISTINCT", 10)
+    if halves:  # the lookups then read both halves
+        monkeypatch.setattr(copy_halves, "MIN_BYTES", 0)
     monkeypatch.setattr(datastore_load, "connect", _recording(datastore_load.connect))
     assert _load(resource["id"], full_text_columns=["nama", "kode"])["status"] == "complete"
 
@@ -381,6 +384,7 @@ def test_few_valued_columns_take_their_full_text_from_a_lookup_with_the_same_res
     assert len(found) == 40
     assert sum(1 for _, empty, _, _ in found if empty) == 10  # COPY reads ,, as NULL
     assert [(i, got) for i, _, got, _ in found] == [(i, want) for i, _, _, want in found]
+    assert [i for i, _, _, _ in found] == list(range(1, 41))
     assert _search(resource["id"], q="pratama")["total"] == 10
     assert _search(resource["id"], q="0004")["total"] == 1
 
