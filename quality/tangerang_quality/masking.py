@@ -35,7 +35,8 @@ _READABLE = (
 )
 # In free text: runs of 8+ digits, one space, dot, dash, slash or non-breaking space between.
 _DIGIT_RUN = re.compile(r"(?<!\d)\+?\d(?:[ .\-/\u00a0]?\d){7,}(?!\d)")
-_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# As pii's local parts (quoted, or letters of any script), in their plain `@` form.
+_EMAIL = re.compile(r'(?:"[^"\r\n]{1,64}"|(?<![\w.%+-])\w[\w.%+-]*)@[\w.-]+\.[^\W\d_]{2,}')
 
 
 def _keep(digits: str, lead: int, tail: int) -> str:

@@ -61,6 +61,8 @@ def test_email_and_date():
         ("+62 (0)812-3456-7890", "7890", "(0)812******90"),
         ("0812/3456/7890 atau 81234567890", "7890", "0812******90 atau 812******90"),
         ("kontak budi.santoso@example.go.id", "budi.santoso", "b***@example.go.id"),
+        ('kontak "budi santoso"@example.go.id', "santoso", '"***@example.go.id'),
+        ("kontak bùdi.sàntoso@contöh.id", "sàntoso", "b***@contöh.id"),
         ("ref 1234 5678 9012", "5678", "1234****9012"),
     ],
 )

@@ -82,6 +82,9 @@ EMAILS = {
     "[.]": "budi@example[.]com",
     "(.)": "budi@example(.)com",
     "an IDN domain": "budi@contöh.id",
+    "a quoted local part": '"budi santoso"@example.com',
+    "a quoted local part with an escaped quote": r'"budi \"bs\" santoso"@example.com',
+    "a local part in another script": "bùdi.sàntoso@contoh.id",
 }
 BIRTH_DATES = {
     "Lahir: 17-Agu-1990": "Lahir: 17-Agu-1990",
@@ -283,6 +286,19 @@ def test_masking_covers_the_original_characters(value: str) -> None:
 
     masked = mask_text(f"NIK {value}.")
     assert masked == "NIK 3671********0001."
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ('surat ke "budi santoso"@example.com.', 'surat ke "***@example.com.'),
+        ("surat ke bùdi.sàntoso@contoh.id", "surat ke b***@contoh.id"),
+    ],
+)
+def test_an_e_mail_is_masked_with_all_its_local_part(value: str, masked: str) -> None:
+    from tangerang_quality.pii import mask_text
+
+    assert mask_text(value) == masked
 
 
 def test_keyword_is_needed_for_a_bare_mobile_number_in_free_text() -> None:
