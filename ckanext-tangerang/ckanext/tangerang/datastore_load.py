@@ -480,8 +480,9 @@ def load(
     timings: dict[str, float] = {}
     split = copy_halves.split_point(csv_path) if second is not None else None
     half: copy_halves.SecondHalf | None = None
+    if second is not None:
+        copy_halves.drop_orphans(conn)  # a worker that died mid-load may have left one
     if split is not None and second is not None:
-        copy_halves.drop_orphans(conn)
         half = copy_halves.SecondHalf(second(), stage + copy_halves.SUFFIX)
     cur = conn.cursor()
     try:
