@@ -158,6 +158,20 @@ def split_part_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.
     return _mask(per_distinct(text, _may_be_part))
 
 
+def region_code_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """True where `pii.region_part` may give a kecamatan code: text holding `dd.dd.dd`
+    anywhere, or any non-ASCII text (values not all text: True)."""
+    text = text_values(values)
+    if text is None:
+        return _everywhere(values)
+    return _mask(per_distinct(text, _may_be_region))
+
+
+def _may_be_region(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    code = pc.match_substring_regex(text, r"\d{2}\.\d{2}\.\d{2}")
+    return pc.or_(pc.invert(pc.string_is_ascii(text)), code)
+
+
 def _may_be_part(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     if isinstance(text, pa.ChunkedArray):
         return pa.chunked_array([_may_be_part(chunk) for chunk in text.chunks], pa.bool_())

@@ -387,6 +387,12 @@ def is_name_column(name: str) -> bool:
 
 
 @lru_cache(maxsize=NAMES_CACHED)
+def row_number_name(name: str) -> bool:
+    """The name is a row number's only (`no`, `nomor`, `no_urut`)."""
+    words = tokens(name)
+    return bool(words) and set(words) <= _ROW_NUMBER_WORDS
+
+
 def figure_or_code_name(name: str) -> bool:
     """The name says figures, codes, coordinates or dates (and announces no personal data).
 

@@ -70,6 +70,7 @@ from stdnum.id import npwp as stdnum_npwp
 from tangerang_quality.column_names import (
     figure_or_code_name,
     header_kind,
+    row_number_name,
 )
 from tangerang_quality.masking import mask_date, mask_digits, mask_email, mask_identifiers
 from tangerang_quality.textfold import fold
@@ -718,6 +719,21 @@ def split_part(value: object) -> str | None:
     return digits if len(digits) < _MAX_DIGITS else None
 
 
+# A kecamatan's Kemendagri code (`36.71.01`) is no part by itself (`_NOT_A_PART`), but a NIK
+# begins with its holder's kecamatan: such a code followed, in the next column, by the 10 other
+# digits (`4502900001`: day, month and year of birth, then the serial) is a NIK split in two.
+_REGION_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
+_AFTER_REGION_DIGITS = 10
+
+
+def region_part(value: object) -> str | None:
+    """The 6 digits of a cell that is a kecamatan's Kemendagri code, else None."""
+    if not isinstance(value, str):
+        return None
+    text = fold(value).text.strip()
+    return _digits(text) if _REGION_CODE.match(text) else None
+
+
 def _split_candidate(digits: str, bare: bool) -> bool:
     """The joined digits have the length of an identifier (whether or not they are one)."""
     if len(digits) in (15, 16):
@@ -748,11 +764,17 @@ class _SplitLayout:
     names: list[str]
     kinds: list[str | None]  # `header_kind` of each column
     joins: list[bool]  # whether the column may hold a part at all
+    regions: list[bool]  # whether it may hold a region code starting a NIK (codes' names too)
+    tails: list[bool]  # whether it may hold the 10 digits after one (`nomor` too)
 
     @classmethod
     def of(cls, names: list[str], joinable: Collection[str] | None) -> _SplitLayout:
-        joins = [(joinable is None or c in joinable) and not figure_or_code_name(c) for c in names]
-        return cls(names, [header_kind(c) for c in names], joins)
+        allowed = [joinable is None or c in joinable for c in names]
+        joins = [a and not figure_or_code_name(c) for c, a in zip(names, allowed, strict=True)]
+        tails = [
+            j or (a and row_number_name(c)) for c, a, j in zip(names, allowed, joins, strict=True)
+        ]
+        return cls(names, [header_kind(c) for c in names], joins, allowed, tails)
 
 
 def _split_windows(
@@ -791,6 +813,22 @@ def _split_windows(
             else:
                 used.update(range(s, e + 1))
                 out.append((cols, verdict[0], verdict[1], True))
+    for s in range(len(names) - 1):
+        if not (layout.regions[s] and layout.tails[s + 1]) or alone[s + 1] or {s, s + 1} & used:
+            continue
+        rest = parts[s + 1] if layout.joins[s + 1] else split_part(row[names[s + 1]])
+        if rest is None:
+            continue
+        if len(rest) != _AFTER_REGION_DIGITS or (region := region_part(row[names[s]])) is None:
+            continue
+        digits = region + rest
+        verdict = _judge(digits, column_kind="nik", bare=False)
+        cols = (names[s], names[s + 1])
+        if verdict is None or verdict[0] not in ("nik", "kk"):
+            out.append((cols, "", "", False))
+        else:
+            used.update((s, s + 1))
+            out.append((cols, verdict[0], verdict[1], True))
     return out
 
 

@@ -27,8 +27,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tangerang_quality.candidates import pii_candidates, split_part_candidates, text_values
-from tangerang_quality.column_names import figure_or_code_name, header_kind, is_name_column
+from tangerang_quality.candidates import (
+    pii_candidates,
+    region_code_candidates,
+    split_part_candidates,
+    text_values,
+)
+from tangerang_quality.column_names import (
+    figure_or_code_name,
+    header_kind,
+    is_name_column,
+    row_number_name,
+)
 from tangerang_quality.masking import mask_date
 from tangerang_quality.pii import (
     _MIN_DIGITS,
@@ -131,15 +141,25 @@ def split_hits(
     window, so they count neither as hits nor as tries, and the result is the same."""
     joinable = None if joinable is None else frozenset(joinable)
     n_rows = max((len(v) for v in columns.values()), default=0)
+    allowed = [joinable is None or name in joinable for name in columns]
     parts = [
-        _padded(_part_mask(values), n_rows)
-        if (joinable is None or name in joinable) and not figure_or_code_name(name)
+        _padded(_mask_of(values, split_part_candidates), n_rows)
+        if a and not figure_or_code_name(name)
         else np.zeros(n_rows, dtype=bool)  # never a part (`pii._split_windows`)
-        for name, values in columns.items()
+        for (name, values), a in zip(columns.items(), allowed, strict=True)
     ]
     rows = np.zeros(n_rows, dtype=bool)
     for left, right in zip(parts, parts[1:], strict=False):
         rows |= left & right
+    # A kecamatan code, whatever its column's name, and the NIK's other 10 digits in the next
+    # column, a `nomor` too (`pii.region_part`, `pii._SplitLayout`).
+    names = list(columns)
+    for i in range(len(names) - 1):
+        tail = parts[i + 1]
+        if allowed[i + 1] and not tail.any() and row_number_name(names[i + 1]):
+            tail = _padded(_mask_of(columns[names[i + 1]], split_part_candidates), n_rows)
+        if allowed[i] and tail.any():
+            rows |= _padded(_mask_of(columns[names[i]], region_code_candidates), n_rows) & tail
     positions = np.flatnonzero(rows)
     if not len(positions):
         return []
@@ -226,9 +246,9 @@ def _take(values: Values, positions: np.ndarray) -> list[Any]:
     return [values[i] for i in inside]
 
 
-def _part_mask(values: Values) -> np.ndarray:
+def _mask_of(values: Values, candidates: Callable[[Any], np.ndarray]) -> np.ndarray:
     mask = np.zeros(len(values), dtype=bool)
-    mask[candidate_rows(values, split_part_candidates)] = True
+    mask[candidate_rows(values, candidates)] = True
     return mask
 
 

@@ -135,6 +135,14 @@ FOUND: dict[str, tuple[Table, str]] = {
         {"awal": ("string", ["367101"]), "akhir": ("string", ["4502900001"])},
         "nik",
     ),
+    "NIK split as a kecamatan code | the other 10 digits": (
+        {"wilayah": ("string", ["36.71.01"]), "nomor": ("string", ["4502900001"])},
+        "nik",
+    ),
+    "NIK split as a kecamatan code in a code column | the other 10": (
+        {"kode_kecamatan": ("string", [" 36.71.01 "]), "no": ("integer", [4502900001])},
+        "nik",
+    ),
     "NIK split over four columns": (
         {
             "a": ("string", ["3671"]),
@@ -191,6 +199,14 @@ CLEAN: dict[str, Table] = {
     "money in Rp": text("Rp 1.234.567.890.123.456"),
     "money in thousands": text("total 3.671.014.502.900.001"),
     "money Rp 81 billion (mobile-shaped digits)": text("Rp 81.234.567.890"),
+    "a kecamatan code beside a register number no birth date starts": {
+        "kode_kecamatan": ("string", ["36.71.01", "36.71.02"]),
+        "nomor_registrasi": ("string", ["9912345678", "0013345678"]),
+    },
+    "a kecamatan code beside a count of people": {
+        "kode_kecamatan": ("string", ["36.71.01"]),
+        "jumlah_penduduk": ("integer", [4502900001]),
+    },
     "money column beside a code": {
         "kode_kelurahan": ("string", ["3671011001"]),
         "jumlah_penduduk": ("integer", [234567]),
