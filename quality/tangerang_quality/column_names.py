@@ -393,6 +393,7 @@ def row_number_name(name: str) -> bool:
     return bool(words) and set(words) <= _ROW_NUMBER_WORDS
 
 
+@lru_cache(maxsize=NAMES_CACHED)
 def figure_or_code_name(name: str) -> bool:
     """The name says figures, codes, coordinates or dates (and announces no personal data).
 

@@ -814,12 +814,12 @@ def _split_windows(
                 used.update(range(s, e + 1))
                 out.append((cols, verdict[0], verdict[1], True))
     for s in range(len(names) - 1):
-        if not (layout.regions[s] and layout.tails[s + 1]) or alone[s + 1] or {s, s + 1} & used:
+        if not (layout.regions[s] and layout.tails[s + 1]) or alone[s + 1]:
             continue
         rest = parts[s + 1] if layout.joins[s + 1] else split_part(row[names[s + 1]])
-        if rest is None:
+        if rest is None or len(rest) != _AFTER_REGION_DIGITS or s in used or s + 1 in used:
             continue
-        if len(rest) != _AFTER_REGION_DIGITS or (region := region_part(row[names[s]])) is None:
+        if (region := region_part(row[names[s]])) is None:
             continue
         digits = region + rest
         verdict = _judge(digits, column_kind="nik", bare=False)

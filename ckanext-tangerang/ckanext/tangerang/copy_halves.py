@@ -100,8 +100,8 @@ def drop_orphans(conn: Any, stage_prefix: str = "_tgc_") -> list[str]:
 
 class SecondHalf:
     """The second half's COPY, run in a thread on its own connection ``conn`` (which it
-    closes in ``close``): ``create`` and ``copy`` build the stage through a callback the
-    loader gives, so the columns and the COPY statement are the loader's own."""
+    closes in ``close``): ``start`` runs the loader's own callback, which creates the stage and
+    COPYs into it, so the columns and the COPY statement are the loader's."""
 
     def __init__(self, conn: Any, table: str) -> None:
         self.conn, self.table = conn, table
