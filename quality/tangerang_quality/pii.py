@@ -753,12 +753,12 @@ def split_row(
     (`column_names.figure_or_code_name`); up to 4 adjacent cells are joined. A cell that is an
     identifier by itself is reported on its own, never joined.
     """
-    layout = _SplitLayout.of(list(row), joinable)
+    layout = SplitLayout.of(list(row), joinable)
     return [(cols, kind, masked) for cols, kind, masked, _ in _split_windows(row, layout)]
 
 
 @dataclass(frozen=True)
-class _SplitLayout:
+class SplitLayout:
     """What the column names say for splits, worked out once per table, not once per row."""
 
     names: list[str]
@@ -768,7 +768,7 @@ class _SplitLayout:
     tails: list[bool]  # whether it may hold the 10 digits after one (`nomor` too)
 
     @classmethod
-    def of(cls, names: list[str], joinable: Collection[str] | None) -> _SplitLayout:
+    def of(cls, names: list[str], joinable: Collection[str] | None) -> SplitLayout:
         allowed = [joinable is None or c in joinable for c in names]
         joins = [a and not figure_or_code_name(c) for c, a in zip(names, allowed, strict=True)]
         tails = [
@@ -778,7 +778,7 @@ class _SplitLayout:
 
 
 def _split_windows(
-    row: Mapping[str, object], layout: _SplitLayout
+    row: Mapping[str, object], layout: SplitLayout
 ) -> list[tuple[tuple[str, ...], str, str, bool]]:
     """As `split_row`, plus the candidates that are no identifier (kind "", masked "")."""
     names, kinds = layout.names, layout.kinds
@@ -850,7 +850,7 @@ def scan_split(
     n_rows = max((len(v) for v in columns.values()), default=0)
     hits: dict[tuple[str, ...], list[SplitHit]] = {}
     tried: dict[tuple[str, ...], int] = {}
-    layout = _SplitLayout.of(names, joinable)
+    layout = SplitLayout.of(names, joinable)
     for r in range(n_rows):
         row = {c: (columns[c][r] if r < len(columns[c]) else None) for c in names}
         for cols, kind, masked, is_hit in _split_windows(row, layout):

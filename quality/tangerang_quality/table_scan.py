@@ -34,10 +34,8 @@ from tangerang_quality.candidates import (
     text_values,
 )
 from tangerang_quality.column_names import (
-    figure_or_code_name,
     header_kind,
     is_name_column,
-    row_number_name,
 )
 from tangerang_quality.masking import mask_date
 from tangerang_quality.pii import (
@@ -46,6 +44,7 @@ from tangerang_quality.pii import (
     Finding,
     Match,
     SplitHit,
+    SplitLayout,
     cell_text,
     header_findings,
     is_numeric_column,
@@ -141,25 +140,24 @@ def split_hits(
     window, so they count neither as hits nor as tries, and the result is the same."""
     joinable = None if joinable is None else frozenset(joinable)
     n_rows = max((len(v) for v in columns.values()), default=0)
-    allowed = [joinable is None or name in joinable for name in columns]
-    parts = [
-        _padded(_mask_of(values, split_part_candidates), n_rows)
-        if a and not figure_or_code_name(name)
-        else np.zeros(n_rows, dtype=bool)  # never a part (`pii._split_windows`)
-        for (name, values), a in zip(columns.items(), allowed, strict=True)
-    ]
+    layout = SplitLayout.of(list(columns), joinable)
+    names = layout.names
+
+    def mask(i: int, candidates: Callable[[Any], np.ndarray]) -> np.ndarray:
+        return _padded(_mask_of(columns[names[i]], candidates), n_rows)
+
+    never = np.zeros(n_rows, dtype=bool)
+    parts = [mask(i, split_part_candidates) if j else never for i, j in enumerate(layout.joins)]
     rows = np.zeros(n_rows, dtype=bool)
     for left, right in zip(parts, parts[1:], strict=False):
         rows |= left & right
-    # A kecamatan code, whatever its column's name, and the NIK's other 10 digits in the next
-    # column, a `nomor` too (`pii.region_part`, `pii._SplitLayout`).
-    names = list(columns)
+    # A region code and the NIK's other 10 digits in the next column (`pii.region_part`).
     for i in range(len(names) - 1):
-        tail = parts[i + 1]
-        if allowed[i + 1] and not tail.any() and row_number_name(names[i + 1]):
-            tail = _padded(_mask_of(columns[names[i + 1]], split_part_candidates), n_rows)
-        if allowed[i] and tail.any():
-            rows |= _padded(_mask_of(columns[names[i]], region_code_candidates), n_rows) & tail
+        if not (layout.regions[i] and layout.tails[i + 1]):
+            continue
+        tail = parts[i + 1] if layout.joins[i + 1] else mask(i + 1, split_part_candidates)
+        if tail.any():
+            rows |= mask(i, region_code_candidates) & tail
     positions = np.flatnonzero(rows)
     if not len(positions):
         return []

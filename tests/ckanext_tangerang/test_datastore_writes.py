@@ -19,7 +19,7 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from ckanext.datastore.backend import DatastoreBackend
 
-from ckanext.tangerang import datastore_load
+from ckanext.tangerang import advisory_locks, datastore_load
 
 pytestmark = [
     pytest.mark.ckan_config(
@@ -76,7 +76,7 @@ def _held_elsewhere(resource_id: str, kind: str) -> bool:
     """Whether some session holds the lock (tried from a new one, released at once)."""
     conn = datastore_load.connect()
     try:
-        return not datastore_load.try_lock(conn, datastore_load.lock_key(resource_id, kind), 0)
+        return not advisory_locks.try_lock(conn, datastore_load.lock_key(resource_id, kind), 0)
     finally:
         conn.close()  # a lock it took ends with its session
 

@@ -21,6 +21,8 @@ from typing import Any, BinaryIO
 
 from psycopg2 import sql
 
+from ckanext.tangerang import advisory_locks
+
 # A smaller CSV is COPYed whole: the second connection and thread cost more than they save.
 MIN_BYTES = 32 << 20
 SUFFIX = "_2"
@@ -87,14 +89,12 @@ def drop_orphans(conn: Any, stage_prefix: str = "_tgc_") -> list[str]:
     conn.commit()
     dropped = []
     for name in candidates:
-        with conn.cursor() as cur:
-            cur.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (lock_key(name),))
-            (free,) = cur.fetchone()
-            if free:
+        if advisory_locks.try_lock(conn, lock_key(name), 0):
+            with conn.cursor() as cur:
                 cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(name)))
-                cur.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (lock_key(name),))
-                dropped.append(name)
-        conn.commit()
+            conn.commit()
+            advisory_locks.unlock(conn, lock_key(name))
+            dropped.append(name)
     return dropped
 
 
@@ -108,9 +108,8 @@ class SecondHalf:
         self.rows: int | None = None
         self.error: BaseException | None = None
         self._thread: threading.Thread | None = None
-        with conn.cursor() as cur:
-            cur.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (lock_key(table),))
-        conn.commit()
+        # A new table's name: no other session waits on it, so an unbounded wait is no risk.
+        advisory_locks.try_lock(conn, lock_key(table), None)
 
     def start(self, fill: Callable[[Any], int]) -> None:
         """Run ``fill(cursor)`` (create the table and COPY into it; it returns the rows) and

@@ -63,7 +63,7 @@ import psycopg2
 from psycopg2 import errors as pg_errors
 from psycopg2 import sql
 
-from ckanext.tangerang import copy_halves
+from ckanext.tangerang import advisory_locks, copy_halves
 
 # The PostgreSQL types a column may have (as datastore_create takes them).
 COLUMN_TYPES = (
@@ -217,9 +217,6 @@ def connect() -> Any:
     return conn
 
 
-LOCK_POLL_S = 0.1
-
-
 class ResourceBusy(Exception):
     """The resource's lock stayed held for the whole wait."""
 
@@ -232,34 +229,6 @@ def lock_key(resource_id: str, kind: str) -> str:
     return f"tangerang_datastore_{kind}:{resource_id}"
 
 
-def try_lock(conn: Any, key: str, wait_s: float | None) -> bool:
-    """Poll ``pg_try_advisory_lock`` until it succeeds or ``wait_s`` (None: no limit) passed.
-
-    Each attempt is its own transaction. A blocking ``pg_advisory_lock`` would wait inside a
-    transaction holding a snapshot, and ``CREATE INDEX CONCURRENTLY`` (the holder's index
-    build) waits for every older snapshot: the two would deadlock.
-    """
-    deadline = None if wait_s is None else time.monotonic() + wait_s
-    while True:
-        with conn.cursor() as cur:
-            cur.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (key,))
-            (held,) = cur.fetchone()
-        conn.commit()
-        if held:
-            return True
-        if deadline is not None and time.monotonic() >= deadline:
-            return False
-        time.sleep(LOCK_POLL_S)
-
-
-def unlock(conn: Any, key: str) -> None:
-    """Release a lock ``try_lock`` took (after ending whatever transaction ``conn`` is in)."""
-    conn.rollback()
-    with conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
-    conn.commit()
-
-
 @contextmanager
 def resource_lock(
     conn: Any, resource_id: str, kind: str = "load", wait_s: float | None = None
@@ -267,13 +236,13 @@ def resource_lock(
     """Hold the resource's session-level advisory lock ``kind`` (see ``lock_key``) on
     ``conn``; raise ``ResourceBusy`` when another session held it for all of ``wait_s``."""
     key = lock_key(resource_id, kind)
-    if not try_lock(conn, key, wait_s):
+    if not advisory_locks.try_lock(conn, key, wait_s):
         raise ResourceBusy(key)
     try:
         yield
     finally:
         if not conn.closed:
-            unlock(conn, key)
+            advisory_locks.unlock(conn, key)
 
 
 def ensure_trigger_function(conn: Any) -> None:
@@ -482,14 +451,15 @@ def load(
     half: copy_halves.SecondHalf | None = None
     if second is not None:
         copy_halves.drop_orphans(conn)  # a worker that died mid-load may have left one
-    if split is not None and second is not None:
-        half = copy_halves.SecondHalf(second(), stage + copy_halves.SUFFIX)
+        if split is not None:
+            half = copy_halves.SecondHalf(second(), stage + copy_halves.SUFFIX)
     cur = conn.cursor()
     try:
         _check_text_search_config(cur, spec.text_search_config)
         with timed(timings, "copy"):
-            if half is not None and split is not None:
-                half.start(lambda c: _copy_stage(c, spec, half.table, header, csv_path, split))
+            if half is not None:
+                start = split or 0  # set whenever half is
+                half.start(lambda c: _copy_stage(c, spec, half.table, header, csv_path, start))
             copied = _copy_stage(cur, spec, stage, header, csv_path, 0, split)
             source: sql.Composable = sql.Identifier(stage)
             if half is not None:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.tangerang import datastore_load
+from ckanext.tangerang import advisory_locks, datastore_load
 
 # The actions ``logic/action.py`` chains (``resource_delete``: the DataStore drops the table
 # in its ``after_resource_delete``).
@@ -45,7 +45,7 @@ def held(resource_id: str, kind: str) -> Iterator[None]:
     wait_s = tk.config.get("ckanext.tangerang.datastore_write_lock_wait_ms") / 1000
     conn = get_write_engine().raw_connection()
     try:
-        locked = datastore_load.try_lock(conn, key, wait_s)
+        locked = advisory_locks.try_lock(conn, key, wait_s)
     except BaseException:
         conn.invalidate()
         raise
@@ -56,7 +56,7 @@ def held(resource_id: str, kind: str) -> Iterator[None]:
         yield
     finally:
         try:
-            datastore_load.unlock(conn, key)
+            advisory_locks.unlock(conn, key)
         except Exception:
             conn.invalidate()
         else:
