@@ -32,6 +32,7 @@ or more, so a number below 10^8 in absolute value is neither.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -101,11 +102,33 @@ def per_distinct(
     """`match(text)`, computed on the distinct values and spread back when they repeat
     (`match` must work value by value, as Arrow compute's string kernels do)."""
     if len(text) <= 2 * SAMPLE or len(pc.unique(text.slice(0, SAMPLE))) * REPEATS > SAMPLE:
-        return match(text)
+        return in_slices(match, text)
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
     encoded = pc.dictionary_encode(text)
-    return pc.take(match(encoded.dictionary), encoded.indices)
+    return pc.take(in_slices(match, encoded.dictionary), encoded.indices)
+
+
+# A long text is matched in SLICES slices at once, one per core the machines here have: Arrow's
+# string kernels release the GIL (a column of 1M unique names: 0.09 s in one, 0.05 s in two).
+SLICES, SLICE_FROM = 2, 1 << 17
+
+
+def in_slices(
+    match: Callable[[pa.Array | pa.ChunkedArray], pa.Array | pa.ChunkedArray],
+    text: pa.Array | pa.ChunkedArray,
+) -> pa.Array | pa.ChunkedArray:
+    """`match(text)` for a `match` that works value by value, run on slices of a long `text`
+    in threads and put back together in order."""
+    if len(text) < SLICE_FROM:
+        return match(text)
+    step = -(-len(text) // SLICES)
+    parts = [text.slice(start, step) for start in range(0, len(text), step)]
+    with ThreadPoolExecutor(len(parts) - 1, thread_name_prefix="candidates") as pool:
+        others = [pool.submit(match, part) for part in parts[1:]]
+        results = [match(parts[0]), *(job.result() for job in others)]
+    chunks = [c for r in results for c in (r.chunks if isinstance(r, pa.ChunkedArray) else [r])]
+    return pa.chunked_array(chunks, pa.bool_())
 
 
 def _mask(result: pa.Array | pa.ChunkedArray) -> np.ndarray:

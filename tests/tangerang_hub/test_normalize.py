@@ -156,6 +156,20 @@ def test_all_problems_are_collected_with_rows_and_columns(contract) -> None:
     assert "uji.csv row 2, column kecamatan" in str(info.value)
 
 
+def test_a_kelurahan_is_checked_against_its_kecamatan_wherever_the_contract_lists_them(
+    tmp_path: Path,
+) -> None:
+    """Columns are typed in parallel; a kelurahan listed before its kecamatan still waits."""
+    fields = CONTRACT["fields"]
+    swapped = {**CONTRACT, "fields": [fields[0], fields[2], fields[1], *fields[3:]]}
+    path = tmp_path / "uji.yaml"
+    path.write_text(yaml.safe_dump(swapped), encoding="utf-8")
+    text = HEADER + "\n1;Benda;Sukasari;1;1;2024-01-01;ya;2024;Negeri\n"
+    with pytest.raises(NormalizeError) as info:
+        normalize(csv_batch(text), load_contract(path))
+    assert [(p.row, p.column) for p in info.value.problems] == [(2, "kelurahan")]
+
+
 def test_too_many_values_in_a_row(contract) -> None:
     text = HEADER + "\n1;Benda;Benda;1;1;2024-01-01;ya;2024;Negeri;extra\n"
     with pytest.raises(NormalizeError) as info:

@@ -164,3 +164,31 @@ def test_repeating_columns_matched_per_distinct_value_give_the_same_mask(
     assert len(encodings) == 1
     assert per_distinct.tolist() == per_cell.tolist()
     assert per_cell.any() and not per_cell.all()
+
+
+@pytest.mark.parametrize(
+    "mask_of",
+    [
+        candidates.pii_candidates,
+        candidates.formula_candidates,
+        candidates.split_part_candidates,
+        candidates.region_code_candidates,
+    ],
+)
+def test_a_long_column_matched_in_slices_gives_the_same_mask(mask_of, monkeypatch) -> None:
+    """The slices run in threads and are put back in order: each cell keeps its own verdict."""
+    rng = random.Random(11)
+    forms = ["Puskesmas {n}", "0812 3456 {n:04d}", "=HYPERLINK({n})", "36.71.{n:02d}", "{n}"]
+    values = pa.chunked_array(
+        [[rng.choice(forms).format(n=rng.randrange(10**4)) for _ in range(3001)] for _ in range(3)]
+    )
+    whole = mask_of(values)
+    sliced = []
+    match_slices = candidates.in_slices
+    monkeypatch.setattr(candidates, "SLICE_FROM", 1)
+    monkeypatch.setattr(candidates, "SLICES", 3)
+    monkeypatch.setattr(
+        candidates, "in_slices", lambda m, t: sliced.append(len(t)) or match_slices(m, t)
+    )
+    assert mask_of(values).tolist() == whole.tolist()
+    assert sliced and whole.any() and not whole.all()
