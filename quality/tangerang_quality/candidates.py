@@ -140,10 +140,13 @@ def _everywhere(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.ones(len(values), dtype=bool)
 
 
-def pii_candidates(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """True where `pii.scan_value` may find personal data in the cell (see the module rules)."""
+def pii_candidates(
+    values: pd.Series | pa.Array | pa.ChunkedArray, column_kind: str | None = None
+) -> np.ndarray:
+    """True where `pii.scan_value` may find personal data in the cell (see the module rules);
+    in a birth-date column (`column_kind` "dob"), any date is one: every cell is read."""
     text = text_values(values)
-    if text is None:
+    if text is None or column_kind == "dob":
         return _everywhere(values)
     return _mask(per_distinct(text, _may_hold_pii))
 

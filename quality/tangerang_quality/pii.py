@@ -47,7 +47,9 @@ Rules that keep false alarms down:
   Landlines such as `(021) 5523456` are not personal data here.
 - E-mail addresses, also written `budi [at] example [dot] com` or `budi(at)example.com`.
 - A date of birth counts when a birth keyword (lahir, tgl lahir, TTL, DOB...) precedes a date,
-  or when a birth-date column sits beside a name column.
+  when the date stands in a birth-date column (its header is the keyword: `TTL` holding
+  `Tangerang, 12 Januari 1990`), or when a birth-date column sits beside a name column (every
+  value then, a date or not).
 - JSON text and dict/list values are also walked: each leaf is scanned with its key as the
   column name, and keys are scanned as text.
 - Column names are scanned as text too (a NIK used as a header is found), and an identifier
@@ -271,6 +273,8 @@ _DOB = re.compile(
     re.IGNORECASE,
 )
 _DOB_HINT = re.compile(r"lahir|lhr|ttl|dob|birth|born", re.IGNORECASE)
+# In a birth-date column (TTL, tanggal lahir...) the header is the birth word: any date.
+_ANY_DATE = re.compile(rf"(?<!\d)(?P<date>{_DATE})", re.IGNORECASE)
 _MAX_JSON = 200_000  # characters: longer JSON text is scanned as text only
 
 
@@ -470,8 +474,8 @@ def _scan_folded(text: str, *, kinds: Sequence[str], column_kind: str | None) ->
         add("npwp", m.start(), m.end(), mask_digits(_digits(m.group())))
     for m in _digit_hits(text, column_kind=column_kind, taken=list(found)):
         add(m.kind, m.start, m.end, m.masked)
-    if _DOB_HINT.search(text):
-        for m in _DOB.finditer(text):
+    if column_kind == "dob" or _DOB_HINT.search(text):
+        for m in (_ANY_DATE if column_kind == "dob" else _DOB).finditer(text):
             add("dob", m.start("date"), m.end("date"), mask_date(m.group("date")))
     return sorted(found, key=lambda x: x.start)
 

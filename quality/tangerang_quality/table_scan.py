@@ -85,7 +85,7 @@ def scan_column(
         numeric = is_numeric_column(_distinct(values, text))
     per_row: list[Finding] = []
     judged: dict[Any, list[Match]] = {}
-    for i, value in _candidate_cells(values, text):
+    for i, value in _candidate_cells(values, text, column_kind):
         key = _cache_key(value)
         matches = judged.get(key) if key is not None else None
         if matches is None:
@@ -178,9 +178,13 @@ def candidate_rows(values: Values, mask: Callable[[Any], np.ndarray]) -> np.ndar
     return np.flatnonzero(mask(values))
 
 
-def _candidate_cells(values: Values, text: pa.Array | pa.ChunkedArray | None) -> Iterator[Any]:
+def _candidate_cells(
+    values: Values, text: pa.Array | pa.ChunkedArray | None, column_kind: str | None
+) -> Iterator[Any]:
     """(row, value) of each cell `pii.scan_value` may find something in, in rows' order."""
-    rows = candidate_rows(values if text is None else text, pii_candidates)
+    rows = candidate_rows(
+        values if text is None else text, lambda v: pii_candidates(v, column_kind)
+    )
     if text is None:
         cells = _python(values)
         return ((int(i), cells[i]) for i in rows)

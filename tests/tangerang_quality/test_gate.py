@@ -180,6 +180,30 @@ def test_pii_allowed_reason_passes_and_mask_table_masks(make_contract) -> None:
     assert masked.schema == t.schema
 
 
+def test_a_birth_date_column_without_a_name_column_is_masked_date_by_date(make_contract) -> None:
+    """TTL written as text, with a reason to publish the column: each date in it is masked,
+    whatever surrounds it, though no name column stands beside it."""
+    ttl = Field("ttl", "string", "Tempat, tanggal lahir", pii_allowed_reason="sudah diizinkan")
+    c = make_contract([*FIELDS, ttl])
+    t = table(ttl=["Tangerang, 12 Januari 1990", None, "Jakarta, 01/02/1985"])
+    masked = mask_table(t, c)
+    assert masked.column("ttl").to_pylist() == [
+        "Tangerang, ** Januari ****",
+        None,
+        "Jakarta, **/**/****",
+    ]
+
+
+def test_a_birth_date_column_without_a_name_column_blocks_row_by_row(make_contract) -> None:
+    c = make_contract([*FIELDS, Field("ttl", "string", "Tempat, tanggal lahir")])
+    t = table(ttl=["Tangerang, 12 Januari 1990", "Tangerang", "Jakarta, 01/02/1985"])
+    result = run_gate(t, c)
+    assert not result.success
+    rows = sorted(p.row for p in result.blocking if p.column == "ttl" and p.row is not None)
+    assert rows == [2, 4]  # as the file counts them: the header is row 1
+    assert all("1990" not in p.message and "1985" not in p.message for p in result.blocking)
+
+
 def test_data_docs_are_built_without_raw_personal_data(make_contract, tmp_path: Path) -> None:
     notes = ["NIK 3671014502900001", None, None]
     result = run_gate(table(keterangan=notes), make_contract(FIELDS), data_docs_dir=tmp_path)

@@ -124,6 +124,13 @@ def test_email_and_dob() -> None:
     assert kinds("Rapat pada 12-05-2024") == []
 
 
+def test_in_a_birth_date_column_any_date_is_a_birth_date() -> None:
+    assert [m.masked for m in scan_text("Tangerang, 17-8-1990", column_kind="dob")] == ["**-*-****"]
+    assert scan_text("Tangerang", column_kind="dob") == []
+    assert scan_text("RT 01/02", column_kind="dob") == []
+    assert kinds("Tangerang, 17-8-1990") == []  # elsewhere a date needs its birth word
+
+
 def test_mask_text_keeps_the_rest() -> None:
     masked = mask_text("NIK 3671 0145 0290 0001, hp 0812-3456-7890")
     assert masked == "NIK 3671********0001, hp 0812******90"

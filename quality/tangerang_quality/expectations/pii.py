@@ -49,7 +49,7 @@ class ColumnValuesNotContainPii(PresentValuesMetricProvider):
             )
         return map_candidates(
             values,
-            pii_candidates(values),
+            pii_candidates(values, header_kind),
             lambda v: not scan_value(v, kinds=wanted, column_kind=header_kind),
         )
 
