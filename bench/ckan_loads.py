@@ -21,7 +21,6 @@ uploaded by ``resource_create``; `purge` drops its tables (``datastore_delete``)
 
 from __future__ import annotations
 
-import contextlib
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -157,8 +156,11 @@ def purge(site: CkanClient, package_id: str, storage: Path | None = None) -> Non
     if package is None:
         return
     for resource in package.get("resources", []):
-        with contextlib.suppress(CkanError):  # it may have no table
+        try:
             site.call("datastore_delete", resource_id=resource["id"], force=True)
+        except CkanError as exc:  # 404: it has no table; anything else leaves one behind
+            if exc.status != 404:
+                say(f"  the DataStore table of {resource['id']} was left behind: {exc}")
         if storage is not None:
             rid = resource["id"]
             (storage / "resources" / rid[:3] / rid[3:6] / rid[6:]).unlink(missing_ok=True)
