@@ -43,18 +43,32 @@ def read_whole_file(path: Path) -> bytes:
     OSError when it cannot be read; `LocalFileError` when it is no regular file or when its
     size or modification time moved while it was read (or the bytes read are not its size).
     """
-    # O_NONBLOCK: opening a named pipe must not wait for a writer (ignored for regular files)
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "rb") as fh:
+    with _open_regular(path) as fh:
         before = os.fstat(fh.fileno())
-        if not stat.S_ISREG(before.st_mode):
-            raise LocalFileError(errno.EINVAL, NOT_REGULAR, path)
         content = _read(fh)
         after = os.fstat(fh.fileno())
     moved = (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
     if moved or len(content) != after.st_size:
         raise LocalFileError(errno.EAGAIN, CHANGED, path)
     return content
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """The first `size` bytes of the regular file at `path` (all of a shorter one); errors as
+    `read_whole_file`'s."""
+    with _open_regular(path) as fh:
+        return fh.read(size)
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading; `LocalFileError` when it is no regular file."""
+    # O_NONBLOCK: opening a named pipe must not wait for a writer (ignored for regular files)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fh = os.fdopen(fd, "rb")
+    if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+        fh.close()
+        raise LocalFileError(errno.EINVAL, NOT_REGULAR, path)
+    return fh
 
 
 def _read(fh: BinaryIO) -> bytes:

@@ -66,7 +66,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from tangerang_hub.arrow_memory import use_engine_pool
-from tangerang_hub.local_file import read_whole_file
+from tangerang_hub.local_file import read_head, read_whole_file
 from tangerang_hub.sources.base import RawBatch
 from tangerang_hub.values import is_empty
 from tangerang_quality.masking import mask_identifiers
@@ -149,9 +149,25 @@ def file_batch(path: Path) -> RawBatch:
     OSError when the file cannot be read (`local_file.read_whole_file`: no regular file, or
     one that changed while it was read).
     """
-    content = read_whole_file(path)
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if not is_workbook(media_type, path.name):
+        # A file that is no text (a ZIP or PDF, NUL bytes) is refused from its first bytes
+        # before all of it is read: `check_is_text` finds the same there as in the whole.
+        check_is_text(read_head(path, HEAD_BYTES), path.name)
+    content = read_whole_file(path)
     return RawBatch(records=None, content=content, filename=path.name, media_type=media_type)
+
+
+# What `check_is_text` reads of a local file before the rest: more than the 4096 bytes it
+# judges the encoding by, so a NUL in these refuses the file as the whole would.
+HEAD_BYTES = 1 << 16
+
+
+def is_workbook(media_type: str | None, filename: str) -> bool:
+    """Whether a batch is read as an XLSX workbook rather than as text."""
+    return "spreadsheetml" in (media_type or "").lower() or filename.lower().endswith(
+        (".xlsx", ".xlsm")
+    )
 
 
 def read_rows(batch: RawBatchLike) -> Rows:
@@ -169,7 +185,7 @@ def read_rows(batch: RawBatchLike) -> Rows:
     if "json" in media_type or name.endswith(".json"):
         check_is_text(batch.content, batch.filename)
         return _json_rows(batch.content, batch.filename)
-    if "spreadsheetml" in media_type or name.endswith((".xlsx", ".xlsm")):
+    if is_workbook(media_type, name):
         return _xlsx_rows(batch.content, batch.filename)
     check_is_text(batch.content, batch.filename)
     return _csv_rows(decode(batch.content, batch.filename), batch.filename)
@@ -187,8 +203,8 @@ def is_csv(batch: RawBatchLike) -> bool:
     workbook or a connector's records (read as rows)."""
     name = batch.filename.lower()
     media_type = (batch.media_type or "").lower()
-    is_text = not ("json" in media_type or name.endswith(".json")) and not (
-        "spreadsheetml" in media_type or name.endswith((".xlsx", ".xlsm"))
+    is_text = not ("json" in media_type or name.endswith(".json")) and not is_workbook(
+        media_type, name
     )
     return batch.records is None and batch.content is not None and is_text
 

@@ -11,6 +11,7 @@ import pytest
 from tangerang_hub import local_file, scan
 from tangerang_hub.local_file import LocalFileError, read_whole_file
 from tangerang_hub.pipeline import PipelineError, read_source_file
+from tangerang_hub.read import ReadError, check_is_text, file_batch
 from tangerang_hub.sources.base import SourceError
 from tangerang_hub.sources.excel import ExcelHook
 
@@ -78,3 +79,37 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) ->
 def test_a_missing_file_is_the_system_error() -> None:
     with pytest.raises(FileNotFoundError):
         read_whole_file(Path("/nonexistent/tidak_ada.csv"))
+
+
+@pytest.mark.parametrize(
+    ("head", "said"),
+    [
+        (b"kode;nama\n1;Bu\x00di\n", "(line 2) holds a NUL"),
+        (b"PK\x03\x04", "ZIP"),
+        (b"%PDF-1.7\n", "PDF"),
+    ],
+)
+def test_a_big_file_that_is_no_text_is_refused_from_its_first_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, head: bytes, said: str
+) -> None:
+    """A gigabyte of NULs, or a ZIP named .csv, is refused before the whole of it is read,
+    with the same words as when it is read whole."""
+    path = tmp_path / "ekspor.csv"
+    with path.open("wb") as out:
+        out.write(head)
+        out.truncate(len(head) + 64 * 1024 * 1024)  # sparse: 64 MiB of NULs after the head
+    whole = []
+    monkeypatch.setattr(local_file, "_read", lambda fh: whole.append(fh) or fh.read())
+    with pytest.raises(ReadError) as caught:
+        file_batch(path)
+    assert whole == []
+    assert said in str(caught.value) and "ekspor.csv" in str(caught.value)
+    with pytest.raises(ReadError) as again:
+        check_is_text(path.read_bytes(), path.name)
+    assert str(again.value) == str(caught.value)
+
+
+def test_a_workbook_is_not_judged_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "ekspor.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    assert file_batch(path).content == path.read_bytes()  # refused later, as a workbook
