@@ -149,18 +149,27 @@ def file_batch(path: Path) -> RawBatch:
     OSError when the file cannot be read (`local_file.read_whole_file`: no regular file, or
     one that changed while it was read).
     """
-    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if not is_workbook(media_type, path.name):
-        # A file that is no text (a ZIP or PDF, NUL bytes) is refused from its first bytes
-        # before all of it is read: `check_is_text` finds the same there as in the whole.
-        check_is_text(read_head(path, HEAD_BYTES), path.name)
     content = read_whole_file(path)
+    media_type = _media_type(path)
     return RawBatch(records=None, content=content, filename=path.name, media_type=media_type)
 
 
-# What `check_is_text` reads of a local file before the rest: more than the 4096 bytes it
-# judges the encoding by, so a NUL in these refuses the file as the whole would.
+def _media_type(path: Path) -> str:
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+# What `check_head` reads: more than the 4096 bytes `check_is_text` judges the encoding by.
 HEAD_BYTES = 1 << 16
+
+
+def check_head(path: Path) -> None:
+    """`check_is_text` of the local file's first bytes, for a caller that only reports (`hub
+    scan`): a file that is no text (NUL bytes, a ZIP or PDF named .csv, an HTML page) is
+    refused before all of it is read, with the words the whole would get (they depend on the
+    first 4096 bytes and the first NUL). A run reads the whole anyway: a rejected batch is
+    kept in quarantine as it came. A workbook is left to its reader."""
+    if not is_workbook(_media_type(path), path.name):
+        check_is_text(read_head(path, HEAD_BYTES), path.name)
 
 
 def is_workbook(media_type: str | None, filename: str) -> bool:

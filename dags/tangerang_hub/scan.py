@@ -40,6 +40,7 @@ from tangerang_hub.messages import language
 from tangerang_hub.read import (
     Cells,
     ReadError,
+    check_head,
     columns_of,
     file_batch,
     is_csv,
@@ -114,6 +115,7 @@ def read_file(path: Path) -> Sheet:
             )
         )
     try:
+        check_head(path)  # a gigabyte of NULs is refused from its first bytes
         batch = file_batch(path)
         # JSON and workbooks are read as rows anyway; a CSV stays in Arrow columns unless a
         # row has cells beyond the header, which only the rows keep

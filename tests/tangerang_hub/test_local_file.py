@@ -11,7 +11,7 @@ import pytest
 from tangerang_hub import local_file, scan
 from tangerang_hub.local_file import LocalFileError, read_whole_file
 from tangerang_hub.pipeline import PipelineError, read_source_file
-from tangerang_hub.read import ReadError, check_is_text, file_batch
+from tangerang_hub.read import ReadError, check_head, check_is_text, file_batch
 from tangerang_hub.sources.base import SourceError
 from tangerang_hub.sources.excel import ExcelHook
 
@@ -89,27 +89,30 @@ def test_a_missing_file_is_the_system_error() -> None:
         (b"%PDF-1.7\n", "PDF"),
     ],
 )
-def test_a_big_file_that_is_no_text_is_refused_from_its_first_bytes(
+def test_a_big_file_that_is_no_text_is_refused_by_scan_from_its_first_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, head: bytes, said: str
 ) -> None:
-    """A gigabyte of NULs, or a ZIP named .csv, is refused before the whole of it is read,
-    with the same words as when it is read whole."""
+    """`hub scan` refuses a gigabyte of NULs, or a ZIP named .csv, before reading the whole of
+    it, in the words the whole would get; a run reads it whole and quarantines it as it came."""
     path = tmp_path / "ekspor.csv"
     with path.open("wb") as out:
         out.write(head)
         out.truncate(len(head) + 64 * 1024 * 1024)  # sparse: 64 MiB of NULs after the head
     whole = []
     monkeypatch.setattr(local_file, "_read", lambda fh: whole.append(fh) or fh.read())
-    with pytest.raises(ReadError) as caught:
-        file_batch(path)
+    with pytest.raises(scan.UnreadableFile) as caught:
+        scan.read_file(path)
     assert whole == []
     assert said in str(caught.value) and "ekspor.csv" in str(caught.value)
-    with pytest.raises(ReadError) as again:
+    with pytest.raises(ReadError) as early:
+        check_head(path)
+    with pytest.raises(ReadError) as late:
         check_is_text(path.read_bytes(), path.name)
-    assert str(again.value) == str(caught.value)
+    assert str(early.value) == str(late.value)
 
 
-def test_a_workbook_is_not_judged_as_text(tmp_path: Path) -> None:
+def test_a_workbook_head_is_left_to_its_reader(tmp_path: Path) -> None:
     path = tmp_path / "ekspor.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
-    assert file_batch(path).content == path.read_bytes()  # refused later, as a workbook
+    check_head(path)  # a ZIP is what a workbook is
+    assert file_batch(path).content == path.read_bytes()
