@@ -167,7 +167,26 @@ def nik_structure(digits: str, *, strict_region: bool = True) -> str | None:
 def npwp_valid(digits: str) -> bool:
     if len(digits) == 16 and not digits.startswith("0"):
         return False  # NIK-shaped: handled by the NIK rule
-    return len(digits) in (15, 16) and stdnum_npwp.is_valid(digits)
+    if len(digits) not in (15, 16):
+        return False
+    # python-stdnum decides. Its Luhn check over the first 9 (15 digits) or 10 digits is done
+    # here first: nine candidates in ten fail it, which stdnum says by raising, at ten times
+    # the cost (a sheet of 100,000 numeric columns spent a third of its scan there).
+    if digits.isascii() and digits.isdigit() and not _luhn_ok(digits[: len(digits) - 6]):
+        return False
+    return stdnum_npwp.is_valid(digits)
+
+
+_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # a digit doubled, its two digits summed
+
+
+def _luhn_ok(digits: str) -> bool:
+    """The Luhn check of ASCII `digits` (the rightmost digit is the check digit)."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        total += _LUHN_DOUBLED[d] if i % 2 else d
+    return total % 10 == 0
 
 
 def mobile_valid(candidate: str) -> bool:

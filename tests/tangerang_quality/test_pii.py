@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum.id import npwp as stdnum_npwp
 
 from tangerang_quality.pii import (
     header_kind,
     is_numeric_column,
     mask_text,
     nik_structure,
+    npwp_valid,
     scan_text,
 )
 
@@ -254,3 +258,24 @@ def test_span_set_says_what_a_pass_over_every_span_says(seed: int) -> None:
         assert spans.claim(start, end) is free
         if free:
             kept.append((start, end))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text("0123456789", min_size=15, max_size=16)
+    | st.from_regex(r"\A0[0-9]{15}\Z")
+    | st.text("0123456789.- ", min_size=15, max_size=16)
+)
+def test_npwp_valid_says_what_python_stdnum_says(digits: str) -> None:
+    """The cheap Luhn check before python-stdnum never changes its verdict."""
+    expected = not (len(digits) == 16 and digits[0] != "0") and (
+        len(digits) in (15, 16) and stdnum_npwp.is_valid(digits)
+    )
+    assert npwp_valid(digits) is expected
+
+
+def test_npwp_valid_takes_a_good_check_digit_and_refuses_a_bad_one() -> None:
+    good = "013121660091000"  # 01.312.166.0-091.000
+    assert npwp_valid(good) and npwp_valid("0" + good)
+    bad = good[:8] + str((int(good[8]) + 1) % 10) + good[9:]
+    assert not npwp_valid(bad) and not npwp_valid("0" + bad)
