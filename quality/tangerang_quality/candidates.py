@@ -53,6 +53,7 @@ _DIGIT_CHAIN = rf"[0-9](?:{_GAP}{{0,{_MAX_GAP}}}[0-9]){{{_MIN_DIGITS - 1}}}"
 _PII_HINTS = (
     "@"
     rf"|[\[({{]{_WS}*[ae]t"  # budi [at] example, budi(at)example: pii._AT_HINT before folding
+    rf"|{_WS}dot{_WS}"  # budi at gmail dot com: pii._SPELLED_DOT
     r"|lahir|lhr|ttl|dob|birth|born"  # pii._DOB_HINT
     r"|[\[{]"  # JSON text, walked with its keys
     r"|[0-9][eE]"  # 8.1234567890E+10: a spreadsheet's number as text

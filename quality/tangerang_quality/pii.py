@@ -45,7 +45,8 @@ Rules that keep false alarms down:
   leading 0 lost) counts in a phone column (`column_names.header_kind`) or right after a phone
   word (`hp`, `wa`, `telp`...), also as a number (`81234567890`, `8.1234567890e10`).
   Landlines such as `(021) 5523456` are not personal data here.
-- E-mail addresses, also written `budi [at] example [dot] com` or `budi(at)example.com`.
+- E-mail addresses, also written `budi [at] example [dot] com`, `budi(at)example.com` or,
+  ending in a common top-level domain, `budi at example dot com`.
 - A date of birth counts when a birth keyword (lahir, tgl lahir, TTL, DOB...) precedes a date,
   when the date stands in a birth-date column (its header is the keyword: `TTL` holding
   `Tangerang, 12 Januari 1990`), or when a birth-date column sits beside a name column (every
@@ -271,6 +272,15 @@ _EMAIL = re.compile(
 )
 _DOT_WORD = re.compile(_DOT, re.IGNORECASE)
 _AT_HINT = re.compile(r"[\[({]\s?[ae]t\s?[\])}]", re.IGNORECASE)
+# The words bare, `budi at gmail dot com`: only with a common top-level domain after the last
+# `dot` (`kumpul at balai dot kota` is no address).
+_TLDS = r"com|net|org|id|info|biz|edu|gov|io|co|me|my|sg"
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.%+\-])(?P<local>[\w.%+\-]+)\s+(?:at|et)\s+"
+    rf"(?P<domain>{_DOMAIN_PART}(?:\s+dot\s+{_DOMAIN_PART})*\s+dot\s+(?:{_TLDS}))(?![\w])",
+    re.IGNORECASE,
+)
+_SPELLED_DOT = re.compile(r"\s+dot\s+", re.IGNORECASE)
 _MONTHS = (
     r"jan(?:uari|uary)?|feb(?:ruari|ruary)?|mar(?:et|ch)?|apr(?:il)?|mei|may|jun(?:i|e)?|"
     r"jul(?:i|y)?|agu(?:stus)?|agt|ags|aug(?:ust)?|sep(?:tember)?|okt(?:ober)?|oct(?:ober)?|"
@@ -281,7 +291,10 @@ _MONTHS = (
 _DATE = (
     r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     rf"|\d{{1,2}}[\s\-/.]*(?:{_MONTHS})\.?[\s\-/.,]*\d{{4}}"
-    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}})(?!\d)"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}"
+    # 17081990 or 19900817, as a form without separators keeps one
+    r"|(?<!\d)(?:(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d"
+    r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])))(?!\d)"
 )
 # The birth words: lahir (not in `hari lahir`, an anniversary), tgl/tanggal (ke)lahiran, lhr,
 # TTL, DOB, date of birth, born; `kelahiran` alone says births, counted, not someone's.
@@ -488,6 +501,10 @@ def _scan_folded(text: str, *, kinds: Sequence[str], column_kind: str | None) ->
     if "@" in text or _AT_HINT.search(text):
         for m in _EMAIL.finditer(text):
             domain = _DOT_WORD.sub(".", m.group("domain"))
+            add("email", m.start(), m.end(), mask_email(f"{m.group('local')}@{domain}"))
+    if _SPELLED_DOT.search(text):
+        for m in _SPELLED_EMAIL.finditer(text):
+            domain = _SPELLED_DOT.sub(".", m.group("domain"))
             add("email", m.start(), m.end(), mask_email(f"{m.group('local')}@{domain}"))
     for m in _NPWP_LAYOUT.finditer(text):
         add("npwp", m.start(), m.end(), mask_digits(_digits(m.group())))

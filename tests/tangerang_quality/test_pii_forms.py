@@ -85,6 +85,8 @@ EMAILS = {
     "a quoted local part": '"budi santoso"@example.com',
     "a quoted local part with an escaped quote": r'"budi \"bs\" santoso"@example.com',
     "a local part in another script": "bùdi.sàntoso@contoh.id",
+    "at and dot spelled out": "kirim ke budi at gmail dot com",
+    "at and dots spelled out, .co.id": "budi.santoso at yahoo dot co dot id",
 }
 BIRTH_DATES = {
     "Lahir: 17-Agu-1990": "Lahir: 17-Agu-1990",
@@ -95,6 +97,8 @@ BIRTH_DATES = {
     "tgl_lahir=": "tgl_lahir=1990-08-17",
     "TTL glued": "TTL: Tangerang,17Agustus1990",
     "tanggal kelahiran": "tanggal kelahiran 17-08-1990",
+    "DDMMYYYY without separators": "tgl lhr 17081990",
+    "YYYYMMDD without separators": "Lahir: 19900817",
 }
 
 # Each: the table, and the kind that must be found.
@@ -224,6 +228,8 @@ CLEAN: dict[str, Table] = {
     "years": text("2019 2020 2021 2022"),
     "sequence": text(", ".join(str(n) for n in range(1, 21))),
     "social handle": text("Instagram: @dinkes.tangerang"),
+    "at and dot as words, no top-level domain": text("kumpul at balai dot kota"),
+    "eight digits after a birth word that are no date": text("lahir 12345678"),
     "an anniversary: hari lahir": text("Hari Lahir Pancasila 01-06-1945"),
     "births counted: kelahiran": text("Jumlah kelahiran periode 01-01-2023 s/d 31-12-2023"),
     "a decimal that is no whole number": text(NIK + ".5"),
