@@ -498,13 +498,13 @@ def _scan_folded(text: str, *, kinds: Sequence[str], column_kind: str | None) ->
             found.append(Match(kind, start, end, masked))
 
     # Cheap tests first: most cells hold no `@`, no bracket and no birth word.
-    if "@" in text or _AT_HINT.search(text):
-        for m in _EMAIL.finditer(text):
-            domain = _DOT_WORD.sub(".", m.group("domain"))
-            add("email", m.start(), m.end(), mask_email(f"{m.group('local')}@{domain}"))
+    # (the address's pattern, what its dots are written as), for the forms the cell may hold
+    emails = [(_EMAIL, _DOT_WORD)] if "@" in text or _AT_HINT.search(text) else []
     if _SPELLED_DOT.search(text):
-        for m in _SPELLED_EMAIL.finditer(text):
-            domain = _SPELLED_DOT.sub(".", m.group("domain"))
+        emails.append((_SPELLED_EMAIL, _SPELLED_DOT))
+    for pattern, dots in emails:
+        for m in pattern.finditer(text):
+            domain = dots.sub(".", m.group("domain"))
             add("email", m.start(), m.end(), mask_email(f"{m.group('local')}@{domain}"))
     for m in _NPWP_LAYOUT.finditer(text):
         add("npwp", m.start(), m.end(), mask_digits(_digits(m.group())))
